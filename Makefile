@@ -1,0 +1,65 @@
+# trilat-lessons: the two commands a new user needs are `make lab` and `make test`.
+# Everything runs in .venv, installed from the pinned requirements.lock (hashes checked).
+# A stamp file makes repeat runs skip installation until the lock or pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.trilat-installed
+PIP    := $(PY) -m pip --disable-pip-version-check
+NOTEBOOK ?= notebooks/00_start_here.ipynb
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+# pytest-xdist workers; the machine has 2 cores
+WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help install lab test lint format unit nbval test-browser lock doctor clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "trilat-lessons needs Python >= 3.11; found " + sys.version.split()[0])'
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
+
+$(STAMP): requirements.lock pyproject.toml | $(PY)
+	@echo "Installing the pinned environment into $(VENV) (first run: about a minute)..."
+	@$(PIP) install --quiet --require-hashes --no-deps -r requirements.lock
+	@$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the lock + the package (skipped when up to date)
+
+lab: $(STAMP)  ## open JupyterLab on the start-here lesson
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) $(NOTEBOOK)
+
+doctor: $(STAMP)  ## check that this environment can run the course
+	$(VENV)/bin/trilat doctor
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)  ## apply ruff formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+unit: $(STAMP)  ## unit and data tests only
+	$(PY) -m pytest -n $(WORKERS) -m "not browser" tests $(PYTEST_ARGS)
+
+nbval: $(STAMP)  ## execute every lesson and exercise notebook and check marked outputs (nbval)
+	$(PY) -m pytest -n $(WORKERS) --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks exercises $(PYTEST_ARGS)
+
+test: lint unit nbval  ## everything: lint, unit tests, notebooks (nbval)
+
+test-browser: $(STAMP)  ## drive JupyterLab in headless Chromium (needs Debian's chromium)
+	$(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
+lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
+	$(VENV)/bin/uv pip compile pyproject.toml requirements-tools.in --extra test --universal \
+	  --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+	$(PY) scripts/env_from_lock.py
+
+clean:  ## remove caches (keeps .venv)
+	rm -rf .pytest_cache .ruff_cache build dist *.egg-info

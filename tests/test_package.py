@@ -1,0 +1,86 @@
+"""Package basics: fast lazy import, version, the trilat command and its doctor."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import trilat_lessons as tl
+from trilat_lessons import cli, doctor
+
+
+def test_import_does_not_pull_heavy_libraries() -> None:
+    code = (
+        "import sys, trilat_lessons as tl; "
+        "print([m for m in ('pandas', 'altair', 'ipywidgets', 'nbclient') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_unknown_attribute_is_a_clear_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = tl.nope
+
+
+def test_lazy_names_resolve_to_callables() -> None:
+    assert callable(tl.setup)
+    assert "setup" in dir(tl)
+
+
+def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"trilat-lessons {tl.__version__}"
+
+
+def test_no_subcommand_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([]) == 0
+    assert "doctor" in capsys.readouterr().out
+
+
+def test_doctor_reports_failure_with_fix_and_nonzero_exit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = doctor.Check("widgets", False, "extension missing", "run make lab")
+    monkeypatch.setattr(doctor, "CHECKS", (lambda: doctor.Check("x", True, "fine"), lambda: broken))
+    assert doctor.main() == 1
+    out = capsys.readouterr().out
+    assert "[FAIL] widgets" in out and "fix: run make lab" in out and "1 problem(s)" in out
+
+
+def test_doctor_json_and_all_green(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(doctor, "CHECKS", (lambda: doctor.Check("x", True, "fine"),))
+    assert doctor.main(as_json=True) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"name": "x", "ok": True, "detail": "fine", "fix": ""}
+    ]
+
+
+def test_doctor_widget_check_fails_when_extension_absent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setattr(doctor, "_labextension_dirs", lambda: [tmp_path])
+    result = doctor.check_widgets_extension()
+    assert not result.ok and "make lab" in result.fix
+
+
+def test_doctor_real_checks_pass_in_this_environment() -> None:
+    for check in (doctor.check_versions, doctor.check_charts, doctor.check_widgets_extension,
+                  doctor.check_kernel, doctor.check_data):  # fmt: skip
+        result = check()
+        assert result.ok, f"{result.name}: {result.detail}"
+
+
+def test_trilat_console_script_runs() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "trilat_lessons.cli", "--version"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0 and "trilat-lessons" in out.stdout

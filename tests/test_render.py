@@ -1,0 +1,67 @@
+"""Offline rendering: charts become accessible SVG with no network reference."""
+
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+import trilat_lessons as tl
+from trilat_lessons import render
+
+
+@pytest.fixture
+def chart() -> alt.Chart:
+    df = pd.DataFrame({"year": [2022, 2023], "n": [3, 5], "place": ["Madrid", "Camp David"]})
+    return (
+        alt.Chart(df, title="Meetings & more", description="Bars of <meetings> per year.")
+        .mark_bar()
+        .encode(x=alt.X("year:O", title="Year"), y="n:Q", tooltip=["place"])
+    )
+
+
+def test_setup_enables_offline_renderer_and_theme(capsys: pytest.CaptureFixture[str]) -> None:
+    tl.setup()
+    assert "ready" in capsys.readouterr().out
+    assert alt.renderers.active == render.RENDERER_NAME
+    assert alt.theme.active == "trilat"
+    assert render.is_offline_ready()
+    tl.setup(quiet=True)  # idempotent
+    assert capsys.readouterr().out == ""
+
+
+def test_renderer_bundle_is_inline_svg_with_plain_fallback(chart: alt.Chart) -> None:
+    tl.setup(quiet=True)
+    bundle = alt.renderers.get()(chart.to_dict())
+    assert set(bundle) == {"text/html", "text/plain"}
+    assert bundle["text/html"].startswith('<figure class="trilat-chart"')
+    assert "<svg" in bundle["text/html"]
+    assert bundle["text/plain"].startswith("<Chart: Meetings & more>")
+    assert "<script" not in bundle["text/html"]
+    assert "cdn" not in bundle["text/html"].lower()
+
+
+def test_svg_root_is_labelled_from_description_and_escaped(chart: alt.Chart) -> None:
+    svg = render.chart_to_svg(chart)
+    root = re.search(r"<svg\b[^>]*>", svg).group(0)
+    assert 'aria-label="Bars of &lt;meetings&gt; per year."' in root
+    assert "<title>Meetings &amp; more</title>" in svg
+    assert "<desc>Bars of &lt;meetings&gt; per year.</desc>" in svg
+
+
+def test_every_data_mark_gets_a_hover_title(chart: alt.Chart) -> None:
+    svg = render.chart_to_svg(chart)
+    marks = re.findall(r'<path aria-label="[^"]*" role="graphics-symbol"[^>]*>(<title>[^<]*)', svg)
+    assert len(marks) == 2
+    assert any("Camp David" in m for m in marks)
+
+
+def test_svg_has_no_network_reference(chart: alt.Chart) -> None:
+    svg = render.chart_to_svg(chart).replace("http://www.w3.org/", "")
+    assert "http://" not in svg and "https://" not in svg
+
+
+def test_rendering_is_deterministic(chart: alt.Chart) -> None:
+    assert render.chart_to_svg(chart) == render.chart_to_svg(chart)

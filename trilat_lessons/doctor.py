@@ -1,0 +1,169 @@
+"""``trilat doctor``: check that this environment can run the course, with a fix-it hint for
+every problem (students run it when something does not show)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+_FIX_INSTALL = "run `make lab` (or `make install`) from the course folder to (re)install everything"
+
+
+@dataclass
+class Check:
+    """One line of the doctor's report."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def check_versions() -> Check:
+    """Python and the key packages are present."""
+    wanted = ["trilat-lessons", "jupyterlab", "ipywidgets", "ipykernel", "pandas", "altair",
+              "vl-convert-python"]  # fmt: skip
+    found = {d: _version(d) for d in wanted}
+    missing = [d for d, v in found.items() if v == "missing"]
+    detail = f"Python {sys.version.split()[0]}; " + ", ".join(f"{d} {v}" for d, v in found.items())
+    ok = not missing and sys.version_info >= (3, 11)
+    fix = "" if ok else f"missing: {', '.join(missing) or 'Python >= 3.11'}; {_FIX_INSTALL}"
+    return Check("versions", ok, detail, fix)
+
+
+def check_data() -> Check:
+    """Every packaged dataset loads."""
+    try:
+        from . import datasets
+    except ImportError as exc:
+        return Check("data", False, f"dataset module not available ({exc})", _FIX_INSTALL)
+    try:
+        names = datasets.list_datasets()
+        rows = {n: len(datasets.load(n)) for n in names}
+    except Exception as exc:  # report, never crash the doctor
+        return Check("data", False, f"loading failed: {exc}", _FIX_INSTALL)
+    if not names:
+        return Check("data", False, "no datasets found in the package", _FIX_INSTALL)
+    return Check("data", True, f"{len(names)} datasets, {sum(rows.values())} rows in all")
+
+
+def check_charts() -> Check:
+    """A chart renders to SVG in-process, with no network and no external script."""
+    try:
+        import altair as alt
+        import pandas as pd
+
+        from .render import chart_to_svg
+
+        chart = (
+            alt.Chart(
+                pd.DataFrame({"year": [2022, 2023], "meetings": [3, 5]}),
+                title="Doctor test chart",
+                description="Two bars used by trilat doctor to test offline rendering.",
+            )
+            .mark_bar()
+            .encode(x="year:O", y="meetings:Q")
+        )
+        svg = chart_to_svg(chart)
+    except Exception as exc:
+        return Check("charts", False, f"offline rendering failed: {exc}", _FIX_INSTALL)
+    if "<svg" not in svg or "http://" in svg.replace("http://www.w3.org", "") or "https://" in svg:
+        return Check("charts", False, "the SVG refers to the network", _FIX_INSTALL)
+    return Check("charts", True, f"offline SVG rendering works ({len(svg) // 1024} KB test chart)")
+
+
+def _labextension_dirs() -> list[Path]:
+    from jupyter_core.paths import jupyter_path
+
+    return [Path(p) for p in jupyter_path("labextensions")]
+
+
+def check_widgets_extension() -> Check:
+    """The ipywidgets front-end extension is installed where JupyterLab looks."""
+    try:
+        dirs = _labextension_dirs()
+    except Exception as exc:
+        return Check("widgets", False, f"cannot read Jupyter paths: {exc}", _FIX_INSTALL)
+    for d in dirs:
+        pkg = d / "@jupyter-widgets" / "jupyterlab-manager" / "package.json"
+        if pkg.is_file():
+            version = json.loads(pkg.read_text(encoding="utf-8")).get("version", "?")
+            return Check("widgets", True, f"front-end extension {version} in {d}")
+    return Check(
+        "widgets",
+        False,
+        "the ipywidgets JupyterLab extension (jupyterlab_widgets) is not installed",
+        f"widgets will show as text only; {_FIX_INSTALL}",
+    )
+
+
+def _kernel_python(argv0: str) -> str:
+    # jupyter_client replaces a bare "python" with the Python that runs the server
+    return sys.executable if argv0 in {"python", "python3"} else argv0
+
+
+def check_kernel() -> Check:
+    """The default Python kernel is the environment that has this package."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec("python3")
+    except Exception as exc:
+        return Check("kernel", False, f"no python3 kernel found ({exc})", _FIX_INSTALL)
+    python = _kernel_python(spec.argv[0])
+    try:
+        out = subprocess.run(
+            [python, "-c", "import trilat_lessons, sys; print(sys.prefix)"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check("kernel", False, f"kernel Python {python} does not run ({exc})", _FIX_INSTALL)
+    if out.returncode != 0:
+        return Check(
+            "kernel",
+            False,
+            f"the python3 kernel ({python}) cannot import trilat_lessons",
+            "in JupyterLab pick the kernel of this course's .venv, or " + _FIX_INSTALL,
+        )
+    prefix = out.stdout.strip()
+    same = os.path.realpath(prefix) == os.path.realpath(sys.prefix)
+    detail = f"python3 kernel runs {python} (environment {prefix})"
+    if not same:
+        detail += f"; note: doctor runs in {sys.prefix}"
+    return Check("kernel", True, detail)
+
+
+CHECKS = (check_versions, check_data, check_charts, check_widgets_extension, check_kernel)
+
+
+def run_checks() -> list[Check]:
+    """Run every check; each catches its own failures so the report is always complete."""
+    return [check() for check in CHECKS]
+
+
+def main(*, as_json: bool = False) -> int:
+    """Print the report; exit code 0 when all is well, 1 otherwise."""
+    results = run_checks()
+    if as_json:
+        print(json.dumps([asdict(r) for r in results], indent=2))
+    else:
+        for r in results:
+            mark = "OK  " if r.ok else "FAIL"
+            print(f"[{mark}] {r.name:8} {r.detail}")
+            if not r.ok and r.fix:
+                print(f"         fix: {r.fix}")
+        bad = sum(not r.ok for r in results)
+        print("All green: the course is ready." if not bad else f"{bad} problem(s) found.")
+    return 0 if all(r.ok for r in results) else 1

@@ -1,0 +1,114 @@
+"""Offline chart rendering: altair specs become accessible inline SVG, with no CDN and no network.
+
+Why SVG: altair's default renderer loads vega from a CDN (blank offline) and the ``mimetype``
+renderer emits ``application/vnd.vegalite.v6.json``, which JupyterLab 4.6 cannot render. vl-convert
+bundles vega and turns a spec into SVG in-process, deterministically. We embed that SVG in
+``text/html`` (so it is a real ``<svg>`` in the page), give the root a title, a description and an
+``aria-label`` (screen readers), and give every mark a ``<title>`` (the browser shows it on hover,
+so tooltips survive without JavaScript).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import altair as alt
+
+RENDERER_NAME = "trilat"
+THEME_NAME = "trilat"
+
+_TAG = re.compile(r"<(path|rect|circle|line|text|g)\b([^>]*?)(/?)>")
+_ARIA_LABEL = re.compile(r'\baria-label="([^"]*)"')
+
+
+def _add_mark_titles(svg: str) -> str:
+    """Give each data mark a ``<title>`` child copied from its aria-label (hover tooltip)."""
+
+    def repl(m: re.Match[str]) -> str:
+        tag, attrs, selfclosing = m.group(1), m.group(2), m.group(3)
+        label = _ARIA_LABEL.search(attrs)
+        if label is None or 'role="graphics-symbol"' not in attrs:
+            return m.group(0)
+        title = f"<title>{label.group(1)}</title>"
+        if selfclosing:
+            return f"<{tag}{attrs}>{title}</{tag}>"
+        return f"<{tag}{attrs}>{title}"
+
+    return _TAG.sub(repl, svg)
+
+
+def _spec_text(spec: dict[str, Any], key: str) -> str:
+    value = spec.get(key)
+    if isinstance(value, dict):  # title can be {"text": ..., "subtitle": ...}
+        value = value.get("text", "")
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value)
+    return str(value or "")
+
+
+def spec_to_svg(spec: dict[str, Any]) -> str:
+    """Convert a Vega-Lite spec (dict) to accessible SVG text, offline."""
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec)
+    title = html.escape(_spec_text(spec, "title"), quote=True)
+    desc = html.escape(_spec_text(spec, "description"), quote=True)
+    label = desc or title or "Chart"
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="graphics-document document" aria-label="{label}" ',
+        1,
+    )
+    head = (f"<title>{title or label}</title>" if (title or label) else "") + (
+        f"<desc>{desc}</desc>" if desc else ""
+    )
+    svg = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + head, svg, count=1)
+    return _add_mark_titles(svg)
+
+
+def chart_to_svg(chart: alt.TopLevelMixin) -> str:
+    """Render an altair chart to accessible SVG text (what the notebooks show)."""
+    return spec_to_svg(chart.to_dict())
+
+
+def _figure_html(spec: dict[str, Any]) -> str:
+    svg = spec_to_svg(spec)
+    return f'<figure class="trilat-chart" style="margin:0">{svg}</figure>'
+
+
+def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
+    """altair renderer: spec -> mimebundle with inline SVG (html) and a plain-text fallback."""
+    title = _spec_text(spec, "title") or "Chart"
+    desc = _spec_text(spec, "description")
+    plain = f"<Chart: {title}>" + (f"\n{desc}" if desc else "")
+    return {"text/html": _figure_html(spec), "text/plain": plain}
+
+
+def setup(*, theme: bool = True, quiet: bool = False) -> None:
+    """Prepare a notebook: offline SVG chart rendering and the course theme. Safe to call twice.
+
+    Call once at the top of every lesson (``tl.setup()``).
+    """
+    import altair as alt
+
+    if RENDERER_NAME not in alt.renderers.names():
+        alt.renderers.register(RENDERER_NAME, _renderer)
+    alt.renderers.enable(RENDERER_NAME)
+    if theme:
+        from .theme import enable_theme
+
+        enable_theme()
+    if not quiet:
+        from ._version import __version__
+
+        print(f"trilat-lessons {__version__} ready: charts draw offline as SVG.")
+
+
+def is_offline_ready() -> bool:
+    """True when altair is set to the offline renderer (what ``setup()`` does)."""
+    import altair as alt
+
+    return alt.renderers.active == RENDERER_NAME
