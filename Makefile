@@ -48,8 +48,8 @@ format: $(STAMP)  ## apply ruff formatting and safe fixes
 unit: $(STAMP)  ## unit and data tests only
 	$(PY) -m pytest -n $(WORKERS) -m "not browser" tests $(PYTEST_ARGS)
 
-nbval: $(STAMP)  ## execute every lesson and exercise notebook and check marked outputs (nbval)
-	$(PY) -m pytest -n $(WORKERS) --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks exercises $(PYTEST_ARGS)
+nbval: $(STAMP)  ## run every lesson and exercise notebook offline and check marked outputs (nbval)
+	scripts/offline $(PY) -m pytest -n $(WORKERS) --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks exercises $(PYTEST_ARGS)
 
 test: lint unit nbval  ## everything: lint, unit tests, notebooks (nbval)
 

@@ -49,3 +49,71 @@ def enable_theme() -> None:
     if "trilat" not in alt.theme.names():
         alt.theme.register("trilat", enable=False)(theme_config)
     alt.theme.enable("trilat")
+
+
+# --- Ordered codes and their colours (shared by charts and widgets) ---------------------------
+
+LEVEL_ORDER: list[str] = ["envoys/other", "vice/deputy ministers", "ministers", "leaders"]
+"""Meeting levels, lowest to highest (the order of the ``level`` category in ``meetings``)."""
+
+# A light-to-dark blue ramp: higher level = darker, readable without hue.
+LEVEL_COLORS: dict[str, str] = {
+    "envoys/other": "#c6dbef",
+    "vice/deputy ministers": "#6baed6",
+    "ministers": "#2171b5",
+    "leaders": "#08306b",
+}
+
+EFFECT_ORDER: list[str] = ["strains", "neutral", "improves"]
+"""How an event affected ties, as the source presents it."""
+
+# Vermillion / grey / blue (Okabe-Ito); charts also vary the shape so colour is never the only cue.
+EFFECT_COLORS: dict[str, str] = {"strains": "#D55E00", "neutral": "#999999", "improves": "#0072B2"}
+EFFECT_SHAPES: dict[str, str] = {
+    "strains": "triangle-down",
+    "neutral": "circle",
+    "improves": "triangle-up",
+}
+
+EVENT_CATEGORIES: list[str] = [
+    "history",
+    "territory",
+    "security",
+    "economy",
+    "diplomacy",
+    "China",
+    "domestic politics",
+]
+
+# Stances towards China, from friendliest to most wary: a sequential orange ramp.
+STANCE_COLORS: dict[str, str] = {
+    "partner": "#fff2cc",
+    "partner with caution": "#fdd49e",
+    "concern": "#f08c3c",
+    "challenge": "#b34700",
+}
+
+DYADS: list[str] = ["U.S.–Japan", "U.S.–ROK", "Japan–ROK"]
+"""The three sides of the triangle, spelled as in the ``events.dyads`` column (en dash)."""
+
+COUNTRY_NAMES: dict[str, str] = {
+    "U.S.": "the United States",
+    "Japan": "Japan",
+    "ROK": "South Korea",
+    "China": "China",
+    "DPRK": "North Korea",
+}
+"""Plain words for the country codes, for sentences."""
+
+OTHER_COLOR = "#7f7f7f"
+"""Colour for a value outside the fixed palettes (e.g. an administration not listed)."""
+
+
+def color_scale_args(colors: dict[str, str], present: list[str] | None = None) -> dict[str, Any]:
+    """Domain/range for ``alt.Scale`` so each value keeps its fixed colour in every chart."""
+    domain = [k for k in colors if present is None or k in present]
+    extra = [v for v in (present or []) if v not in colors]
+    return {
+        "domain": domain + extra,
+        "range": [colors[k] for k in domain] + [OTHER_COLOR] * len(extra),
+    }

@@ -1,0 +1,66 @@
+"""cite(), source_of(), references()."""
+
+from __future__ import annotations
+
+import pytest
+
+import trilat_lessons as tl
+from trilat_lessons.sources import cite, references, source_of
+
+
+def test_cite_styles():
+    assert cite("seed000") == "Lee Jae-seung & Lee Dae-joong (2024)"
+    full = cite("wh_2023_08_18_camp_david", "full")
+    assert "18 August 2023" in full and "The Spirit of Camp David" in full
+    apa = cite("state_2022_05_26_blinken", "apa")
+    assert apa.startswith("Antony J. Blinken (2022, May 26).")
+    assert "U.S. Department of State" in apa
+
+
+def test_cite_never_invents_a_day():
+    assert "December" in cite("seed002", "full") and " 1 December" not in cite("seed002", "full")
+    assert cite("mofaj_fact_sheet_workers", "apa").count("n.d.") == 1
+
+
+def test_every_source_can_be_cited():
+    for sid in tl.load("sources").source_id:
+        for style in ("short", "full", "apa"):
+            assert cite(sid, style)
+
+
+def test_source_of_every_row():
+    for name in tl.list_datasets():
+        df = tl.load(name)
+        idcol = "perspective" if name == "policy_weights" else df.columns[0]
+        for rid in df[idcol].astype("string").unique():
+            assert source_of(name, rid)
+
+
+def test_source_of_lists_main_then_others():
+    short = source_of("meetings", "T27", style="short").splitlines()
+    assert short[:2] == ["Lee Jae-seung & Lee Dae-joong (2024)", "The White House (2023)"]
+    full = source_of("meetings", "T27").splitlines()
+    assert full[0].startswith("Lee Jae-seung & Lee Dae-joong, \u201cAssessing the prospect")
+    assert "The Spirit of Camp David" in full[1]
+
+
+def test_short_citation_of_an_anonymous_work_uses_its_title_not_its_id():
+    text = cite("seed001")
+    assert "seed001" not in text and text.startswith("Essay on Japan-ROK-U.S.")
+    assert text.endswith("(2023)")
+
+
+def test_references_markdown():
+    md = references(["seed000", "seed000", "wh_2021_04_02_nsa"])
+    assert md.count("\n- ") == 1 and md.startswith("- ")
+
+
+def test_friendly_errors():
+    with pytest.raises(KeyError, match="Did you mean 'seed00"):
+        cite("seed00")
+    with pytest.raises(ValueError, match="short, full, apa"):
+        cite("seed000", "mla")
+    with pytest.raises(KeyError, match="No row 'T99'"):
+        source_of("meetings", "T99")
+    with pytest.raises(KeyError, match="Did you mean 'meetings'"):
+        source_of("meeting", "T01")
