@@ -92,6 +92,9 @@ SOURCE_TYPES = [
     "news report",
     "court ruling",
     "book chapter",
+    "book",
+    "thesis",
+    "working paper",
     "legal text",
     "teaching judgment",
 ]
@@ -680,6 +683,13 @@ NAME_FIXES: list[tuple[str, str]] = [
     (r"\bJin-woo Shin\b", "Shin Jin-woo"),
     (r"\bDo-ye Ko\b", "Ko Do-ye"),
     (r"\bYul Sohn\b", "Sohn Yul"),
+    (r"\bChung-in Moon\b", "Moon Chung-in"),
+    (r"\bWon-young Hur\b", "Hur Won-young"),
+    (r"\bMyung-hwan Yu\b", "Yu Myung-hwan"),
+    (r"\bHidetaka Yoshimatsu\b", "Yoshimatsu Hidetaka"),
+    (r"\bHiroyuki Hoshiro\b", "Hoshiro Hiroyuki"),
+    (r"\bMuhui Zhang\b", "Zhang Muhui"),
+    (r"\bMin Chen\b", "Chen Min"),
 ]
 NAME_REASON = (
     "name normalised to one spelling, family name first for Korean and Japanese names "

@@ -189,7 +189,10 @@ def source_of(dataset: str, row_id: str, style: str = "full") -> str:
 
 
 def references(ids: list[str] | tuple[str, ...] | set[str], style: str = "apa") -> str:
-    """A Markdown reference list (one bullet per source, sorted, duplicates removed)."""
+    """A Markdown reference list, one bullet per source led by its id (the ``[seed002]`` the
+    lessons cite), sorted by citation, duplicates removed."""
     unique = sorted({i for i in ids if i})
-    items = sorted((cite(i, style) for i in unique), key=str.casefold)
-    return MarkdownText("\n".join(f"- {item}" for item in items))
+    items = sorted(
+        ((cite(i, style), i) for i in unique), key=lambda pair: pair[0].lstrip("[").casefold()
+    )
+    return MarkdownText("\n".join(f"- **[{sid}]** {text}" for text, sid in items))
