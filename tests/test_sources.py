@@ -64,3 +64,20 @@ def test_friendly_errors():
         source_of("meetings", "T99")
     with pytest.raises(KeyError, match="Did you mean 'meetings'"):
         source_of("meeting", "T01")
+
+
+def test_codebook_page_is_generated_and_current(tmp_path):
+    from pathlib import Path
+
+    from trilat_lessons.codebook_page import codebook_markdown, write_codebook
+
+    text = codebook_markdown()
+    for name in tl.list_datasets():
+        assert f"\n## {name}\n" in text
+        for col in tl.load(name).columns:
+            assert f"| `{col}` |" in text, f"{name}.{col} missing from the codebook page"
+    committed = Path(__file__).resolve().parent.parent / "docs" / "codebook.md"
+    assert write_codebook(committed, check=True) == 0, "run `trilat data docs`"
+    stale = tmp_path / "codebook.md"
+    stale.write_text("old\n", encoding="utf-8")
+    assert write_codebook(stale, check=True) == 1

@@ -1,4 +1,4 @@
-"""``trilat data build|list|info``: wire into the main CLI with ``register(subparsers)``."""
+"""``trilat data build|list|info|docs``: wire into the main CLI with ``register(subparsers)``."""
 
 from __future__ import annotations
 
@@ -24,7 +24,20 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="print the codebook of a dataset")
     info.add_argument("name", help="dataset name (see `trilat data list`)")
     info.set_defaults(func=_info)
+
+    docs = sub.add_parser("docs", help="write the codebook page (docs/codebook.md) from the data")
+    docs.add_argument("--out", default="docs/codebook.md", help="where to write the page")
+    docs.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
+    docs.set_defaults(func=_docs)
     return data
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .codebook_page import write_codebook
+
+    return write_codebook(Path(args.out), check=args.check)
 
 
 def _build(args: argparse.Namespace) -> int:
