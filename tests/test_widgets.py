@@ -1,0 +1,433 @@
+"""Explorers, headless: set controls from Python (observers fire at once) and check the data,
+the sentences and the chart spec each widget shows; the pure functions are tested directly."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import ipywidgets as w
+import pandas as pd
+import pytest
+import test_charts_frames as F
+
+from trilat_lessons import widgets as W
+from trilat_lessons.widgets.policy import CRITERIA, YOURS
+from trilat_lessons.widgets.triangle import FROM_DATA, MANUAL
+
+
+def descendants(widget: w.Widget) -> Iterator[w.Widget]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from descendants(child)
+
+
+def assert_keyboard_usable(widget: w.Widget) -> None:
+    """Every control is a standard, focusable ipywidget with a visible label."""
+    controls = [
+        c
+        for c in descendants(widget)
+        if isinstance(c, w.ValueWidget | w.Button) and not isinstance(c, w.HTML | w.Label)
+    ]
+    assert controls, "no controls found"
+    for c in controls:
+        label = c.description
+        assert label and label.strip(), f"{type(c).__name__} without a label"
+
+
+def svg_of(view: w.HTML) -> str:
+    assert "<svg" in view.value, "the chart is not drawn as inline SVG"
+    return view.value
+
+
+def chart_title(explorer: w.Widget) -> str:
+    title = explorer.chart.to_dict()["title"]
+    return title["text"] if isinstance(title, dict) else title
+
+
+# --- TimelineExplorer ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def timeline() -> W.TimelineExplorer:
+    return W.TimelineExplorer(F.meetings(), F.leaders())
+
+
+def test_filter_meetings_by_each_filter() -> None:
+    m = F.meetings()
+    assert len(W.filter_meetings(m)) == 7
+    assert list(W.filter_meetings(m, administration="Biden")["meeting_id"]) == ["M04", "M05", "M06"]
+    assert list(W.filter_meetings(m, level=["leaders"], track="all")["meeting_id"]) == [
+        "M01",
+        "M04",
+        "M05",
+    ]
+    assert list(W.filter_meetings(m, track="defence")["meeting_id"]) == ["M06"]
+    assert list(W.filter_meetings(m, years=(2023, 2017))["meeting_id"]) == [
+        "M03",
+        "M04",
+        "M05",
+        "M06",
+    ]
+    assert len(W.filter_meetings(m, administration=[])) == 7  # empty list keeps everything
+    assert W.filter_meetings(m, administration="Carter").empty
+
+
+def test_summarize_selection_sentences() -> None:
+    m = F.meetings()
+    assert (
+        W.summarize_selection(m.iloc[:0], total=7) == "No meetings out of 7 match this selection."
+    )
+    one = W.summarize_selection(W.filter_meetings(m, track="defence"), total=7)
+    assert one.startswith("1 of 7 meetings matches: ") and "Jakarta" in one and "Biden" in one
+    many = W.summarize_selection(m, total=7)
+    assert many == (
+        "7 of 7 meetings match, from 2014-03-25 to 2025-02-15: the most common level is leaders"
+        " (3), most took place under Biden (3), and the busiest year was 2023 (2)."
+    )
+
+
+def test_count_table_has_levels_by_administration_with_totals() -> None:
+    table = W.count_table(F.meetings())
+    assert list(table.index) == [
+        "leaders",
+        "ministers",
+        "vice/deputy ministers",
+        "envoys/other",
+        "Total",
+    ]
+    assert list(table.columns) == ["Obama", "Trump (1st)", "Biden", "Trump (2nd)", "Total"]
+    assert table.loc["leaders", "Biden"] == 2
+    assert table.loc["Total", "Total"] == 7
+
+
+def test_timeline_explorer_updates_data_summary_table_and_chart(
+    timeline: W.TimelineExplorer,
+) -> None:
+    assert len(timeline.selection) == 7
+    before = svg_of(timeline.chart_view)
+    timeline.administration.value = "Biden"
+    assert list(timeline.selection["meeting_id"]) == ["M04", "M05", "M06"]
+    assert timeline.summary.startswith("3 of 7 meetings match")
+    assert timeline.summary in timeline.summary_view.value
+    assert timeline.counts.loc["Total", "Total"] == 3
+    assert "<caption" in timeline.table_view.value
+    spec = timeline.chart.to_dict()
+    assert "Timeline of 3 trilateral" in spec["description"]
+    assert svg_of(timeline.chart_view) != before  # the shown chart changed
+    timeline.level.value = "leaders"
+    timeline.years.value = (2023, 2025)
+    assert list(timeline.selection["meeting_id"]) == ["M05"]
+    assert "Camp David" in timeline.summary
+
+
+def test_timeline_explorer_value_round_trip_and_defaults(timeline: W.TimelineExplorer) -> None:
+    assert timeline.value == {
+        "administration": "all",
+        "level": "all",
+        "track": "all",
+        "years": (2014, 2025),
+    }
+    timeline.value = {"track": "foreign", "years": (2016, 2018)}
+    assert list(timeline.selection["meeting_id"]) == ["M02", "M03"]
+    assert timeline.value["track"] == "foreign"
+    x = next(
+        e["encoding"]["x"]
+        for e in timeline.chart.to_dict()["vconcat"][1]["layer"]
+        if e["encoding"]["x"]["field"] == "when"
+    )
+    assert x["scale"]["domain"][0] < "2014-03-01"  # the axis keeps the whole period
+    assert_keyboard_usable(timeline)
+
+
+def test_timeline_explorer_constructor_filters() -> None:
+    explorer = W.TimelineExplorer(F.meetings(), F.leaders(), administration="Obama")
+    assert explorer.summary.startswith("2 of 7")
+
+
+# --- OpinionExplorer ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def opinion() -> W.OpinionExplorer:
+    return W.OpinionExplorer(F.opinion())
+
+
+def test_opinion_series_and_selection() -> None:
+    cat = W.opinion_series(F.opinion())
+    good = cat[cat["measure"] == "good impression"].set_index("label")
+    assert good.loc["ROK → Japan", "n"] == 4 and good.loc["Japan → ROK", "last"] == 2021
+    sel = W.select_opinion(F.opinion(), ("ROK", "Japan"), "good impression")
+    assert list(sel["obs_id"]) == ["O01", "O02", "O03", "O04"]
+    assert list(W.select_opinion(F.opinion(), "all", "bad impression")["obs_id"]) == ["O08"]
+
+
+def test_describe_opinion_keeps_the_sources_wording() -> None:
+    sel = W.select_opinion(F.opinion(), None, "good impression")
+    assert W.describe_opinion(sel) == (
+        "'good impression' — Japan respondents on ROK: 20% in 2019, then over 60% in 2021;"
+        " ROK respondents on Japan: 31.7% in 2019, then 25–35% in 2022."
+    )
+    assert W.describe_opinion(sel.iloc[:0]) == "No survey results match this selection."
+
+
+def test_opinion_explorer_series_and_measure(opinion: W.OpinionExplorer) -> None:
+    assert opinion.value == {"measure": "good impression", "series": "all"}
+    assert "seed002" in opinion.source_view.value  # the source is shown under the chart
+    before = svg_of(opinion.chart_view)
+    opinion.series.value = "Japan → ROK"
+    assert set(opinion.selection["obs_id"]) == {"O05", "O06", "O07"}
+    assert "over 60%" in opinion.summary
+    assert svg_of(opinion.chart_view) != before
+    opinion.measure.value = "bad impression"
+    assert [v for _, v in opinion.series.options] == ["all", "ROK → Japan"]
+    assert opinion.series.value == "all"  # Japan → ROK has no such measure
+    assert list(opinion.selection["obs_id"]) == ["O08"]
+    assert opinion.sources == ["seed001"] or opinion.sources[0].endswith("[seed001]")
+    assert chart_title(opinion) == "Public opinion: bad impression"
+    opinion.value = {"measure": "good impression", "series": "ROK → Japan"}
+    assert len(opinion.selection) == 4
+    assert_keyboard_usable(opinion)
+
+
+# --- TriangleExplorer ---------------------------------------------------------------------------
+
+A, E = "amity", "enmity"
+PATTERNS = [
+    ((A, A, A), "ménage à trois", None),
+    ((A, A, E), "romantic triangle", "U.S."),
+    ((A, E, A), "romantic triangle", "Japan"),
+    ((E, A, A), "romantic triangle", "ROK"),
+    ((A, E, E), "stable marriage", None),
+    ((E, A, E), "stable marriage", None),
+    ((E, E, A), "stable marriage", None),
+    ((E, E, E), "unit veto", None),
+]
+
+
+@pytest.mark.parametrize(("sides", "name", "pivot"), PATTERNS)
+def test_classify_triangle_names_every_pattern(
+    sides: tuple[str, str, str], name: str, pivot: str | None
+) -> None:
+    pattern = W.classify_triangle(*sides)
+    assert (pattern.name, pattern.pivot) == (name, pivot)
+    sentences = re.split(r"(?<=[.!?])\s+", pattern.explanation.strip())
+    assert len(sentences) == 2, pattern.explanation
+    if pivot:
+        assert pattern.roles[pivot] == "pivot"
+        assert sorted(pattern.roles.values()) == ["pivot", "wing", "wing"]
+
+
+def test_classify_triangle_roles_and_inputs() -> None:
+    marriage = W.classify_triangle(True, -1, "enmity")
+    assert marriage.roles == {"U.S.": "partner", "Japan": "partner", "ROK": "outsider"}
+    assert "South Korea" in marriage.explanation
+    with pytest.raises(ValueError, match="amity"):
+        W.classify_triangle("friendly-ish", A, A)
+    with pytest.raises(ValueError):
+        W.classify_triangle(0, A, A)
+
+
+def test_dyad_states_from_events_reads_dyads_and_effects() -> None:
+    ev = W.dyad_states_from_events(F.events(), 2019).set_index("dyad")
+    assert ev.loc["Japan–ROK", "state"] == "enmity"  # E03, E04 strain
+    assert (ev.loc["U.S.–ROK", "strains"], ev.loc["U.S.–ROK", "neutral"]) == (1, 1)
+    assert ev.loc["U.S.–ROK", "state"] == "enmity"
+    assert ev.loc["U.S.–Japan", "state"] == "amity"
+    assert "taken as amity" in ev.loc["U.S.–Japan", "basis"]
+    later = W.dyad_states_from_events(F.events(), 2023).set_index("dyad")
+    assert later.loc["Japan–ROK", "state"] == "amity"  # E06 improves
+    assert later.loc["U.S.–ROK", "year_used"] == 2019  # no U.S.–ROK event in 2023
+    assert later.loc["U.S.–ROK", "basis"].startswith("none in 2023; in 2019")
+    assert later["trilateral"].iloc[0] == 1  # Camp David counts apart, for no single side
+
+
+def test_triangle_explorer_manual_and_from_data() -> None:
+    tri = W.TriangleExplorer(F.events())
+    assert tri.value["pattern"] == "romantic triangle" and tri.value["pivot"] == "U.S."
+    assert "pivot" in tri.pattern_view.value and "<svg" in tri.chart_view.value
+    before = tri.chart_view.value
+    tri.sides["Japan–ROK"].value = "amity"
+    assert tri.pattern.name == "ménage à trois"
+    assert tri.chart.to_dict()["title"]["text"] == "Strategic triangle: ménage à trois"
+    assert tri.chart_view.value != before
+    tri.value = {"U.S.–Japan": "enmity", "U.S.–ROK": "enmity", "Japan–ROK": "enmity"}
+    assert tri.value["pattern"] == "unit veto"
+    tri.value = {"year": 2019}
+    assert tri.mode.value == FROM_DATA
+    assert tri.value["pattern"] == "stable marriage" and tri.value["year"] == 2019
+    assert all(side.disabled for side in tri.sides.values())
+    assert "What the events data suggest for 2019" in tri.evidence_view.value
+    assert "E03, E04" in tri.evidence_view.value
+    tri.year.value = 2023
+    assert (tri.value["pattern"], tri.value["pivot"]) == ("romantic triangle", "Japan")
+    tri.mode.value = MANUAL
+    assert not any(side.disabled for side in tri.sides.values())
+    assert tri.evidence_view.value == ""
+    assert_keyboard_usable(tri)
+
+
+# --- PolicyWorkbench --------------------------------------------------------------------------
+
+
+def test_rank_options_by_hand() -> None:
+    ranking = W.rank_options(F.policy_options(), {c: 1.0 for c in CRITERIA})
+    p3 = ranking.set_index("option_id").loc["P3"]
+    # P3: cost 1 and China risk 1 (reversed: best), feasibility 5, support 4/4/4
+    assert p3["score"] == pytest.approx(100 * (1 + 1 + 1 + 0.75 * 3) / 6, abs=0.05)
+    pts = [c for c in ranking.columns if c.startswith("pts_")]
+    assert ranking[pts].sum(axis=1).tolist() == pytest.approx(ranking["score"].tolist(), abs=0.06)
+    assert list(ranking["rank"]) == sorted(ranking["rank"])
+    only_cost = W.rank_options(F.policy_options(), {"cost": 1})
+    assert list(only_cost["option_id"][:1]) == ["P3"]  # the cheapest option wins
+    zero = W.rank_options(F.policy_options(), {"cost": 0})
+    assert set(zero["score"]) == {0.0}
+
+
+def test_rank_options_rejects_bad_weights() -> None:
+    with pytest.raises(ValueError, match="unknown criteria"):
+        W.rank_options(F.policy_options(), {"popularity": 1})
+    with pytest.raises(ValueError, match="0 or more"):
+        W.rank_options(F.policy_options(), {"cost": -1})
+    with pytest.raises(ValueError, match="several perspectives"):
+        W.rank_options(F.policy_options(), F.policy_weights())
+    with pytest.raises(ValueError, match="no preset"):
+        W.preset_weights(F.policy_weights(), "China")
+
+
+def test_compare_rankings_and_describe_change() -> None:
+    table = W.compare_rankings(F.policy_options(), F.policy_weights())
+    assert list(table.columns) == ["option", "U.S.", "Japan", "ROK", "balanced"]
+    assert table.loc["P1", "U.S."] == 3 and table.loc["P1", "ROK"] == 4
+    text = W.describe_ranking_change(table, "U.S.", "ROK")
+    assert text == (
+        "From U.S. to ROK weights the top option stays P3: Option P3, and the biggest move is"
+        " P1: Option P1 (3rd → 4th)."
+    )
+    assert W.describe_ranking_change(table, "ROK", "balanced").startswith("The ranking is the same")
+
+
+def test_policy_workbench_presets_sliders_and_dataframes() -> None:
+    bench = W.PolicyWorkbench(F.policy_options(), F.policy_weights(), perspective="U.S.")
+    us = W.preset_weights(F.policy_weights(), "U.S.")
+    assert bench.value == us
+    pd.testing.assert_frame_equal(
+        bench.ranking, W.rank_options(F.policy_options(), us), check_dtype=False
+    )
+    assert list(bench.weights.columns) == ["criterion", "label", "weight"]
+    before = bench.chart_view.value
+    bench.preset.value = "ROK"
+    assert bench.value == W.preset_weights(F.policy_weights(), "ROK")
+    assert bench.chart_view.value != before
+    assert "ranked with ROK weights" in bench.chart.to_dict()["title"]
+    assert list(bench.comparison.columns)[-1] == YOURS
+    assert bench.comparison[YOURS].equals(bench.comparison["ROK"])
+    bench.sliders["cost"].value = 5.0
+    assert bench.preset.value == "custom"
+    assert bench.weights.set_index("criterion").loc["cost", "weight"] == 5.0
+    assert bench.ranking["option_id"].iloc[0] == "P3"
+    assert "your weights" in bench.change
+    bench.value = dict.fromkeys(CRITERIA, 0.0)
+    assert set(bench.ranking["score"]) == {0.0}
+    assert "All weights are 0" in bench.change_view.value
+    assert_keyboard_usable(bench)
+
+
+def test_policy_workbench_compare_with() -> None:
+    bench = W.PolicyWorkbench(F.policy_options(), F.policy_weights(), perspective="ROK")
+    bench.compare.value = "U.S."
+    assert bench.change.startswith("From U.S. to your weights")
+    assert "P1: Option P1 (3rd → 4th)" in bench.change
+
+
+# --- Quiz -------------------------------------------------------------------------------------
+
+
+def test_grade_choice_single_and_multiple() -> None:
+    opts = ["Madrid", "Camp David", "Hiroshima"]
+    right = W.grade_choice(opts, "Camp David", 1, {"Camp David": "Yes: August 2023."})
+    assert right.correct and right.score == 1.0 and right.message == "Correct!"
+    assert right.feedback[1].text == "Yes: August 2023."
+    wrong = W.grade_choice(opts, 1, "Madrid", {"Madrid": "That was June 2022, at NATO."})
+    assert not wrong.correct
+    assert wrong.feedback[0].text == "That was June 2022, at NATO." and not wrong.feedback[0].ok
+    assert "missed" in wrong.feedback[1].text.lower()
+    partial = W.grade_choice(opts, [0, 1], ["Madrid"])
+    assert not partial.correct and partial.score == pytest.approx(2 / 3)
+    assert W.grade_choice(opts, 0, None).message == "Choose an answer first."
+    with pytest.raises(ValueError, match="not one of the options"):
+        W.grade_choice(opts, "Tokyo", None)
+    with pytest.raises(ValueError, match="one feedback text per option"):
+        W.grade_choice(opts, 0, 0, ["only one"])
+
+
+def test_quiz_single_choice_feedback_and_reset() -> None:
+    quiz = W.Quiz(
+        "Where did the three leaders hold their first standalone summit?",
+        ["Madrid", "Camp David", "Hiroshima"],
+        correct="Camp David",
+        feedback={"Madrid": "Madrid was on the sidelines of the NATO summit."},
+        explanation="Camp David, August 2023.",
+    )
+    assert not quiz.multiple and quiz.value is None
+    quiz.value = "Madrid"
+    result = quiz.check()
+    assert not result.correct and not quiz.correct
+    assert "NATO summit" in quiz.feedback_view.value and "✘" in quiz.feedback_view.value
+    quiz.value = 1  # by index
+    assert quiz.feedback_view.value == ""  # old feedback cleared when the choice changes
+    quiz.check_button.click()
+    assert quiz.result is not None and quiz.result.correct
+    assert "Correct!" in quiz.feedback_view.value and "August 2023" in quiz.feedback_view.value
+    assert_keyboard_usable(quiz)
+
+
+def test_quiz_multiple_select() -> None:
+    quiz = W.Quiz("Which are obstacles?", ["history", "geography", "weather"], ["history", 1])
+    assert quiz.multiple and len(quiz.choices) == 3
+    quiz.choices[0].value = True
+    assert quiz.value == ("history",)
+    assert quiz.check().score == pytest.approx(2 / 3)
+    quiz.value = ["history", "geography"]
+    assert quiz.correct and quiz.check().correct
+    assert_keyboard_usable(quiz)
+
+
+# --- chart html, packaged data -----------------------------------------------------------------
+
+
+def test_chart_html_uses_the_course_theme_whatever_is_active() -> None:
+    import altair as alt
+
+    from trilat_lessons.widgets._base import chart_spec
+
+    chart = W.TimelineExplorer(F.meetings(), F.leaders()).chart
+    with alt.theme.enable("default"):
+        assert chart_spec(chart)["config"]["font"].startswith("DejaVu Sans")
+    html = W.chart_html(chart)
+    assert html.startswith('<figure class="trilat-chart"') and "<svg" in html
+
+
+def test_explorers_run_on_the_packaged_datasets() -> None:
+    F.real("meetings")  # skip while the datasets are not built
+    timeline = W.TimelineExplorer()
+    first = timeline.chart_view.value
+    timeline.administration.value = timeline.administration.options[1][1]
+    assert timeline.chart_view.value != first and len(timeline.selection) > 0
+    opinion = W.OpinionExplorer()
+    assert "<svg" in opinion.chart_view.value and opinion.sources
+    tri = W.TriangleExplorer(year=2023)
+    assert tri.value["year"] == 2023 and tri.evidence is not None
+    bench = W.PolicyWorkbench()
+    assert sorted(bench.comparison.columns) == sorted(
+        ["option", "U.S.", "Japan", "ROK", "balanced", YOURS]
+    )
+
+
+def test_policy_criteria_directions_match_the_codebook() -> None:
+    weights = F.real("policy_weights")
+    if "direction" not in weights.columns:
+        pytest.skip("policy_weights has no direction column")
+    for criterion, direction in zip(weights["criterion"], weights["direction"], strict=True):
+        higher_is_better = CRITERIA[str(criterion)][1]
+        assert (str(direction) == "higher_is_better") == higher_is_better, criterion

@@ -1,0 +1,345 @@
+"""PolicyWorkbench: weigh the criteria, rank the policy options, compare national perspectives.
+
+The scores are teaching judgments (see the ``policy_options`` codebook): the point is to see how
+the ranking depends on whose priorities you adopt, not to find the "right" policy.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from ._base import CONTROL_STYLE, chart_html, load_default, paragraph, table_html
+
+if TYPE_CHECKING:  # pragma: no cover
+    import altair as alt
+    import pandas as pd
+
+# criterion -> (plain label, True when a higher score is better)
+CRITERIA: dict[str, tuple[str, bool]] = {
+    "cost": ("Low cost", False),
+    "feasibility": ("Feasibility", True),
+    "china_reaction_risk": ("Low risk of a Chinese backlash", False),
+    "support_us": ("Support in the U.S.", True),
+    "support_japan": ("Support in Japan", True),
+    "support_rok": ("Support in South Korea", True),
+}
+"""The criteria (columns of ``policy_options``, scored 1–5); cost and China risk count reversed."""
+
+PERSPECTIVE_ORDER = ["U.S.", "Japan", "ROK", "balanced"]
+SCALE_LOW, SCALE_HIGH = 1, 5
+
+
+def _weights_dict(weights: pd.DataFrame | Mapping[str, float]) -> dict[str, float]:
+    """Weights as {criterion: weight} from a mapping or a (criterion, weight) frame."""
+    if isinstance(weights, Mapping):
+        out = {str(k): float(v) for k, v in weights.items()}
+    else:
+        frame = weights
+        if "perspective" in frame.columns and frame["perspective"].nunique() > 1:
+            raise ValueError("weights cover several perspectives: pick one with preset_weights()")
+        out = {str(c): float(v) for c, v in zip(frame["criterion"], frame["weight"], strict=True)}
+    unknown = sorted(set(out) - set(CRITERIA))
+    if unknown:
+        raise ValueError(f"unknown criteria {unknown}; known: {list(CRITERIA)}")
+    negative = sorted(k for k, v in out.items() if v < 0 or math.isnan(v))
+    if negative:
+        raise ValueError(
+            f"weights must be 0 or more (got {negative}); cost and China risk are already"
+            " counted reversed (lower is better)"
+        )
+    return out
+
+
+def preset_weights(policy_weights: pd.DataFrame, perspective: str) -> dict[str, float]:
+    """The weight each criterion gets from a perspective (``U.S.``, ``Japan``, ``ROK``, …)."""
+    rows = policy_weights[policy_weights["perspective"].astype(str) == perspective]
+    if rows.empty:
+        known = sorted(policy_weights["perspective"].astype(str).unique())
+        raise ValueError(f"no preset {perspective!r}; known: {known}")
+    return _weights_dict(rows[["criterion", "weight"]])
+
+
+def _option_labels(options: pd.DataFrame) -> list[str]:
+    if "label" in options.columns:
+        return [str(x) for x in options["label"]]
+    if "asks" in options.columns:
+        out = []
+        for oid, asks in zip(
+            options["option_id"], options["asks"].astype("string").fillna(""), strict=True
+        ):
+            text = str(asks)
+            text = text if len(text) <= 60 else text[:57].rstrip() + "…"
+            out.append(f"{oid}: {text}" if text else str(oid))
+        return out
+    return [str(x) for x in options["option_id"]]
+
+
+def rank_options(
+    options: pd.DataFrame, weights: pd.DataFrame | Mapping[str, float]
+) -> pd.DataFrame:
+    """Score (0–100) and rank the options: weighted mean of 1–5 criteria scaled to 0–1.
+
+    Lower-is-better criteria (cost, China reaction risk) are reversed first. The ``pts_*`` columns
+    hold each criterion's share of the score, so they add up to ``score``. All-zero weights give
+    every option a score of 0.
+    """
+    import pandas as pd
+
+    wts = _weights_dict(weights)
+    missing = [c for c in wts if c not in options.columns]
+    if missing:
+        raise ValueError(f"policy_options lacks the criteria columns {missing}")
+    total = sum(wts.values())
+    span = SCALE_HIGH - SCALE_LOW
+    out = pd.DataFrame(
+        {
+            "option_id": options["option_id"].astype(str).to_numpy(),
+            "label": _option_labels(options),
+            "area": options["area"].astype(str).to_numpy() if "area" in options else "",
+        }
+    )
+    score = pd.Series(0.0, index=out.index)
+    for criterion, weight in wts.items():
+        raw = pd.to_numeric(options[criterion], errors="coerce").astype(float).to_numpy()
+        scaled = (raw - SCALE_LOW) / span
+        if not CRITERIA[criterion][1]:
+            scaled = 1.0 - scaled
+        pts = pd.Series(scaled, index=out.index).fillna(0.0) * (
+            100.0 * weight / total if total else 0
+        )
+        out[f"pts_{criterion}"] = pts.round(2)
+        score += pts
+    out["score"] = score.round(1)
+    for col in ("asks", "rationale", "source_id"):
+        if col in options.columns:
+            out[col] = options[col].astype(str).to_numpy()
+    out = out.sort_values(["score", "option_id"], ascending=[False, True], kind="stable")
+    out.insert(0, "rank", out["score"].rank(method="min", ascending=False).astype(int))
+    return out.reset_index(drop=True)
+
+
+def compare_rankings(
+    options: pd.DataFrame,
+    policy_weights: pd.DataFrame,
+    extra: Mapping[str, Mapping[str, float]] | None = None,
+) -> pd.DataFrame:
+    """Rank of each option under every preset perspective (and ``extra`` weights), side by side."""
+    import pandas as pd
+
+    present = list(dict.fromkeys(policy_weights["perspective"].astype(str)))
+    names = [p for p in PERSPECTIVE_ORDER if p in present] + [
+        p for p in present if p not in PERSPECTIVE_ORDER
+    ]
+    sets: dict[str, Mapping[str, float]] = {p: preset_weights(policy_weights, p) for p in names}
+    sets.update(extra or {})
+    cols = {}
+    labels = None
+    for name, wts in sets.items():
+        r = rank_options(options, wts).set_index("option_id")
+        cols[name] = r["rank"]
+        labels = r["label"] if labels is None else labels
+    table = pd.DataFrame(cols)
+    table.insert(0, "option", labels)
+    first = next(iter(sets))
+    return table.sort_values([first, "option"]).rename_axis("option_id")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def describe_ranking_change(comparison: pd.DataFrame, before: str, after: str) -> str:
+    """One sentence: how the top option and the biggest mover differ between two columns."""
+    top_b = comparison[comparison[before] == comparison[before].min()]["option"].iloc[0]
+    top_a = comparison[comparison[after] == comparison[after].min()]["option"].iloc[0]
+    delta = comparison[before] - comparison[after]  # positive = moves up
+    if (delta == 0).all():
+        return f"The ranking is the same with {before} and {after} weights (top: {top_a})."
+    mover = delta.abs().idxmax()
+    row = comparison.loc[mover]
+    move = (
+        f"the biggest move is {row['option']} ({_ordinal(int(row[before]))} →"
+        f" {_ordinal(int(row[after]))})"
+    )
+    head = (
+        f"From {before} to {after} weights the top option stays {top_a}"
+        if top_a == top_b
+        else f"From {before} to {after} weights the top option changes from {top_b} to {top_a}"
+    )
+    return f"{head}, and {move}."
+
+
+YOURS = "your weights"
+CUSTOM = "custom"
+
+
+class PolicyWorkbench(w.VBox):
+    """Weight the criteria with sliders or presets; see the ranking and how perspectives differ."""
+
+    def __init__(
+        self,
+        options: pd.DataFrame | None = None,
+        weights: pd.DataFrame | None = None,
+        *,
+        perspective: str = "balanced",
+        compare_with: str | None = None,
+    ) -> None:
+        import pandas as pd
+
+        self.options = load_default(options, "policy_options")
+        self.policy_weights = load_default(weights, "policy_weights")
+        present = list(dict.fromkeys(self.policy_weights["perspective"].astype(str)))
+        self.perspectives = [p for p in PERSPECTIVE_ORDER if p in present] + [
+            p for p in present if p not in PERSPECTIVE_ORDER
+        ]
+        criteria = [c for c in CRITERIA if c in set(self.policy_weights["criterion"].astype(str))]
+        top = float(pd.to_numeric(self.policy_weights["weight"]).max()) if len(criteria) else 1.0
+        high, step = (1.0, 0.05) if top <= 1 else (float(max(5, math.ceil(top))), 0.5)
+        self.preset = w.Dropdown(
+            options=[*[(p, p) for p in self.perspectives], ("custom (your own)", CUSTOM)],
+            value=perspective,
+            description="Perspective preset",
+            style=CONTROL_STYLE,
+        )
+        self.sliders = {
+            c: w.FloatSlider(
+                value=0.0,
+                min=0.0,
+                max=high,
+                step=step,
+                description=CRITERIA[c][0],
+                continuous_update=False,
+                readout_format=".2f" if high <= 1 else ".1f",
+                style=CONTROL_STYLE,
+                layout=w.Layout(width="420px"),
+            )
+            for c in criteria
+        }
+        others = [p for p in self.perspectives if p != perspective]
+        self.compare = w.Dropdown(
+            options=self.perspectives,
+            value=compare_with or (others[0] if others else perspective),
+            description="Compare with",
+            style=CONTROL_STYLE,
+        )
+        self.chart_view = w.HTML(layout=w.Layout(min_height="260px", overflow="auto"))
+        self.change_view = w.HTML()
+        self.table_view = w.HTML()
+        self.ranking: pd.DataFrame = pd.DataFrame()
+        self.comparison: pd.DataFrame = pd.DataFrame()
+        self.change = ""
+        self.chart: alt.TopLevelMixin | None = None
+        super().__init__(
+            [
+                w.HTML(
+                    "<b>Policy workbench</b>: pick a perspective or move the sliders (0 ="
+                    " ignore); options are ranked by weighted score."
+                ),
+                self.preset,
+                *self.sliders.values(),
+                self.compare,
+                self.chart_view,
+                self.change_view,
+                self.table_view,
+            ]
+        )
+        self.add_class("trilat-explorer")
+        self._apply_preset(perspective)
+        self.preset.observe(self._on_preset, names="value")
+        self.compare.observe(self._on_change, names="value")
+        for s in self.sliders.values():
+            s.observe(self._on_slider, names="value")
+        self.refresh()
+
+    _holding = False
+    _presets: pd.DataFrame | None = None
+
+    def _apply_preset(self, perspective: str) -> None:
+        wts = preset_weights(self.policy_weights, perspective)
+        self._holding = True
+        try:
+            for c, s in self.sliders.items():
+                s.value = wts.get(c, 0.0)
+        finally:
+            self._holding = False
+
+    def _on_preset(self, change: dict[str, Any]) -> None:
+        if self._holding or change["new"] == CUSTOM:
+            return
+        self._apply_preset(change["new"])
+        self.refresh()
+
+    def _on_slider(self, _change: dict[str, Any]) -> None:
+        if self._holding:
+            return
+        if self.preset.value != CUSTOM:
+            self._holding = True
+            try:
+                self.preset.value = CUSTOM
+            finally:
+                self._holding = False
+        self.refresh()
+
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        if not self._holding:
+            self.refresh()
+
+    @property
+    def value(self) -> dict[str, float]:
+        """The current weights, ``{criterion: weight}``."""
+        return {c: float(s.value) for c, s in self.sliders.items()}
+
+    @value.setter
+    def value(self, weights: Mapping[str, float]) -> None:
+        wts = _weights_dict(weights)
+        self._holding = True
+        try:
+            self.preset.value = CUSTOM
+            for c, v in wts.items():
+                self.sliders[c].value = v
+        finally:
+            self._holding = False
+        self.refresh()
+
+    @property
+    def weights(self) -> pd.DataFrame:
+        """The current weights as a DataFrame (criterion, label, weight) for the exercises."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "criterion": list(self.sliders),
+                "label": [CRITERIA[c][0] for c in self.sliders],
+                "weight": [float(s.value) for s in self.sliders.values()],
+            }
+        )
+
+    def refresh(self) -> None:
+        """Re-rank with the current weights and redraw chart, comparison and sentence."""
+        from ..charts import policy_ranking
+
+        wts = self.value
+        self.ranking = rank_options(self.options, wts)
+        if self._presets is None:  # the presets' ranks never change: compute them once
+            self._presets = compare_rankings(self.options, self.policy_weights)
+        yours = self.ranking.set_index("option_id")["rank"]
+        self.comparison = self._presets.assign(**{YOURS: yours.reindex(self._presets.index)})
+        self.change = describe_ranking_change(self.comparison, self.compare.value, YOURS)
+        name = self.preset.value if self.preset.value != CUSTOM else "your"
+        self.chart = policy_ranking(self.ranking, perspective=name)
+        self.chart_view.value = chart_html(self.chart)
+        self.change_view.value = paragraph(self.change)
+        shown = self.comparison.set_index("option")
+        shown.columns = [f"rank: {c}" for c in shown.columns]
+        self.table_view.value = table_html(
+            shown, "Rank of each option under each perspective (1 = best)"
+        )
+        if sum(wts.values()) == 0:
+            self.change_view.value += paragraph(
+                "All weights are 0, so every option scores 0: move a slider.", role=None
+            )

@@ -1,0 +1,217 @@
+"""Quiz: a multiple-choice or multiple-select question with feedback on every option."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as w
+
+
+@dataclass(frozen=True)
+class OptionFeedback:
+    """Feedback on one option: was it chosen, is it a right answer, and what to tell the student."""
+
+    option: str
+    chosen: bool
+    right: bool
+    text: str
+
+    @property
+    def ok(self) -> bool:
+        """True when the student's choice for this option is right (chosen iff it is correct)."""
+        return self.chosen == self.right
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    """The outcome of checking an answer: correct or not, a 0–1 score and per-option feedback."""
+
+    correct: bool
+    score: float
+    message: str
+    feedback: tuple[OptionFeedback, ...]
+
+
+def _indices(options: Sequence[str], answer: Any) -> set[int]:
+    """Option positions from an index, an option text, or a list of either."""
+    if answer is None:
+        return set()
+    items = [answer] if isinstance(answer, str | int) else list(answer)
+    out = set()
+    for item in items:
+        if isinstance(item, int) and not isinstance(item, bool):
+            if not 0 <= item < len(options):
+                raise ValueError(f"option index {item} out of range 0..{len(options) - 1}")
+            out.add(item)
+        elif item in options:
+            out.add(options.index(item))
+        else:
+            raise ValueError(f"{item!r} is not one of the options {list(options)}")
+    return out
+
+
+def grade_choice(
+    options: Sequence[str],
+    correct: int | str | Iterable[int | str],
+    selected: int | str | Iterable[int | str] | None,
+    feedback: Mapping[str, str] | Sequence[str] | None = None,
+) -> QuizResult:
+    """Check a choice: correct only if exactly the right options are chosen; partial credit.
+
+    The score is the share of options judged right (chosen if correct, left if not). Feedback
+    is given for every chosen option and for every right option that was missed.
+    """
+    options = list(options)
+    right = _indices(options, correct)
+    if not right:
+        raise ValueError("a question needs at least one correct option")
+    chosen = _indices(options, selected)
+    if isinstance(feedback, Mapping):
+        notes = [str(feedback.get(o, "")) for o in options]
+    elif feedback is not None:
+        notes = [str(f) for f in feedback]
+        if len(notes) != len(options):
+            raise ValueError("give one feedback text per option")
+    else:
+        notes = [""] * len(options)
+    items = []
+    for i, option in enumerate(options):
+        is_right, is_chosen = i in right, i in chosen
+        default = (
+            "Yes, this is right."
+            if is_right and is_chosen
+            else "Not this one."
+            if is_chosen
+            else "You missed this one: it is also right."
+            if is_right
+            else ""
+        )
+        text = notes[i] or default
+        if is_right and not is_chosen and notes[i]:
+            text = "Missed: " + notes[i]
+        items.append(OptionFeedback(option, is_chosen, is_right, text))
+    n_ok = sum(f.ok for f in items)
+    is_correct = chosen == right
+    if not chosen:
+        message = "Choose an answer first."
+    elif is_correct:
+        message = "Correct!"
+    elif len(right) > 1:
+        message = f"Not quite: {n_ok} of {len(options)} options judged right. Read the feedback."
+    else:
+        message = "Not quite. Read the feedback and try again."
+    return QuizResult(is_correct, n_ok / len(options) if chosen else 0.0, message, tuple(items))
+
+
+class Quiz(w.VBox):
+    """A question with radio buttons (one answer) or checkboxes (several), Check button, feedback.
+
+    ``multiple`` defaults to True when more than one option is correct.
+    """
+
+    def __init__(
+        self,
+        question: str,
+        options: Sequence[str],
+        correct: int | str | Iterable[int | str],
+        *,
+        feedback: Mapping[str, str] | Sequence[str] | None = None,
+        multiple: bool | None = None,
+        explanation: str = "",
+    ) -> None:
+        self.question = question
+        self.options = list(options)
+        self.correct_answer = correct
+        self.feedback_texts = feedback
+        self.explanation = explanation
+        right = _indices(self.options, correct)
+        self.multiple = len(right) > 1 if multiple is None else multiple
+        self.result: QuizResult | None = None
+        if self.multiple:
+            self.choices: list[w.Checkbox] = [
+                w.Checkbox(value=False, description=o, indent=False, layout=w.Layout(width="auto"))
+                for o in self.options
+            ]
+            picker: w.Widget = w.VBox(self.choices)
+            for c in self.choices:
+                c.observe(self._on_pick, names="value")
+        else:
+            self.radio = w.RadioButtons(
+                options=self.options,
+                value=None,
+                description="Answer",
+                layout=w.Layout(width="auto"),
+            )
+            self.radio.observe(self._on_pick, names="value")
+            picker = self.radio
+        hint = "Choose all that apply." if self.multiple else "Choose one."
+        self.check_button = w.Button(
+            description="Check answer",
+            button_style="primary",
+            tooltip="Check your answer and show feedback",
+        )
+        self.check_button.on_click(lambda _b: self.check())
+        self.feedback_view = w.HTML()
+        super().__init__(
+            [
+                w.HTML(f"<p><b>{html.escape(question)}</b> <i>{hint}</i></p>"),
+                picker,
+                self.check_button,
+                self.feedback_view,
+            ]
+        )
+        self.add_class("trilat-quiz")
+
+    @property
+    def value(self) -> str | tuple[str, ...] | None:
+        """The chosen option (one-answer quiz) or the tuple of chosen options (multiple select)."""
+        if self.multiple:
+            return tuple(o for o, c in zip(self.options, self.choices, strict=True) if c.value)
+        return self.radio.value
+
+    @value.setter
+    def value(self, answer: int | str | Iterable[int | str] | None) -> None:
+        chosen = _indices(self.options, answer)
+        if self.multiple:
+            for i, c in enumerate(self.choices):
+                c.value = i in chosen
+        else:
+            if len(chosen) > 1:
+                raise ValueError("this question takes one answer")
+            self.radio.value = self.options[chosen.pop()] if chosen else None
+
+    def _on_pick(self, _change: dict[str, Any]) -> None:
+        if self.result is not None:  # the shown feedback no longer matches the choice
+            self.result = None
+            self.feedback_view.value = ""
+
+    @property
+    def correct(self) -> bool:
+        """True when the current choice is exactly the right answer."""
+        return grade_choice(self.options, self.correct_answer, self.value).correct
+
+    def check(self) -> QuizResult:
+        """Grade the current choice and show the message and per-option feedback."""
+        self.result = grade_choice(
+            self.options, self.correct_answer, self.value, self.feedback_texts
+        )
+        lines = []
+        for f in self.result.feedback:
+            if not f.text:
+                continue
+            mark = "✔" if f.ok else "✘"
+            lines.append(f"<li>{mark} <b>{html.escape(f.option)}</b>: {html.escape(f.text)}</li>")
+        colour = "#006d4e" if self.result.correct else "#a33c00"
+        extra = (
+            f"<p>{html.escape(self.explanation)}</p>"
+            if self.result.correct and self.explanation
+            else ""
+        )
+        self.feedback_view.value = (
+            f'<div role="status" aria-live="polite"><p style="color:{colour}"><b>'
+            f"{html.escape(self.result.message)}</b></p><ul>{''.join(lines)}</ul>{extra}</div>"
+        )
+        return self.result

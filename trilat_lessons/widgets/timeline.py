@@ -1,0 +1,239 @@
+"""TimelineExplorer: filter the trilateral meetings; see chart, counts and one summary sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from ..theme import ADMINISTRATION_COLORS, LEVEL_ORDER
+from ._base import CONTROL_STYLE, chart_html, load_default, paragraph, table_html
+
+if TYPE_CHECKING:  # pragma: no cover
+    import altair as alt
+    import pandas as pd
+
+ALL = "all"
+
+Choice = str | Iterable[str] | None
+
+
+def _wanted(choice: Choice) -> set[str] | None:
+    """None when a filter keeps everything (None, ``"all"`` or empty), else the set of values."""
+    if choice is None:
+        return None
+    if isinstance(choice, str):
+        return None if choice.lower() == ALL else {choice}
+    values = {str(c) for c in choice}
+    return values or None
+
+
+def filter_meetings(
+    meetings: pd.DataFrame,
+    administration: Choice = None,
+    level: Choice = None,
+    track: Choice = None,
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """The meetings matching every filter; ``None``/``"all"`` keeps all, a list keeps any of it."""
+    import pandas as pd
+
+    keep = pd.Series(True, index=meetings.index)
+    for column, choice in (
+        ("us_administration", administration),
+        ("level", level),
+        ("track", track),
+    ):
+        wanted = _wanted(choice)
+        if wanted is not None:
+            keep &= meetings[column].astype("string").isin(wanted).fillna(False).astype(bool)
+    if years is not None:
+        lo, hi = sorted(int(y) for y in years)
+        keep &= meetings["year"].between(lo, hi).fillna(False).astype(bool)
+    return meetings[keep]
+
+
+def _levels(meetings: pd.DataFrame) -> list[str]:
+    col = meetings["level"]
+    if hasattr(col, "cat") and col.cat.ordered:
+        return [str(c) for c in col.cat.categories]
+    return [lv for lv in LEVEL_ORDER if lv in set(col.astype(str))]
+
+
+def count_table(selection: pd.DataFrame) -> pd.DataFrame:
+    """Meetings counted by level (rows, highest first) and U.S. administration, with totals."""
+    import pandas as pd
+
+    levels = list(reversed(_levels(selection))) if len(selection) else list(reversed(LEVEL_ORDER))
+    admins_present = set(selection["us_administration"].dropna().astype(str))
+    admins = [a for a in ADMINISTRATION_COLORS if a in admins_present]
+    admins += sorted(admins_present - set(admins))
+    table = pd.crosstab(
+        selection["level"].astype(str), selection["us_administration"].astype(str)
+    ).reindex(index=levels, columns=admins, fill_value=0)
+    table["Total"] = table.sum(axis=1)
+    table.loc["Total"] = table.sum(axis=0)
+    table.index.name = "Level"
+    table.columns.name = "U.S. administration"
+    return table.astype(int)
+
+
+def _top(series: pd.Series) -> tuple[str, int]:
+    counts = series.dropna().astype(str).value_counts()
+    counts = counts[counts == counts.max()].sort_index()
+    return str(counts.index[0]), int(counts.iloc[0])
+
+
+def summarize_selection(selection: pd.DataFrame, total: int | None = None) -> str:
+    """One sentence on a selection: how many, when, top level, administration, busiest year."""
+    import pandas as pd
+
+    n = len(selection)
+    of = f" of {total}" if total is not None else ""
+    if n == 0:
+        return f"No meetings{of.replace(' of', ' out of')} match this selection."
+    ordered = selection.sort_values("date_start")
+    if n == 1:
+        row = ordered.iloc[0]
+        where = f" in {row['place']}" if pd.notna(row.get("place")) else ""
+        return (
+            f"1{of} meetings matches: a {row['level']} meeting on {row['date_label']}{where},"
+            f" under the {row['us_administration']} administration."
+        )
+    first, last = ordered["date_label"].iloc[0], ordered["date_label"].iloc[-1]
+    level, n_level = _top(selection["level"])
+    admin, n_admin = _top(selection["us_administration"])
+    year, n_year = _top(selection["year"].astype("Int64"))
+    return (
+        f"{n}{of} meetings match, from {first} to {last}: the most common level is {level}"
+        f" ({n_level}), most took place under {admin} ({n_admin}), and the busiest year was"
+        f" {year} ({n_year})."
+    )
+
+
+class TimelineExplorer(w.VBox):
+    """Filter the meetings by administration, level, track and years; see chart, counts, summary."""
+
+    def __init__(
+        self,
+        meetings: pd.DataFrame | None = None,
+        leaders: pd.DataFrame | None = None,
+        *,
+        administration: str = ALL,
+        level: str = ALL,
+        track: str = ALL,
+        years: tuple[int, int] | None = None,
+    ) -> None:
+        import pandas as pd
+
+        self.meetings = load_default(meetings, "meetings")
+        self.leaders = load_default(leaders, "leaders")
+        m = self.meetings
+        admins_present = set(m["us_administration"].dropna().astype(str))
+        admins = [a for a in ADMINISTRATION_COLORS if a in admins_present]
+        admins += sorted(admins_present - set(admins))
+        tracks = sorted(set(m["track"].dropna().astype(str)))
+        pad = pd.Timedelta(days=120)
+        self.span = (
+            (pd.to_datetime(m["date_start"]).min() - pad, pd.to_datetime(m["date_end"]).max() + pad)
+            if len(m)
+            else None
+        )
+        y = m["year"].dropna().astype(int)
+        lo, hi = (int(y.min()), int(y.max())) if len(y) else (2014, 2025)
+
+        self.administration = w.Dropdown(
+            options=[("All administrations", ALL), *[(a, a) for a in admins]],
+            value=administration,
+            description="U.S. administration",
+            style=CONTROL_STYLE,
+        )
+        self.level = w.Dropdown(
+            options=[("All levels", ALL), *[(lv, lv) for lv in reversed(_levels(m))]],
+            value=level,
+            description="Level",
+            style=CONTROL_STYLE,
+        )
+        self.track = w.Dropdown(
+            options=[("All tracks", ALL), *[(t, t) for t in tracks]],
+            value=track,
+            description="Track",
+            style=CONTROL_STYLE,
+        )
+        self.years = w.IntRangeSlider(
+            value=years or (lo, hi),
+            min=lo,
+            max=hi,
+            step=1,
+            description="Years",
+            continuous_update=False,
+            style=CONTROL_STYLE,
+            layout=w.Layout(width="420px"),
+        )
+        self.chart_view = w.HTML(layout=w.Layout(min_height="320px", overflow="auto"))
+        self.summary_view = w.HTML()
+        self.table_view = w.HTML()
+        self.selection: pd.DataFrame = m
+        self.summary = ""
+        self.counts: pd.DataFrame | None = None
+        self.chart: alt.TopLevelMixin | None = None
+        controls = [self.administration, self.level, self.track, self.years]
+        super().__init__(
+            [
+                w.HTML(
+                    "<b>Timeline explorer</b>: choose filters; the chart, summary and table update."
+                ),
+                w.HBox(controls[:3], layout=w.Layout(flex_flow="row wrap")),
+                self.years,
+                self.chart_view,
+                self.summary_view,
+                self.table_view,
+            ]
+        )
+        self.add_class("trilat-explorer")
+        for control in controls:
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    @property
+    def value(self) -> dict[str, Any]:
+        """The current filters: administration, level, track and (first, last) year."""
+        return {
+            "administration": self.administration.value,
+            "level": self.level.value,
+            "track": self.track.value,
+            "years": tuple(self.years.value),
+        }
+
+    @value.setter
+    def value(self, filters: dict[str, Any]) -> None:
+        with self.hold_sync():
+            self._holding = True
+            try:
+                for key, val in filters.items():
+                    getattr(self, key).value = val
+            finally:
+                self._holding = False
+        self.refresh()
+
+    _holding = False
+
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        if not self._holding:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the selection and redraw chart, summary and table."""
+        from ..charts import meetings_timeline
+
+        v = self.value
+        self.selection = filter_meetings(
+            self.meetings, v["administration"], v["level"], v["track"], v["years"]
+        )
+        self.summary = summarize_selection(self.selection, total=len(self.meetings))
+        self.counts = count_table(self.selection)
+        self.chart = meetings_timeline(self.selection, self.leaders, span=self.span, width=540)
+        self.chart_view.value = chart_html(self.chart)
+        self.summary_view.value = paragraph(self.summary)
+        self.table_view.value = table_html(self.counts, "Meetings by level and administration")
