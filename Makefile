@@ -53,8 +53,8 @@ nbval: $(STAMP)  ## run every lesson and exercise notebook offline and check mar
 
 test: lint unit nbval  ## everything: lint, unit tests, notebooks (nbval)
 
-test-browser: $(STAMP)  ## drive JupyterLab in headless Chromium (needs Debian's chromium)
-	$(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
+test-browser: $(STAMP)  ## drive JupyterLab offline in headless Chromium (needs Debian's chromium)
+	scripts/offline $(PY) -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
 	$(VENV)/bin/uv pip compile pyproject.toml requirements-tools.in --extra test --universal \
