@@ -46,7 +46,7 @@ format: $(STAMP)  ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff format .
 
 unit: $(STAMP)  ## unit and data tests only
-	$(PY) -m pytest -n $(WORKERS) -m "not browser" tests $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadfile -m "not browser and not lite" -p no:cacheprovider tests $(PYTEST_ARGS)
 
 nbval: $(STAMP)  ## run every lesson and exercise notebook offline and check marked outputs (nbval)
 	scripts/offline $(PY) -m pytest -n $(WORKERS) --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks exercises $(PYTEST_ARGS)

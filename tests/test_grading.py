@@ -1,0 +1,213 @@
+"""trilat grade on the hostile corpus: right scores and statuses, no leaks, byte-identical
+re-grades, resume, and Ctrl-C losing nothing. Short limits keep the kernels few and fast."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from trilat_lessons.grading.grade import GradeOptions, grade
+from trilat_lessons.grading.runner import KernelTemplate
+from trilat_lessons.grading.source import load_source, solution_lines
+
+CORPUS = Path(__file__).parent / "grading_corpus"
+SOURCE = CORPUS / "source" / "00_demo.ipynb"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text())
+OPTIONS = dict(workers=2, timeout_cell=5.0, timeout_total=60.0, memory_mb=300, progress=False)
+
+
+def _grades(out: Path) -> dict[str, dict[str, str]]:
+    rows = csv.DictReader(io.StringIO((out / "grades.csv").read_text()))
+    return {r["student"]: r for r in rows}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory):
+    """Grade the corpus (plus the instructor's own solution) once for the whole module."""
+    base = tmp_path_factory.mktemp("grading")
+    subs = base / "submissions"
+    shutil.copytree(CORPUS / "submissions", subs)
+    shutil.copy(SOURCE, subs / "instructor_solution.ipynb")
+    out = base / "out"
+    old = os.environ.get("TRILAT_CORPUS_SOURCE")
+    os.environ["TRILAT_CORPUS_SOURCE"] = str(SOURCE.resolve())  # read_instructor tries this path
+    with KernelTemplate() as template:  # one warm template for this module's grading runs
+        run = grade(SOURCE, subs, out, GradeOptions(**OPTIONS), template=template)
+        yield base, subs, out, run, template
+    if old is None:
+        os.environ.pop("TRILAT_CORPUS_SOURCE", None)
+    else:
+        os.environ["TRILAT_CORPUS_SOURCE"] = old
+
+
+def test_every_submission_gets_its_score_and_status(graded):
+    _base, _subs, out, run, _t = graded
+    assert not run.interrupted
+    assert run.graded == len(EXPECTED) + 1
+    grades = _grades(out)
+    for student, exp in EXPECTED.items():
+        row = grades[student]
+        assert float(row["total"]) == pytest.approx(exp["total"]), (student, row)
+        assert row["status"] == exp["status"], (student, row)
+        result = json.loads((out / "results" / f"{student}.json").read_text())
+        for qid, status in exp["questions"].items():
+            assert result["questions"][qid]["status"] == status, (
+                student,
+                qid,
+                result["questions"][qid],
+            )
+
+
+def test_instructor_solution_scores_full_marks_and_blank_scores_zero(graded):
+    _base, _subs, out, _run, _t = graded
+    grades = _grades(out)
+    sol = grades["instructor_solution"]
+    assert sol["status"] == "ok"
+    assert [sol[q] for q in ("q1", "q2", "q3", "q4", "q5")] == ["2", "1", "1", "2", "2"]
+    assert sol["total"] == "8" and sol["max"] == "10" and sol["pending"] == "q6"
+    blank = grades["blank"]
+    assert blank["total"] == "0" and blank["status"] == "not attempted"
+
+
+def test_statuses_and_notes_are_clear(graded):
+    _base, _subs, out, _run, _t = graded
+    grades = _grades(out)
+    assert grades["infinite_loop"]["detail"] == "timeout in q1"
+    assert grades["empty"]["detail"] == "empty file"
+    assert "01_history" in grades["other_assignment"]["detail"]
+    notes = {
+        s: json.loads((out / "results" / f"{s}.json").read_text())["notes"]
+        for s in ("edit_locked", "delete_cells", "add_cells", "read_instructor", "print_megabytes")
+    }
+    assert any("locked cell" in n for n in notes["edit_locked"])
+    assert any("q2" in n and "not attempted" in n for n in notes["delete_cells"])
+    assert any("you added were not graded" in n for n in notes["add_cells"])
+    assert any("sandbox" in n for n in notes["read_instructor"])
+    assert any("MB of output" in n for n in notes["print_megabytes"])
+    wrong = json.loads((out / "results" / "wrong_answers.json").read_text())["questions"]
+    assert "every level" in wrong["q1"]["message"]
+    assert "reset_index" in wrong["q4"]["message"]
+
+
+def test_feedback_never_shows_solutions_or_hidden_checks(graded):
+    _base, _subs, out, _run, _t = graded
+    source = load_source(SOURCE)
+    secrets: list[str] = []
+    for c in source.cells:
+        if c.role in ("answer", "rubric-answer"):
+            secrets += solution_lines(c.source)
+        if c.role in ("hidden", "key"):
+            secrets += [ln.strip() for ln in c.source.splitlines() if len(ln.strip()) > 12]
+    assert secrets
+    files = sorted((out / "feedback").iterdir())
+    assert len(files) == 2 * (len(EXPECTED) + 1)
+    for f in files:
+        text = f.read_text()
+        for s in secrets:
+            assert s not in text, (f.name, s)
+    md = (out / "feedback" / "wrong_answers.md").read_text()
+    assert "Hidden checks: 1 of 1 passed." in md and "q5: ◐ partial" in md
+
+
+def test_reports(graded):
+    _base, _subs, out, _run, _t = graded
+    summary = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text())))
+    assert [r["question"] for r in summary] == ["q1", "q2", "q3", "q4", "q5", "q6"]
+    q1 = summary[0]
+    assert q1["students"] == str(len(EXPECTED) + 1) and int(q1["full_marks"]) > 0
+    svg = (out / "summary.svg").read_text()
+    assert svg.startswith("<svg") and "mean score per question" in svg
+    manual = list(csv.DictReader(io.StringIO((out / "manual_grading.csv").read_text())))
+    assert {r["question"] for r in manual} == {"q6"}
+    assert all(r["rubric"].startswith("2:") for r in manual)
+    rebuilt = json.loads((out / "rebuilt" / "edit_locked.ipynb").read_text())
+    setup = next(c for c in rebuilt["cells"] if c["id"] == "setup")
+    assert "head(2)" not in "".join(setup["source"])
+
+
+def test_regrade_is_byte_identical_and_resume_skips_unchanged(graded):
+    __base, subs, out, _run, template = graded
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    sheet = out / "manual_grading.csv"
+    again = grade(SOURCE, subs, out, GradeOptions(**OPTIONS, force=True), template=template)
+    assert again.graded == len(EXPECTED) + 1
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert before == after
+    # an instructor scores a written answer; a student's file changes; re-run resumes
+    rows = list(csv.reader(io.StringIO(sheet.read_text())))
+    header = rows[0]
+    good_row = next(r for r in rows if r[0] == "good")
+    good_row[header.index("score")] = "1.5"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    sheet.write_text(buf.getvalue())
+    (subs / "exception.ipynb").write_bytes((subs / "good.ipynb").read_bytes())
+    resumed = grade(SOURCE, subs, out, GradeOptions(**OPTIONS), template=template)
+    assert (resumed.graded, resumed.skipped) == (1, len(EXPECTED))
+    grades = _grades(out)
+    assert grades["exception"]["total"] == "8"
+    assert grades["good"]["q6"] == "1.5" and grades["good"]["total"] == "9.5"
+    assert grades["good"]["pending"] == ""
+
+
+def test_ctrl_c_loses_nothing(tmp_path, graded):
+    template = graded[4]
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("good", "blank", "infinite_loop"):
+        shutil.copy(CORPUS / "submissions" / f"{name}.ipynb", subs)
+    out = tmp_path / "out"
+    cmd = [
+        sys.executable,
+        "-m",
+        "trilat_lessons.grading.cli",
+        "grade",
+        str(SOURCE),
+        str(subs),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "--timeout-cell",
+        "60",
+        "--timeout-total",
+        "120",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a terminal's Ctrl-C: make sure SIGINT is not inherited as ignored (background jobs)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    results = out / "results"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and len(list(results.glob("*.json"))) < 2:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()  # never leave a grader behind, whatever happened
+    assert proc.returncode == 130, stderr
+    assert "run the same command again to resume" in stderr
+    saved = sorted(p.stem for p in results.glob("*.json"))
+    assert saved == ["blank", "good"]
+    assert not (out / "grades.csv").exists()
+    # the unfinished submission is replaced; the same grading (same limits) grades only it
+    shutil.copy(CORPUS / "submissions" / "good.ipynb", subs / "infinite_loop.ipynb")
+    options = GradeOptions(workers=1, timeout_cell=60, timeout_total=120, progress=False)
+    resumed = grade(SOURCE, subs, out, options, template=template)
+    assert (resumed.graded, resumed.skipped) == (1, 2)
+    assert _grades(out)["infinite_loop"]["total"] == "8"

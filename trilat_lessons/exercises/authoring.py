@@ -1,0 +1,192 @@
+"""Tools for writing exercise sets: misconceptions, accepted alternatives, hidden checks, helpers.
+
+Used only in the instructor source's ``key`` and ``hidden`` cells (both removed from the student
+release)::
+
+    from trilat_lessons.exercises.authoring import accept, hidden, wrong
+
+    wrong("q1", len(with_vice), "You counted vice-ministerial meetings too.")
+    accept("q4", "Republic of Korea")
+
+    @hidden("q5", "the counts match the clean data in every year")
+    def _(answer):
+        return same_table(answer, expected_table)
+
+``wrong``/``accept`` record values that ``trilat release`` hashes into the public key. ``hidden``
+registers a check that ``trilat grade`` runs in the grader's own process on the exported answer;
+run inside a notebook (e.g. by nbval on the instructor source) it checks the notebook's own answer
+at once and prints one line, so the stored output proves the solution passes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ._export import MISSING, decode, export_value
+
+__all__ = [
+    "HiddenCheck",
+    "accept",
+    "chart_encoding",
+    "chart_table",
+    "hidden",
+    "same_table",
+    "same_value",
+    "wrong",
+]
+
+_RECORDS: list[dict[str, Any]] = []  # wrong()/accept() calls, read by ``trilat release``
+_COLLECTOR: list[HiddenCheck] | None = None  # set by the grader while it loads hidden checks
+
+
+@dataclass
+class HiddenCheck:
+    """A check run only at grading: question, a student-safe description, weight, function."""
+
+    question: str
+    description: str
+    weight: float
+    func: Callable[[Any], Any]
+
+    def run(self, answer: Any) -> bool:
+        """True when the check passes; any exception or falsy result is a fail."""
+        try:
+            result = self.func(answer)
+        except Exception:
+            return False
+        return result is None or (result is not False and bool(result))
+
+
+def wrong(question: str, value: Any, message: str) -> None:
+    """Record a common wrong answer to ``question`` and the misconception it reveals."""
+    _RECORDS.append(
+        {"kind": "wrong", "question": question, "value": export_value(value), "message": message}
+    )
+
+
+def accept(question: str, value: Any) -> None:
+    """Record another answer to ``question`` that counts as correct (e.g. a spelling variant)."""
+    _RECORDS.append({"kind": "accept", "question": question, "value": export_value(value)})
+
+
+def hidden(
+    question: str, description: str, *, weight: float = 1
+) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    """Decorator: register a hidden check of ``question`` (function of the decoded answer).
+
+    The function gets the student's answer as the grader sees it (numbers, strings, lists, a
+    pandas DataFrame, or a chart's Vega-Lite dict) and returns True/None to pass, False to fail.
+    ``description`` is shown to the student in feedback, so it must not give the answer away.
+    """
+
+    def register(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        check = HiddenCheck(question, description, float(weight), func)
+        if _COLLECTOR is not None:
+            _COLLECTOR.append(check)
+        else:
+            _run_in_notebook(check)
+        return func
+
+    return register
+
+
+def _run_in_notebook(check: HiddenCheck) -> None:
+    """In a notebook: run the hidden check on this notebook's answer and print one line."""
+    from ._keys import load_key, question
+
+    variable = f"{check.question}_answer"
+    try:
+        from . import current_set
+
+        set_id = current_set()
+        key = load_key(set_id) if set_id else None
+        q = question(key, check.question) if key else None
+        if q:
+            variable = q["variable"]
+    except Exception:
+        pass
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    ns: dict[str, Any] = shell.user_ns if shell is not None else sys._getframe(2).f_globals
+    value = decode(export_value(ns.get(variable, MISSING)))
+    verdict = "passes" if check.run(value) else "FAILS"
+    print(f"hidden check of {check.question} ({check.description}): {verdict} on this notebook")
+
+
+# ---------------------------------------------------------------------------- helpers for checks
+
+
+def same_value(answer: Any, expected: Any, *, decimals: int = 2) -> bool:
+    """True when two numbers/strings/lists agree after the public checks' normalisation."""
+    from ._compare import canonical
+
+    exp = export_value(expected)
+    kind = exp.get("type")
+    if kind == "list":
+        items = exp.get("items", [])
+        item = items[0].get("type", "str") if items else "str"
+        spec: dict[str, Any] = {
+            "type": "list",
+            "items": item,
+            "ordered": True,
+            "decimals": decimals,
+        }
+    else:
+        spec = {"type": kind, "decimals": decimals}
+    q = {"id": "q", "variable": "v", "expect": spec}
+    a = canonical(q, export_value(answer))
+    b = canonical(q, exp)
+    return a[0] == b[0] == "ok" and a[1] == b[1]
+
+
+def same_table(answer: Any, expected: Any, *, ordered: bool = False, decimals: int = 2) -> bool:
+    """True when two DataFrames hold the same columns and values (row order ignored by default)."""
+    from ._compare import canonical, dtype_kind
+
+    exp = export_value(expected)
+    if exp.get("type") != "DataFrame":
+        return False
+    columns = [
+        {"name": c, "kind": dtype_kind(d, [r[i] for r in exp["data"]])}
+        for i, (c, d) in enumerate(zip(exp["columns"], exp["dtypes"], strict=True))
+    ]
+    spec = {"type": "DataFrame", "columns": columns, "ordered": ordered, "decimals": decimals}
+    q = {"id": "q", "variable": "v", "expect": spec}
+    a = canonical(q, export_value(answer))
+    b = canonical(q, exp)
+    return a[0] == b[0] == "ok" and a[1] == b[1]
+
+
+def chart_table(spec: dict[str, Any]) -> Any:
+    """The inline data of a chart spec as a DataFrame (empty when the chart has none)."""
+    import pandas as pd
+
+    if not isinstance(spec, dict):
+        return pd.DataFrame()
+    data = spec.get("data") or {}
+    values = data.get("values")
+    if values is None and data.get("name"):
+        values = (spec.get("datasets") or {}).get(data["name"])
+    if values is None:
+        for layer in spec.get("layer", []):
+            found = chart_table({**layer, "datasets": spec.get("datasets")})
+            if len(found):
+                return found
+        return pd.DataFrame()
+    return pd.DataFrame(values)
+
+
+def chart_encoding(spec: dict[str, Any], channel: str) -> dict[str, Any]:
+    """One encoding channel of a (single-view or first-layer) chart spec, or {}."""
+    if not isinstance(spec, dict):
+        return {}
+    enc = spec.get("encoding") or {}
+    if channel in enc:
+        return enc[channel]
+    for layer in spec.get("layer", []):
+        if channel in (layer.get("encoding") or {}):
+            return layer["encoding"][channel]
+    return {}

@@ -1,0 +1,126 @@
+"""The ``trilat release`` and ``trilat grade`` commands (``register`` adds them to ``trilat``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _release(args: argparse.Namespace) -> int:
+    from .release import make_release, store_outputs
+    from .source import SourceError
+
+    status = 0
+    for src in args.sources:
+        try:
+            rel = make_release(src, args.out, args.keys_dir)
+        except SourceError as exc:
+            print(f"trilat release: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if args.check:
+            changed = rel.changed()
+            for p in changed:
+                print(f"out of date: {p} (run: trilat release {src})", file=sys.stderr)
+            status = status or (1 if changed else 0)
+            continue
+        written = rel.write()
+        for p in written:
+            print(f"wrote {p}")
+        if not written:
+            print(f"{rel.source.set_id}: release up to date")
+        if args.store_outputs:
+            store_outputs(src)
+            print(f"stored check outputs in {src}")
+    return status
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from .grade import GradeOptions, grade
+    from .runner import TemplateError
+    from .source import SourceError
+
+    if not Path(args.submissions).is_dir():
+        print(f"trilat grade: {args.submissions} is not a folder of submissions", file=sys.stderr)
+        return 2
+    options = GradeOptions(
+        workers=args.workers or (os.cpu_count() or 1),
+        timeout_cell=args.timeout_cell,
+        timeout_total=args.timeout_total,
+        memory_mb=args.memory_mb,
+        sandbox=not args.no_sandbox,
+        progress=not args.quiet,
+        force=args.force,
+    )
+    try:
+        run = grade(args.source, args.submissions, args.out, options)
+    except (SourceError, TemplateError) as exc:
+        print(f"trilat grade: {exc}", file=sys.stderr)
+        return 1
+    if run.warning:
+        print(f"warning: {run.warning}", file=sys.stderr)
+    if run.interrupted:
+        return 130
+    tally = ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) or "nothing new"
+    print(
+        f"graded {run.graded} submission(s), {run.skipped} unchanged and skipped ({tally}); "
+        f"see {Path(args.out) / 'grades.csv'}"
+    )
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``release`` and ``grade`` to the ``trilat`` command."""
+    p = subparsers.add_parser(
+        "release",
+        help="write the student version and public key of exercise sources",
+        description="Instructor source -> student notebook (solutions and hidden checks removed, "
+        "locked cells marked, outputs cleared) + public key in the package.",
+    )
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="exercises/source/NN_topic.ipynb")
+    p.add_argument("--out", default=None, help="folder for student notebooks (default: exercises/)")
+    p.add_argument("--keys-dir", default=None, help="folder for keys (default: the package's)")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if out of date")
+    p.add_argument(
+        "--store-outputs",
+        action="store_true",
+        help="also run the source in a kernel and store its check outputs (for nbval)",
+    )
+    p.set_defaults(func=_release)
+
+    g = subparsers.add_parser(
+        "grade",
+        help="grade a folder of submissions of one exercise set",
+        description="Rebuild each submission from the source (answer cells only), run it in its "
+        "own sandboxed kernel process, judge answers in this process, write reports. Resumable.",
+    )
+    g.add_argument("source", metavar="SOURCE", help="the instructor source notebook")
+    g.add_argument(
+        "submissions", metavar="SUBMISSIONS_DIR", help="<student>.ipynb or <student>/*.ipynb"
+    )
+    g.add_argument("--out", required=True, metavar="OUT_DIR", help="where results and reports go")
+    g.add_argument("--workers", type=int, default=0, help="parallel kernels (default: cores)")
+    g.add_argument("--timeout-cell", type=float, default=30.0, metavar="S", help="seconds per cell")
+    g.add_argument(
+        "--timeout-total", type=float, default=120.0, metavar="S", help="seconds per notebook"
+    )
+    g.add_argument("--memory-mb", type=int, default=1024, metavar="M", help="memory per kernel")
+    g.add_argument("--force", action="store_true", help="re-grade even unchanged submissions")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.add_argument("--no-sandbox", action="store_true", help=argparse.SUPPRESS)
+    g.set_defaults(func=_grade)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point (``python -m trilat_lessons.grading.cli``)."""
+    parser = argparse.ArgumentParser(prog="trilat")
+    sub = parser.add_subparsers(dest="command", required=True)
+    register(sub)
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,553 @@
+"""``trilat grade``: rebuild, run, judge and report every submission of one exercise set.
+
+For each submission: rebuild it from the instructor source taking only the answer cells (by cell
+id), run it in its own fresh kernel process (limits, sandbox), receive the exported answers, judge
+them *here* with the public key and the hidden checks, write ``results/<student>.json`` at once.
+Re-running skips submissions whose input hash is unchanged; reports are rebuilt from the results.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._version import __version__
+from ..exercises._compare import evaluate, norm_text
+from ..exercises._export import decode
+from ..exercises._keys import load_key
+from .instructor import InstructorRun, build_key, run_instructor
+from .progressbar import ProgressBar
+from .release import notebook_bytes, student_notebook
+from .runner import KernelTemplate, run_with_restarts
+from .source import EDITABLE, RUBRIC_PLACEHOLDER, Source, cell_text, load_source
+
+RUNAWAY = ("total timeout", "timeout", "memory", "kernel died")
+STATUS_ORDER = ["corrupt", "wrong assignment", *RUNAWAY, "not attempted", "ok"]
+
+
+@dataclass
+class GradeOptions:
+    """Limits and behaviour of one grading run."""
+
+    workers: int = 0  # 0: one per core
+    timeout_cell: float = 30.0
+    timeout_total: float = 120.0
+    memory_mb: int = 1024
+    sandbox: bool = True
+    progress: bool = True
+    force: bool = False  # re-grade even when results are up to date
+
+    def fingerprint(self) -> dict[str, Any]:
+        """The options that change grades (part of every input hash)."""
+        return {
+            "timeout_cell": float(self.timeout_cell),
+            "timeout_total": float(self.timeout_total),
+            "memory_mb": int(self.memory_mb),
+            "sandbox": bool(self.sandbox),
+        }
+
+
+@dataclass
+class Grader:
+    """Everything prepared once per run: the source, its key, hidden checks, the run plan."""
+
+    source: Source
+    run: InstructorRun
+    key: dict[str, Any]
+    release: dict[str, Any]
+    plan: list[dict[str, Any]]  # code cells to run: {cell_id, role, question, exports}
+    fingerprint: str
+    key_warning: str | None
+    denied: list[str]
+
+
+def fmt(points: float) -> str:
+    """Points as text: at most two decimals, no trailing zeros."""
+    text = f"{round(points + 1e-9, 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def safe_name(student: str) -> str:
+    """A file-name-safe version of a student id."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._") or "student"
+
+
+def prepare(source_path: str | Path, options: GradeOptions, extra_denied: list[str]) -> Grader:
+    """Load and run the instructor source, build the key, plan the cells."""
+    source = load_source(source_path)
+    run = run_instructor(source)
+    key = build_key(source, run)
+    warning = None
+    shipped = load_key(source.set_id)
+    if shipped is None:
+        warning = f"no key for {source.set_id} is installed: students' check() cannot work."
+    elif shipped != key:
+        warning = (
+            f"the installed key of {source.set_id} differs from this source: students saw other "
+            "check() results. Re-run `trilat release` and reinstall."
+        )
+    plan: list[dict[str, Any]] = []
+    last = {q.cells[-1]: q for q in source.questions.values() if q.kind == "auto"}
+    for c in source.cells:
+        if c.cell_type != "code" or c.role not in ("setup", "answer"):
+            continue
+        exports = []
+        if c.id in last:
+            exports = [[last[c.id].id, last[c.id].variable]]
+        plan.append(
+            {
+                "cell_id": c.id,
+                "role": c.role,
+                "question": c.meta.get("question"),
+                "exports": exports,
+            }
+        )
+    blob = json.dumps(
+        [source.fingerprint, key, options.fingerprint(), __version__, "grade-1"], sort_keys=True
+    )
+    fp = hashlib.sha256(blob.encode()).hexdigest()
+    denied = sorted({str(Path(source.path).resolve().parent), *extra_denied})
+    return Grader(source, run, key, student_notebook(source), plan, fp, warning, denied)
+
+
+# ---------------------------------------------------------------------------- discovery
+
+
+def find_submissions(submissions_dir: str | Path, set_id: str) -> list[tuple[str, Path]]:
+    """(student, notebook) pairs: ``DIR/<student>.ipynb`` or ``DIR/<student>/<any>.ipynb``."""
+    root = Path(submissions_dir)
+    found: dict[str, Path] = {}
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_file() and entry.suffix == ".ipynb":
+            found.setdefault(entry.stem, entry)
+        elif entry.is_dir():
+            nbs = sorted(p for p in entry.glob("*.ipynb") if not p.name.startswith("."))
+            if nbs:
+                preferred = [p for p in nbs if p.stem == set_id]
+                found.setdefault(entry.name, (preferred or nbs)[0])
+    return sorted(found.items())
+
+
+# ---------------------------------------------------------------------------- one submission
+
+
+def _parse(raw: bytes) -> tuple[dict[str, Any] | None, str]:
+    if not raw.strip():
+        return None, "empty file"
+    try:
+        nb = json.loads(raw.decode("utf-8", errors="replace"))
+    except ValueError as exc:
+        return None, f"not valid notebook JSON ({str(exc)[:80]})"
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        return None, "not a Jupyter notebook"
+    return nb, ""
+
+
+def rebuild(grader: Grader, nb: dict[str, Any]) -> dict[str, Any]:
+    """Take the answer cells (by id) from a submission; everything else from the source."""
+    source = grader.source
+    meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
+    tmeta = meta.get("trilat") if isinstance(meta.get("trilat"), dict) else {}
+    sub_set = tmeta.get("set")
+    by_id: dict[str, dict[str, Any]] = {}
+    for c in nb["cells"]:
+        if isinstance(c, dict) and isinstance(c.get("id"), str):
+            by_id.setdefault(c["id"], c)
+    answer_ids = {c.id for c in source.answer_cells}
+    release_cells = {c["id"]: c for c in grader.release["cells"]}
+    matched = answer_ids & set(by_id)
+    if (sub_set and sub_set != source.set_id) or (not sub_set and not matched):
+        what = (
+            f"exercise set {sub_set!r}" if sub_set else "a notebook with none of its answer cells"
+        )
+        return {"wrong_assignment": f"this is {what}, not {source.set_id}"}
+    texts: dict[str, str] = {}
+    notes: list[str] = []
+    deleted, edited_locked = [], 0
+    for c in source.cells:
+        if c.role not in EDITABLE:
+            sub = by_id.get(c.id)
+            rel = release_cells.get(c.id)
+            if (
+                sub is not None
+                and rel is not None
+                and cell_text(sub.get("source")) != rel["source"]
+            ):
+                edited_locked += 1
+            continue
+        sub = by_id.get(c.id)
+        if sub is None or sub.get("cell_type") != c.cell_type:
+            deleted.append(str(c.meta.get("question")))
+            texts[c.id] = release_cells[c.id]["source"]
+        else:
+            texts[c.id] = cell_text(sub.get("source"))
+    known = {c.id for c in source.cells}
+    added = sum(1 for cid in by_id if cid not in known) + sum(
+        1 for c in nb["cells"] if isinstance(c, dict) and not isinstance(c.get("id"), str)
+    )
+    if deleted:
+        qs = ", ".join(sorted(set(deleted)))
+        notes.append(
+            f"Answer cell(s) of {qs} were missing or changed type: treated as not attempted."
+        )
+    if edited_locked:
+        notes.append(
+            f"{edited_locked} locked cell(s) were edited; the original versions were used."
+        )
+    if added:
+        notes.append(f"{added} cell(s) you added were not graded: only answer cells count.")
+    cells = []
+    for step in grader.plan:
+        cid = step["cell_id"]
+        text = (
+            texts.get(cid, source.cell(cid).source)
+            if step["role"] == "answer"
+            else source.cell(cid).source
+        )
+        cells.append({"source": text, "exports": step["exports"]})
+    rebuilt = json.loads(json.dumps(grader.release))
+    for c in rebuilt["cells"]:
+        if c["id"] in texts:
+            c["source"] = texts[c["id"]]
+    return {"cells": cells, "texts": texts, "notes": notes, "rebuilt": rebuilt}
+
+
+def _judge(
+    grader: Grader, qid: str, exported: dict[str, Any] | None, cell_state: dict[str, Any]
+) -> dict[str, Any]:
+    entry = next(q for q in grader.key["questions"] if q["id"] == qid)
+    points = float(entry["points"])
+    res: dict[str, Any] = {"max": points, "points": 0.0, "public": False, "hidden": []}
+    runaway = cell_state.get("runaway")
+    if runaway:
+        messages = {
+            "timeout": "your answer cell ran past the time limit and was stopped.",
+            "total timeout": "the notebook ran past its total time limit before this answer.",
+            "kernel died": "your answer cell stopped the Python process (exit, crash or kill).",
+            "memory": "your answer cell ran out of memory (the limit was reached).",
+        }
+        res.update(status=runaway, message=messages[runaway])
+        return res
+    if exported is None:
+        res.update(
+            status="not run", message="this answer was never reached (an earlier cell broke)."
+        )
+        return res
+    outcome = evaluate(grader.source.set_id, entry, exported)
+    error = cell_state.get("error")
+    res["status"] = outcome.status
+    res["message"] = outcome.message
+    if outcome.status == "not attempted" and error:
+        res["status"] = "error"
+        res["message"] = f"your answer cell raised {error}, so {entry['variable']} was never set."
+        return res
+    if outcome.status in ("not attempted", "malformed"):
+        if error:
+            res["message"] += f" (Your answer cell also raised {error}.)"
+        return res
+    res["public"] = outcome.passed
+    value = decode(exported)
+    weights = float(entry.get("public_weight", 1))
+    earned = weights if outcome.passed else 0.0
+    for h in grader.run.hidden_for(qid):
+        ok = h.run(value)
+        res["hidden"].append({"description": h.description, "passed": ok})
+        weights += h.weight
+        earned += h.weight if ok else 0.0
+    res["points"] = round(points * earned / weights, 2) if weights else 0.0
+    if res["points"] >= points - 1e-9:
+        res["status"] = "correct"
+    elif res["points"] > 0:
+        res["status"] = "partial"
+    else:
+        res["status"] = "incorrect"
+    if res["status"] != "correct" and outcome.passed:
+        failed = [h["description"] for h in res["hidden"] if not h["passed"]]
+        res["message"] = (
+            "passes the public checks, but not these hidden checks: " + "; ".join(failed) + "."
+        )
+    if error:
+        res["message"] = (
+            res["message"] + " " if res["message"] else ""
+        ) + f"(Your answer cell raised {error}.)"
+    return res
+
+
+def grade_one(
+    grader: Grader,
+    student: str,
+    path: Path,
+    raw: bytes,
+    template: KernelTemplate | None,
+    options: GradeOptions,
+    workroot: str,
+    registry: set[int],
+    stop: threading.Event | None = None,
+) -> dict[str, Any]:
+    """Grade one submission; returns its result record (never raises for a bad submission)."""
+    source = grader.source
+    result: dict[str, Any] = {
+        "student": student,
+        "file": path.name,
+        "set": source.set_id,
+        "status": "ok",
+        "detail": "",
+        "questions": {},
+        "notes": [],
+    }
+    qids = list(source.questions)
+    empty = {q: {"max": source.questions[q].points, "points": 0.0} for q in qids}
+    nb, problem = _parse(raw)
+    if nb is None:
+        for q in qids:
+            empty[q].update(status="corrupt", message="the file could not be read as a notebook.")
+        result.update(status="corrupt", detail=problem, questions=empty)
+        return result
+    built = rebuild(grader, nb)
+    if "wrong_assignment" in built:
+        for q in qids:
+            empty[q].update(status="wrong assignment", message=built["wrong_assignment"] + ".")
+        result.update(status="wrong assignment", detail=built["wrong_assignment"], questions=empty)
+        return result
+    result["notes"] = built["notes"]
+    result["rebuilt"] = built["rebuilt"]
+    assert template is not None
+    workdir = tempfile.mkdtemp(prefix="k-", dir=workroot)
+    limits = {
+        "memory_mb": options.memory_mb,
+        "sandbox": options.sandbox,
+        "cpu_seconds": int(options.timeout_total) + 10,
+    }
+    outcomes, exports, info = run_with_restarts(
+        template,
+        built["cells"],
+        cell_timeout=options.timeout_cell,
+        total_timeout=options.timeout_total,
+        limits=limits,
+        workdir_root=workdir,
+        denied=grader.denied,
+        registry=registry,
+        stop=stop,
+    )
+    shutil.rmtree(workdir, ignore_errors=True)
+    # per-question cell state
+    states: dict[str, dict[str, Any]] = {q: {} for q in qids}
+    blocked = False
+    for i, step in enumerate(grader.plan):
+        out = outcomes[i]
+        q = step.get("question")
+        if out.error and "grading sandbox" in str(out.error.get("evalue", "")):
+            blocked = True
+        if step["role"] != "answer" or q not in states:
+            continue
+        st = states[q]
+        if out.status in RUNAWAY and not st.get("runaway"):
+            st["runaway"] = out.status
+        elif out.status == "error" and out.error and not st.get("error"):
+            st["error"] = f"{out.error['ename']}: {out.error['evalue'][:160]}".rstrip(": ")
+    for qid, q in source.questions.items():
+        if q.kind == "manual":
+            text = "\n".join(built["texts"].get(cid, "") for cid in q.cells).strip()
+            attempted = bool(text) and norm_text(text) != norm_text(RUBRIC_PLACEHOLDER)
+            result["questions"][qid] = {
+                "max": q.points,
+                "points": None,
+                "status": "manual" if attempted else "not attempted",
+                "message": "graded by your instructor with the rubric."
+                if attempted
+                else "no written answer.",
+                "answer": text if attempted else "",
+            }
+            continue
+        result["questions"][qid] = _judge(grader, qid, exports.get(qid), states[qid])
+    if blocked:
+        result["notes"].append(
+            "Some of your code tried something the grading sandbox does not allow."
+        )
+    if info.get("printed", 0) > 1_000_000:
+        result["notes"].append(
+            f"Your code printed {info['printed'] / 1e6:.0f} MB of output (ignored)."
+        )
+    statuses = [r["status"] for r in result["questions"].values()]
+    for s in RUNAWAY:
+        hit = [q for q, r in result["questions"].items() if r["status"] == s]
+        if hit:
+            result["status"] = s
+            result["detail"] = f"{s} in {', '.join(hit)}"
+            break
+    else:
+        if all(s == "not attempted" for s in statuses):
+            result["status"] = "not attempted"
+    result["landlock"] = info.get("landlock", 0)
+    return result
+
+
+# ---------------------------------------------------------------------------- the run
+
+
+def _write_json(path: Path, obj: Any) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(
+        json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    os.replace(tmp, path)
+
+
+@dataclass
+class GradeRun:
+    """What a grading run did."""
+
+    graded: int
+    skipped: int
+    interrupted: bool
+    counts: dict[str, int]
+    out_dir: Path
+    warning: str | None = None
+
+
+def grade(
+    source_path: str | Path,
+    submissions_dir: str | Path,
+    out_dir: str | Path,
+    options: GradeOptions | None = None,
+    *,
+    stream: Any = None,
+    template: KernelTemplate | None = None,
+) -> GradeRun:
+    """Grade every submission in ``submissions_dir`` into ``out_dir`` (resumable).
+
+    ``template`` lets several runs share one warm template (the caller then closes it).
+    """
+    import sys
+
+    from .report import write_reports
+
+    options = options or GradeOptions()
+    out = Path(out_dir)
+    results_dir = out / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (out / "rebuilt").mkdir(exist_ok=True)
+    denied = [str(Path(submissions_dir).resolve()), str(out.resolve())]
+    owned = template is None
+    if template is None:
+        template = KernelTemplate()
+        template.start_background()  # warms up while the source is prepared
+    try:
+        grader = prepare(source_path, options, denied)
+    except BaseException:
+        if owned:
+            template.close()
+        raise
+    subs = find_submissions(submissions_dir, grader.source.set_id)
+    names: dict[str, str] = {}
+    todo: list[tuple[str, Path, bytes, str]] = []
+    skipped = 0
+    used: set[str] = set()
+    for student, path in subs:
+        name = safe_name(student)
+        while name in used:
+            name += "_"
+        used.add(name)
+        names[student] = name
+        raw = path.read_bytes()
+        h = hashlib.sha256(grader.fingerprint.encode() + b"\0" + raw).hexdigest()
+        rpath = results_dir / f"{name}.json"
+        if not options.force and rpath.is_file():
+            try:
+                if json.loads(rpath.read_text(encoding="utf-8")).get("input_hash") == h:
+                    skipped += 1
+                    continue
+            except (OSError, ValueError):
+                pass
+        todo.append((student, path, raw, h))
+    stream = stream if stream is not None else sys.stderr
+    bar = ProgressBar(len(subs), stream=stream, enabled=options.progress, done=skipped)
+    counts: dict[str, int] = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+    registry: set[int] = set()
+    workers = options.workers or os.cpu_count() or 1
+    interrupted = False
+    workroot = tempfile.mkdtemp(prefix="trilat-grade-")
+
+    def work(student: str, path: Path, raw: bytes, h: str) -> None:
+        if stop.is_set():
+            return
+        try:
+            res = grade_one(grader, student, path, raw, template, options, workroot, registry, stop)
+        except Exception as exc:  # an internal error must not stop the run
+            res = {
+                "student": student,
+                "file": path.name,
+                "set": grader.source.set_id,
+                "status": "internal error",
+                "detail": f"{type(exc).__name__}: {exc}"[:300],
+                "notes": [],
+                "questions": {
+                    q: {
+                        "max": grader.source.questions[q].points,
+                        "points": 0.0,
+                        "status": "internal error",
+                        "message": "the grader failed on this submission; please re-run.",
+                    }
+                    for q in grader.source.questions
+                },
+            }
+        if stop.is_set():
+            return  # interrupted mid-run: do not record a half-graded submission
+        res["input_hash"] = h
+        name = names[student]
+        rebuilt = res.pop("rebuilt", None)
+        if rebuilt is not None:
+            (out / "rebuilt" / f"{name}.ipynb").write_bytes(notebook_bytes(rebuilt))
+        _write_json(results_dir / f"{name}.json", res)
+        with lock:
+            counts[res["status"]] = counts.get(res["status"], 0) + 1
+            bar.update(res["status"])
+
+    try:
+        with cf.ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(work, *t) for t in todo]
+            try:
+                pending = set(futures)
+                while pending:
+                    _done, pending = cf.wait(pending, timeout=0.25)
+            except KeyboardInterrupt:
+                interrupted = True
+                stop.set()
+                for f in futures:
+                    f.cancel()
+                for pid in list(registry):
+                    with contextlib.suppress(OSError):
+                        os.killpg(pid, 9)
+    finally:
+        if owned:
+            template.close()
+        shutil.rmtree(workroot, ignore_errors=True)
+    bar.close(interrupted=interrupted)
+    if not interrupted:
+        results = []
+        for student, _path in subs:
+            rpath = results_dir / f"{names[student]}.json"
+            try:
+                results.append(json.loads(rpath.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                continue
+        write_reports(grader, results, out, names)
+    graded = sum(counts.values())
+    return GradeRun(graded, skipped, interrupted, counts, out, grader.key_warning)
+
+
+__all__ = ["GradeOptions", "GradeRun", "find_submissions", "grade", "prepare", "rebuild"]

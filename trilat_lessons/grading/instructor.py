@@ -1,0 +1,213 @@
+"""Run the instructor's own code in the grader's process: solutions, key cells, hidden checks.
+
+This is trusted code. Running it here (not in a kernel) gives, in well under a second once the
+data is loaded: the solution's exported answers (hashed into the public key), the ``wrong()``/
+``accept()`` records, and the hidden checks, which ``trilat grade`` then applies to students'
+exported answers. Instructor code cells must therefore be plain Python (no ``%magics``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..exercises import authoring
+from ..exercises._compare import (
+    Outcome,
+    canonical,
+    digest,
+    dtype_kind,
+    evaluate,
+    parse_channel,
+)
+from ..exercises._export import MISSING, decode, export_value
+from .source import Source, SourceError
+
+
+@dataclass
+class InstructorRun:
+    """What running the instructor source produced."""
+
+    exports: dict[str, dict[str, Any]]
+    records: list[dict[str, Any]]
+    hidden: list[authoring.HiddenCheck]
+    namespace: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def hidden_for(self, qid: str) -> list[authoring.HiddenCheck]:
+        """Hidden checks of one question, in source order."""
+        return [h for h in self.hidden if h.question == qid]
+
+
+def _exec(source: Source, cell_index: int, code: str, ns: dict[str, Any]) -> None:
+    cell = source.cells[cell_index]
+    try:
+        exec(compile(code, f"<{source.set_id} cell {cell_index + 1} ({cell.id})>", "exec"), ns)
+    except Exception:
+        tb = traceback.format_exc(limit=-3)
+        raise SourceError(
+            f"{source.path}: cell {cell_index + 1} ({cell.id}, role {cell.role}) raised:\n{tb}"
+        ) from None
+
+
+def run_instructor(source: Source) -> InstructorRun:
+    """Execute setup, solution and key cells, then collect hidden checks (stdout discarded)."""
+    ns: dict[str, Any] = {"__name__": "__main__", "display": lambda *a, **k: None}
+    last_cell = {q.cells[-1]: q for q in source.questions.values() if q.kind == "auto"}
+    exports: dict[str, dict[str, Any]] = {}
+    authoring._RECORDS.clear()
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        for cell in source.cells:
+            if cell.role in ("setup", "answer", "key"):
+                _exec(source, cell.index, cell.source, ns)
+            q = last_cell.get(cell.id)
+            if q is not None:
+                exports[q.id] = export_value(ns.get(q.variable, MISSING))
+        records = list(authoring._RECORDS)
+        authoring._RECORDS.clear()
+        collected: list[authoring.HiddenCheck] = []
+        authoring._COLLECTOR = collected
+        try:
+            for cell in source.cells:
+                if cell.role == "hidden":
+                    _exec(source, cell.index, cell.source, ns)
+        finally:
+            authoring._COLLECTOR = None
+    for h in collected:
+        if h.question not in source.questions:
+            raise SourceError(f"a hidden check names {h.question!r}, which is not a question")
+    return InstructorRun(exports, records, collected, ns)
+
+
+def _expect(source: Source, qid: str, solution: dict[str, Any]) -> dict[str, Any]:
+    q = source.questions[qid]
+    m = q.meta
+    etype = m["expect"] if isinstance(m["expect"], str) else m["expect"]["type"]
+    spec: dict[str, Any] = {"type": etype}
+    if etype == "float":
+        spec["decimals"] = int(m.get("decimals", 2))
+    elif etype == "str" and m.get("choices"):
+        spec["choices"] = [str(c) for c in m["choices"]]
+    elif etype == "list":
+        items = solution.get("items", [])
+        inferred = items[0].get("type", "str") if items else "str"
+        spec["items"] = m.get("items", inferred)
+        spec["ordered"] = bool(m.get("ordered", False))
+        spec["decimals"] = int(m.get("decimals", 2))
+        if m.get("reveal_length"):
+            spec["length"] = len(items)
+    elif etype == "DataFrame":
+        if solution.get("type") != "DataFrame":
+            raise SourceError(
+                f"{qid} expects a DataFrame but the solution gives {solution.get('type')}"
+            )
+        data = solution.get("data", [])
+        spec["columns"] = [
+            {"name": c, "kind": dtype_kind(d, [r[i] for r in data])}
+            for i, (c, d) in enumerate(zip(solution["columns"], solution["dtypes"], strict=True))
+        ]
+        spec["rows"] = len(data)
+        spec["ordered"] = bool(m.get("ordered", False))
+        spec["decimals"] = int(m.get("decimals", 2))
+        spec["reveal_rows"] = bool(m.get("reveal_rows", True))
+        if m.get("rows_hint"):
+            spec["rows_hint"] = str(m["rows_hint"])
+    elif etype == "chart":
+        chart = m["chart"]
+        spec["mark"] = chart.get("mark")
+        spec["encoding"] = {ch: parse_channel(v) for ch, v in (chart.get("encoding") or {}).items()}
+        spec["title"] = bool(chart.get("title", True))
+        spec["description"] = bool(chart.get("description", True))
+    return spec
+
+
+def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
+    """The public key of a set: structure and salted digests, never values."""
+    problems: list[str] = []
+    questions: list[dict[str, Any]] = []
+    for qid, q in source.questions.items():
+        entry: dict[str, Any] = {"id": qid, "kind": q.kind, "points": q.points}
+        if q.meta.get("title"):
+            entry["title"] = str(q.meta["title"])
+        if q.kind == "manual":
+            entry["rubric"] = str(q.meta.get("rubric", ""))
+            entry["variable"] = q.variable
+            questions.append(entry)
+            continue
+        solution = run.exports.get(qid, {"type": "missing"})
+        entry["variable"] = q.variable
+        try:
+            entry["expect"] = _expect(source, qid, solution)
+        except SourceError as exc:
+            problems.append(str(exc))
+            continue
+        if q.meta.get("hint"):
+            entry["hint"] = str(q.meta["hint"])
+        entry["hidden"] = len(run.hidden_for(qid))
+        entry["public_weight"] = float(q.meta.get("public_weight", 1))
+        answers: list[str] = []
+        status, canon = canonical(entry, solution)
+        if status != "ok":
+            problems.append(f"{qid}: the solution fails its own public checks: {canon.message}")
+            continue
+        if entry["expect"]["type"] != "chart":
+            answers.append(digest(source.set_id, qid, canon))
+        wrongs: list[dict[str, str]] = []
+        for rec in run.records:
+            if rec["question"] != qid:
+                continue
+            st, c = canonical(entry, rec["value"])
+            if st != "ok":
+                problems.append(
+                    f"{qid}: a {rec['kind']}() value is not a well-formed answer: {c.message}"
+                )
+                continue
+            d = digest(source.set_id, qid, c)
+            if rec["kind"] == "accept":
+                if d not in answers:
+                    answers.append(d)
+            elif d in answers:
+                problems.append(f"{qid}: wrong() value {rec['message']!r} equals the right answer")
+            elif all(w["digest"] != d for w in wrongs):
+                wrongs.append({"digest": d, "message": str(rec["message"])})
+        entry["answers"] = answers
+        entry["wrong"] = wrongs
+        questions.append(entry)
+    for rec in run.records:
+        if rec["question"] not in source.questions:
+            problems.append(f"{rec['kind']}() names {rec['question']!r}, which is not a question")
+    if problems:
+        raise SourceError(
+            f"{source.path}: cannot build the key:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+    key = {
+        "format": 1,
+        "set": source.set_id,
+        "title": source.title,
+        "source_fingerprint": source.fingerprint,
+        "questions": questions,
+    }
+    # The solution must score full marks on its own key and hidden checks.
+    failures = []
+    for entry in questions:
+        if entry["kind"] == "manual":
+            continue
+        sol = run.exports[entry["id"]]
+        outcome: Outcome = evaluate(source.set_id, entry, sol)
+        if not outcome.passed:
+            failures.append(f"{entry['id']}: public checks fail on the solution: {outcome.message}")
+        value = decode(sol)
+        for h in run.hidden_for(entry["id"]):
+            if not h.run(value):
+                failures.append(
+                    f"{entry['id']}: hidden check {h.description!r} fails on the solution"
+                )
+    if failures:
+        raise SourceError(
+            f"{source.path}: the solution does not score full marks:\n"
+            + "\n".join(f"  - {f}" for f in failures)
+        )
+    return key
