@@ -278,3 +278,131 @@ def test_import_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_accepted_spelling_is_right_even_outside_the_choices(demo):
+    ex, _ = demo
+    for text in ["leaders", "LEADERS!", " “Leaders.” ", "leader", "Leader"]:
+        assert ex.check("q3", answer=text).status == "correct", text
+    r = ex.check("q3", answer="presidents")
+    assert r.status == "malformed" and r.message.startswith("q3 expects one of:")
+
+
+def test_two_mistakes_with_one_answer_show_both_messages(demo):
+    ex, _ = demo
+    r = ex.check("q1", answer=7)
+    assert r.status == "incorrect"
+    assert r.message == (
+        "You counted vice-level talks too. Or: You left out only the ministers-level talks."
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("menage a trois", "ménage à trois"),
+        ("MÉNAGE-À-TROIS.", "ménage à trois"),
+        ("Tokyo", "Tōkyō"),
+        ("Lodz", "Łódź"),
+        ("Yoon Suk-yeol", "Yoon Suk Yeol"),
+        ("Japan-ROK", "Japan–ROK"),
+        ("Dokdo / Takeshima", "Dokdo/Takeshima"),
+        ("U.S.", "US"),
+        ("'Kishida, Fumio'", "kishida fumio"),
+        ("ｶﾞｲﾑｼｮｳ", "ガイムショウ"),  # width only
+    ],
+)
+def test_text_answers_ignore_case_accents_and_punctuation(a, b):
+    from trilat_lessons.exercises._compare import norm_text
+
+    assert norm_text(a) == norm_text(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ガイムショウ", "カイムショウ"),  # kana voicing marks change the word: kept
+        ("대한민국", "대한민극"),
+        ("history_issues", "history issues"),  # identifiers keep their underscores
+        ("romantic triangle", "stable marriage"),
+    ],
+)
+def test_text_answers_keep_real_differences(a, b):
+    from trilat_lessons.exercises._compare import norm_text
+
+    assert norm_text(a) != norm_text(b)
+    assert norm_text("대한민국") == "대한민국"  # Hangul syllables survive decomposition
+
+
+def test_tip_for_a_text_given_as_a_list_depends_on_the_item_type():
+    from trilat_lessons.exercises._compare import evaluate
+    from trilat_lessons.exercises._export import export_value
+
+    def message(items: str, value) -> str:
+        q = {"id": "q5", "variable": "q5_answer", "expect": {"type": "list", "items": items}}
+        return evaluate("s", q, export_value(value)).message
+
+    numbers = message("int", "2015, 2016")
+    assert "[2015, 2019]" in numbers and "without quotes" in numbers and '"a"' not in numbers
+    assert "without quotes, e.g. [1.5" in message("float", "1.5 2.5")
+    assert 'in quotes inside square brackets, e.g. ["a", "b"]' in message("str", "a, b")
+    item = message("int", [2015, "2016"])
+    assert item.startswith("Item 2 of your list is the text '2016'") and "without quotes" in item
+
+
+def test_time_spans_given_for_numbers_get_a_tip(demo):
+    import datetime
+
+    import numpy as np
+    import pandas as pd
+
+    ex, _ = demo
+    for value in [pd.Timedelta(days=400), datetime.timedelta(days=400), np.timedelta64(400, "D")]:
+        for q in ("q1", "q2"):
+            r = ex.check(q, answer=value)
+            assert r.status == "malformed", (q, value)
+            assert "you gave a time span" in r.message
+            assert "Use `.days` (or `/ pd.Timedelta(days=365.25)` for years)" in r.message
+    spans = pd.Series(pd.to_timedelta([1, 2], unit="D"))
+    assert "time spans: use `.days`" in ex.check("q2", answer=spans).message
+    single = ex.check("q2", answer=spans.iloc[:1]).message
+    assert "Take the single value" in single and "time spans: use `.days`" in single
+
+
+def test_time_span_inside_a_list_of_numbers_gets_the_tip():
+    import pandas as pd
+
+    from trilat_lessons.exercises._compare import evaluate
+    from trilat_lessons.exercises._export import decode, export_value
+
+    q = {"id": "q5", "variable": "q5_answer", "expect": {"type": "list", "items": "float"}}
+    r = evaluate("s", q, export_value([1.5, pd.Timedelta(days=2)]))
+    assert r.message.startswith("Item 2 of your list is a time span (pandas Timedelta)")
+    assert "`.days`" in r.message
+    assert decode(export_value(pd.Timedelta(days=2))).days == 2  # hidden checks get a timedelta
+
+
+def test_messages_are_sentences_with_singular_and_plural_right(demo):
+    import altair as alt
+    import pandas as pd
+
+    ex, talks = demo
+    one = ex.check("q1", answer=pd.Series([5]))
+    assert "you gave a Series of 1 value." in one.message and "Take the single value" in one.message
+    assert "(1 row x 1 column)" in ex.check("q1", answer=pd.DataFrame({"n": [5]})).message
+    assert "(10 rows x 3 columns)" in ex.check("q1", answer=talks).message
+    per = talks.groupby("year").size().reset_index(name="talks")
+    untitled = ex.check("q5", answer=alt.Chart(per).mark_bar().encode(x="year:O", y="talks:Q"))
+    assert untitled.message.startswith("Almost: Give the chart a title")
+    assert "Give the chart a description" in untitled.message
+    answers = {
+        "q1": [None, "five", 10**400, float("nan"), [1, 2], per],
+        "q3": ["", 3],
+        "q4": [per.head(2), per.rename(columns={"talks": "n"}), per.astype({"talks": "string"})],
+        "q5": [alt.Chart(per).mark_line().encode(x="year:N", y="talks:Q")],
+    }
+    for qid, values in answers.items():
+        for value in values:
+            msg = ex.check(qid, answer=value).message
+            first = msg.split()[0]
+            assert first[0].isupper() or first == qid, (qid, msg)

@@ -193,3 +193,107 @@ def test_scaffold_template_is_a_valid_source(tmp_path):
         "hidden",
         "rubric-answer",
     }
+
+
+def _str_question(choices: list[str], solution: str, key: str) -> list:
+    return [
+        cell("setup", "import trilat_lessons as tl", "setup"),
+        cell(
+            "answer",
+            f"### BEGIN SOLUTION\nq1_answer = {solution!r}\n### END SOLUTION",
+            "a1",
+            question="q1",
+            points=1,
+            expect="str",
+            choices=choices,
+        ),
+        cell("key", "from trilat_lessons.exercises.authoring import accept, wrong\n" + key, "k"),
+    ]
+
+
+def test_choices_fold_accents_and_accepted_answers_come_before_them(tmp_path):
+    from trilat_lessons.exercises._compare import evaluate
+    from trilat_lessons.exercises._export import export_value
+
+    cells = _str_question(
+        ["ménage à trois", "romantic triangle", "unit veto"],
+        "ménage à trois",
+        "accept('q1', 'a menage')\nwrong('q1', 'romantic triangle', 'Look at the third side.')",
+    )
+    rel = make_release(_write(tmp_path, cells), tmp_path / "ex", tmp_path / "keys")
+    q = json.loads(rel.key)["questions"][0]
+
+    def judge(text: str):
+        return evaluate("03_test", q, export_value(text))
+
+    for text in [
+        "ménage à trois",
+        "menage a trois",
+        "MENAGE-A-TROIS.",
+        " Ménage à Trois ",
+        "a ménage",
+    ]:
+        assert judge(text).status == "correct", text
+    assert judge("Romantic triangle!").message == "Look at the third side."
+    off = judge("stable marriage")
+    assert off.status == "malformed" and off.message.startswith("q1 expects one of:")
+    assert "menage" not in json.dumps(q["answers"])  # digests only
+
+
+def test_choices_that_collide_or_miss_the_solution_are_refused(tmp_path):
+    cells = _str_question(["U.S.", "US", "Japan"], "Japan", "")
+    with pytest.raises(SourceError, match=r"the choices 'U\.S\.' and 'US' are the same answer"):
+        make_release(_write(tmp_path, cells), tmp_path, tmp_path)
+    cells = _str_question(["U.S.", "Japan"], "ROK", "")
+    with pytest.raises(SourceError, match="the solution is not one of the choices"):
+        make_release(_write(tmp_path, cells), tmp_path, tmp_path)
+    cells = _str_question(["U.S.", "Japan"], "Japan", "wrong('q1', 'japan.', 'no')")
+    with pytest.raises(SourceError, match="wrong\\(\\) value 'no' equals the right answer"):
+        make_release(_write(tmp_path, cells), tmp_path, tmp_path)
+    # a wrong() value equal to an accept()-ed one is refused whichever call comes first
+    cells = _str_question(
+        ["U.S.", "Japan"], "Japan", "wrong('q1', 'Nippon', 'no')\naccept('q1', 'nippon')"
+    )
+    with pytest.raises(SourceError, match="equals the right answer"):
+        make_release(_write(tmp_path, cells), tmp_path, tmp_path)
+
+
+def test_wrong_calls_with_one_value_merge_their_messages(tmp_path):
+    key = (
+        "wrong('q1', 'U.S.', 'First reason.')\n"
+        "wrong('q1', 'us', 'Second reason.')\n"
+        "wrong('q1', 'US', 'First reason.')  # the same message is not repeated\n"
+        "wrong('q1', 'ROK', 'Other.')"
+    )
+    cells = _str_question(["U.S.", "Japan", "ROK"], "Japan", key)
+    rel = make_release(_write(tmp_path, cells), tmp_path / "ex", tmp_path / "keys")
+    messages = [w["message"] for w in json.loads(rel.key)["questions"][0]["wrong"]]
+    assert messages == ["First reason. Or: Second reason.", "Other."]
+    demo = json.loads(make_release(DEMO, tmp_path / "dex", tmp_path / "dkeys").key)
+    q1 = next(q for q in demo["questions"] if q["id"] == "q1")
+    assert any(" Or: " in w["message"] for w in q1["wrong"])
+
+
+def test_wrong_table_of_another_shape_is_refused_with_the_rows_hint_advice(tmp_path):
+    cells = [
+        cell("setup", "import pandas as pd\nt = pd.DataFrame({'a': [1, 2, 3]})", "setup"),
+        cell(
+            "answer",
+            "### BEGIN SOLUTION\nq1_answer = t\n### END SOLUTION",
+            "a1",
+            question="q1",
+            points=1,
+            expect="DataFrame",
+        ),
+        cell(
+            "key",
+            "from trilat_lessons.exercises.authoring import wrong\n"
+            "wrong('q1', t.head(2), 'You dropped a row.')",
+            "k",
+        ),
+    ]
+    with pytest.raises(SourceError) as err:
+        make_release(_write(tmp_path, cells), tmp_path, tmp_path)
+    msg = str(err.value)
+    assert "q1 expects 3 rows; your table has 2" in msg
+    assert "must keep the expected shape" in msg and "rows_hint" in msg

@@ -79,6 +79,50 @@ def test_instructor_solution_scores_full_marks_and_blank_scores_zero(graded):
     assert blank["total"] == "0" and blank["status"] == "not attempted"
 
 
+def test_hidden_checks_add_credit_only_on_top_of_passing_public_checks(graded):
+    _base, _subs, out, _run, _t = graded
+    results = {
+        s: json.loads((out / "results" / f"{s}.json").read_text())["questions"]["q5"]
+        for s in ("wrong_answers", "hidden_fails", "good")
+    }
+    line = results["wrong_answers"]  # mark_line: public fail, the data is right
+    assert (line["points"], line["status"], line["public"]) == (0, "incorrect", False)
+    assert line["hidden"] == [
+        {"description": "the bars show the right count for every year", "passed": True}
+    ]
+    assert line["message"].startswith("Almost: q5 asks for a bar chart")
+    wrong_data = results["hidden_fails"]  # right chart, wrong counts
+    assert (wrong_data["points"], wrong_data["status"], wrong_data["public"]) == (
+        1,
+        "partial",
+        True,
+    )
+    assert wrong_data["message"] == (
+        "Your answer passes the public checks, but not these hidden checks: "
+        "the bars show the right count for every year."
+    )
+    assert (results["good"]["points"], results["good"]["status"]) == (2, "correct")
+
+
+@pytest.mark.parametrize(
+    ("public", "hidden", "expected"),
+    [
+        (True, [], (3, "correct")),
+        (False, [], (0, "incorrect")),
+        (True, [(1, True), (1, True)], (3, "correct")),
+        (True, [(1, True), (1, False)], (2, "partial")),
+        (True, [(2, False)], (1, "partial")),
+        (False, [(1, True), (1, True)], (0, "incorrect")),  # hidden checks cannot rescue it
+        (False, [(5, True)], (0, "incorrect")),
+    ],
+)
+def test_score_policy(public, hidden, expected):
+    from trilat_lessons.grading.grade import score
+
+    assert score(3, 1, public, hidden) == expected
+    assert score(2, 0, True, [(1, False)]) == (0, "partial")  # public weight 0: hidden is all
+
+
 def test_statuses_and_notes_are_clear(graded):
     _base, _subs, out, _run, _t = graded
     grades = _grades(out)
@@ -116,7 +160,12 @@ def test_feedback_never_shows_solutions_or_hidden_checks(graded):
         for s in secrets:
             assert s not in text, (f.name, s)
     md = (out / "feedback" / "wrong_answers.md").read_text()
-    assert "Hidden checks: 1 of 1 passed." in md and "q5: ◐ partial" in md
+    assert "| q5 | 0 / 2 | ❌ incorrect |" in md and "q5: ❌ incorrect" in md
+    assert "Hidden checks: 1 of 1 passed. They earn points only once the public checks pass" in md
+    partial = (out / "feedback" / "hidden_fails.md").read_text()
+    assert "| q5 | 1 / 2 | ◐ partial |" in partial
+    assert "Hidden checks: 0 of 1 passed.\n- failed: the bars show the right count" in partial
+    assert "earn points only" not in partial
 
 
 def test_reports(graded):

@@ -78,7 +78,10 @@ def build_source() -> None:
             'wrong("q1", len(talks), '
             "\"You counted talks at every level: keep level == 'leaders'.\")\n"
             'wrong("q1", int(talks["level"].isin(["leaders", "vice"]).sum()), '
-            '"You counted vice-level talks too.")',
+            '"You counted vice-level talks too.")\n'
+            "# another mistake that gives the same count: the two messages are merged\n"
+            'wrong("q1", int((talks["level"] != "ministers").sum()), '
+            '"You left out only the ministers-level talks.")',
             "q1-key",
         ),
         cell("check", 'check("q1")', "q1-c"),
@@ -102,6 +105,11 @@ def build_source() -> None:
             points=1,
             expect="str",
             choices=["leaders", "vice", "ministers"],
+        ),
+        cell(
+            "key",
+            '# a spelling outside the choices that still counts as right\naccept("q3", "leader")',
+            "q3-key",
         ),
         cell("check", 'check("q3")', "q3-c"),
         cell(
@@ -179,7 +187,14 @@ def main() -> None:
         old.unlink()
     expected: dict[str, dict] = {}
 
-    def put(name: str, nb: dict | bytes, total: float, status: str, questions: dict | None = None):
+    def put(
+        name: str,
+        nb: dict | bytes,
+        total: float,
+        status: str,
+        questions: dict | None = None,
+        why: str = "",
+    ):
         path = SUBS / f"{name}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(nb if isinstance(nb, bytes) else notebook_bytes(nb))
@@ -187,6 +202,7 @@ def main() -> None:
             "total": total,
             "status": status,
             "questions": questions or {},
+            **({"why": why} if why else {}),
         }
 
     put("good", submission(good()), 8, "ok")
@@ -345,9 +361,17 @@ def main() -> None:
                 q5=ANSWERS["q5"].replace("mark_bar", "mark_line"),
             )
         ),
-        3,
+        2,
         "ok",
-        {"q1": "incorrect", "q3": "correct", "q4": "malformed", "q5": "partial"},
+        {"q1": "incorrect", "q3": "correct", "q4": "malformed", "q5": "incorrect"},
+        why="q5 (mark_line) fails its public checks, so its passing hidden check earns 0 (was 1).",
+    )
+    put(
+        "hidden_fails",
+        submission(good(q5=ANSWERS["q5"].replace("talks.groupby", "talks.head(4).groupby"))),
+        7,
+        "ok",
+        {"q5": "partial"},
     )
     put("exception", submission(good(q1="raise ValueError('boom')")), 6, "ok", {"q1": "error"})
     put(

@@ -119,7 +119,7 @@ def _check_one(
     try:
         if kind == "manual":
             rubric = q.get("rubric") or "see the question"
-            outcome = Outcome("manual", f"your written answer is scored with this rubric: {rubric}")
+            outcome = Outcome("manual", f"Your written answer is scored with this rubric: {rubric}")
         else:
             if value is MISSING:
                 value = namespace.get(q["variable"], MISSING)

@@ -52,13 +52,37 @@ def digest(set_id: str, question: str, canonical: str) -> str:
     return hashlib.sha256(f"trilat|{set_id}|{question}|{canonical}".encode()).hexdigest()
 
 
+# combining marks of Latin, Greek and Cyrillic accents (not the kana voicing marks U+3099/309A,
+# which change a Japanese word, and not Hangul jamo, which NFC puts back together)
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_LETTERS = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"}
+)
+_SEPARATORS = "/\\\u2212"  # like dashes, these stand between words: "Dokdo/Takeshima"
+
+
+def _punctuation(ch: str) -> str:
+    """What a character becomes in the canonical text: dashes and slashes separate words, other
+    punctuation (dots, commas, quotes, brackets, ...) is dropped; underscores and the rest stay."""
+    if ch.isalnum() or ch.isspace() or ch == "_":
+        return ch
+    cat = unicodedata.category(ch)
+    if cat == "Pd" or ch in _SEPARATORS:
+        return " "
+    if cat[0] == "P" or ch in "`\u00b4":
+        return ""
+    return ch
+
+
 def norm_text(s: str) -> str:
-    """Normalise free text for comparison: width, case, dashes, dots, quotes, spacing."""
-    s = unicodedata.normalize("NFKC", s).casefold()
-    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
-    s = s.replace(".", "").replace("\u2019", "'")
-    s = re.sub(r"\s+", " ", s).strip().strip("\"'` ").strip()
-    return s
+    """Normalise free text for comparison: width, case, accents, punctuation, spacing.
+
+    ``"Ménage à trois"``, ``"menage a trois"`` and ``" MENAGE-A-TROIS. "`` give the same text.
+    """
+    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", s).casefold())
+    s = unicodedata.normalize("NFC", _ACCENTS.sub("", s)).translate(_LETTERS)
+    s = "".join(_punctuation(ch) for ch in s)
+    return re.sub(r"\s+", " ", s).strip()
 
 
 def _num_text(x: float, decimals: int) -> str:
@@ -70,6 +94,13 @@ def _num_text(x: float, decimals: int) -> str:
 
 
 # ---------------------------------------------------------------------------- describing
+
+TIME_SPAN_TIP = "Use `.days` (or `/ pd.Timedelta(days=365.25)` for years) to turn it into a number."
+
+
+def plural(n: int, word: str) -> str:
+    """``1 value``, ``2 values``."""
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def describe(exported: dict[str, Any]) -> str:
@@ -88,18 +119,20 @@ def describe(exported: dict[str, Any]) -> str:
         return "None"
     if kind == "list":
         n = len(exported.get("items", []))
-        return f"a {exported.get('pytype', 'list')} of {n} item{'s' * (n != 1)}"
+        return f"a {exported.get('pytype', 'list')} of {plural(n, 'item')}"
     if kind == "dict":
         return "a dict"
     if kind == "DataFrame":
         rows, cols = len(exported.get("data", [])), len(exported.get("columns", []))
-        return f"a DataFrame ({rows} rows x {cols} columns)"
+        return f"a DataFrame ({plural(rows, 'row')} x {plural(cols, 'column')})"
     if kind == "Series":
-        return f"a Series of {len(exported.get('data', []))} values"
+        return f"a Series of {plural(len(exported.get('data', [])), 'value')}"
     if kind in ("chart", "bad_chart"):
         return "an altair chart"
     if kind == "datetime":
         return "a date"
+    if kind == "timedelta":
+        return f"a time span ({exported.get('pytype', 'Timedelta')})"
     return f"an object of type {exported.get('pytype', 'unknown')}"
 
 
@@ -114,7 +147,7 @@ def _not_attempted(q: dict[str, Any], exported: dict[str, Any]) -> Outcome:
     if exported.get("type") == "missing":
         msg = f"{var} is not defined yet: write your answer in the answer cell, run it, then check."
     else:
-        msg = f"replace the ... in `{var} = ...` with your answer, run that cell, then check."
+        msg = f"Replace the ... in `{var} = ...` with your answer, run that cell, then check."
     return Outcome("not attempted", msg)
 
 
@@ -131,12 +164,12 @@ def canonical(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]:
     if kind == "too_large":
         return "bad", Outcome(
             "malformed",
-            f"your answer is {exported.get('what')}: far too large to be the answer to {q['id']}.",
+            f"Your answer is {exported.get('what')}: far too large to be the answer to {q['id']}.",
         )
     if kind == "unexportable":
         return "bad", Outcome(
             "malformed",
-            f"your answer ({exported.get('pytype')}) could not be read: {exported.get('error')}.",
+            f"Your answer ({exported.get('pytype')}) could not be read: {exported.get('error')}.",
         )
     if kind == "none":
         tip = (
@@ -179,14 +212,18 @@ def _canon_number(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any
             tip = (
                 f"A Series holds many values; {q['id']} asks for one number (e.g. .sum() or len())."
             )
+        if kind == "Series" and str(exported.get("dtype", "")).startswith("timedelta"):
+            tip += " Its values are time spans: " + TIME_SPAN_TIP[0].lower() + TIME_SPAN_TIP[1:]
         return "bad", _malformed(q, exported, tip)
+    if kind == "timedelta":
+        return "bad", _malformed(q, exported, TIME_SPAN_TIP)
     if kind not in ("int", "float"):
         return "bad", _malformed(q, exported)
     value = exported.get("value")
     if isinstance(value, str):  # nan / inf
         return "bad", Outcome(
             "malformed",
-            f"your answer is {value}: a missing or infinite value, not a number. "
+            f"Your answer is {value}: a missing or infinite value, not a number. "
             "Check for empty selections or division by zero.",
         )
     if want == "int":
@@ -206,12 +243,21 @@ def _canon_str(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]:
         return "bad", _malformed(q, exported, tip)
     text = norm_text(exported.get("value", ""))
     if not text:
-        return "bad", Outcome("malformed", f"your answer to {q['id']} is an empty text.")
-    choices = q["expect"].get("choices")
-    if choices and text not in {norm_text(c) for c in choices}:
-        listed = ", ".join(repr(c) for c in choices)
-        return "bad", Outcome("malformed", f"{q['id']} expects one of: {listed}.")
+        return "bad", Outcome("malformed", f"Your answer to {q['id']} is an empty text.")
     return "ok", f"str:{text}"
+
+
+def outside_choices(q: dict[str, Any], canon: str) -> Outcome | None:
+    """For a ``str`` question with ``choices``: the message when the canonical answer is none of
+    them (checked after the accepted answers and known wrong answers, so an ``accept()``-ed
+    spelling never gets it), else None."""
+    choices = q["expect"].get("choices")
+    if not choices or not canon.startswith("str:"):
+        return None
+    if canon[4:] in {norm_text(c) for c in choices}:
+        return None
+    listed = ", ".join(repr(c) for c in choices)
+    return Outcome("malformed", f"{q['id']} expects one of: {listed}.")
 
 
 def _canon_bool(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]:
@@ -237,6 +283,14 @@ def _item_canon(expect_item: str, e: dict[str, Any], decimals: int) -> str | Non
     return None
 
 
+LIST_TIPS = {
+    "str": 'Put each item in quotes inside square brackets, e.g. ["a", "b"].',
+    "int": "Put the numbers inside square brackets, without quotes, e.g. [2015, 2019].",
+    "float": "Put the numbers inside square brackets, without quotes, e.g. [1.5, 2.25].",
+    "bool": "Put True or False inside square brackets, without quotes, e.g. [True, False].",
+}
+
+
 def _canon_list(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]:
     expect = q["expect"]
     kind = exported.get("type")
@@ -246,9 +300,8 @@ def _canon_list(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]:
     elif kind == "Series":
         items = [_plain_to_export(v) for v in exported.get("data", [])]
     else:
-        tip = ""
-        if kind == "str":
-            tip = 'Put each item in quotes inside square brackets, e.g. ["a", "b"].'
+        item_type = expect.get("items", "str")
+        tip = LIST_TIPS.get(item_type, "") if kind == "str" else ""
         return "bad", _malformed(q, exported, tip)
     item_type = expect.get("items", "str")
     decimals = int(expect.get("decimals", 2))
@@ -257,11 +310,15 @@ def _canon_list(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]:
         c = _item_canon(item_type, e, decimals)
         if c is None:
             want = TYPE_WORDS.get(item_type, item_type)
-            return "bad", Outcome(
-                "malformed",
-                f"item {i + 1} of your list is {describe(e)}; each item of {q['id']} should be "
-                f"{want}.",
+            msg = (
+                f"Item {i + 1} of your list is {describe(e)}; each item of {q['id']} should be "
+                f"{want}."
             )
+            if e.get("type") == "timedelta" and item_type in ("int", "float"):
+                msg += " " + TIME_SPAN_TIP
+            elif e.get("type") == "str" and item_type != "str":
+                msg += " " + LIST_TIPS.get(item_type, "")
+            return "bad", Outcome("malformed", msg.rstrip())
         canon.append(c)
     if expect.get("length") is not None and len(canon) != expect["length"]:
         n = expect["length"]
@@ -360,7 +417,7 @@ def _canon_table(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]
     got_cols = exported.get("columns", [])
     if len(set(got_cols)) != len(got_cols):
         dup = sorted({c for c in got_cols if got_cols.count(c) > 1})
-        return "bad", Outcome("incorrect", f"your table has duplicate columns: {dup}.")
+        return "bad", Outcome("incorrect", f"Your table has duplicate columns: {dup}.")
     missing = [c for c in want_cols if c not in got_cols]
     extra = [c for c in got_cols if c not in want_cols]
     if missing or extra:
@@ -383,15 +440,15 @@ def _canon_table(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]
         if not _kinds_compatible(spec["kind"], got_kind, values):
             return "bad", Outcome(
                 "incorrect",
-                f"column {spec['name']!r} should hold {KIND_WORDS[spec['kind']]}; yours holds "
+                f"Column {spec['name']!r} should hold {KIND_WORDS[spec['kind']]}; yours holds "
                 f"{KIND_WORDS.get(got_kind, got_kind)} ({dtypes[i]}).",
             )
     rows = expect.get("rows")
     if rows is not None and len(data) != rows:
         if expect.get("reveal_rows", True):
-            msg = f"{qid} expects {rows} rows; your table has {len(data)}."
+            msg = f"{qid} expects {plural(rows, 'row')}; your table has {len(data)}."
         else:
-            msg = f"your table does not have the expected number of rows ({len(data)})."
+            msg = f"Your table does not have the expected number of rows ({len(data)})."
         hint = expect.get("rows_hint")
         return "bad", Outcome("incorrect", msg + (f" {hint}" if hint else ""))
     decimals = int(expect.get("decimals", 2))
@@ -467,28 +524,28 @@ def _title_text(spec: dict[str, Any]) -> str:
 def _channel_problems(ch: str, want: dict[str, Any], got: Any) -> str | None:
     if not isinstance(got, dict):
         what = want.get("field") or want.get("aggregate") or "a field"
-        return f"your chart has no {ch} encoding; {ch} should show {what!r}."
+        return f"Your chart has no {ch} encoding; {ch} should show {what!r}."
     if "field" in want:
         gf = got.get("field")
         if isinstance(gf, dict) or gf != want["field"]:
             shown = gf if isinstance(gf, str) else "something else"
             if gf is None and got.get("aggregate"):
                 shown = f"{got['aggregate']}()"
-            return f"your {ch} encoding shows {shown!r}; it should show {want['field']!r}."
+            return f"Your {ch} encoding shows {shown!r}; it should show {want['field']!r}."
     if "aggregate" in want and got.get("aggregate") != want["aggregate"]:
         return (
-            f"your {ch} encoding should be the {want['aggregate']} "
+            f"Your {ch} encoding should be the {want['aggregate']} "
             f"({want['aggregate']}() in altair); yours is "
             f"{got.get('aggregate') or 'not aggregated'}."
         )
     if "type" in want and got.get("type") and got.get("type") != want["type"]:
         letter = TYPE_LETTER.get(want["type"], "?")
         return (
-            f"your {ch} encoding treats {got.get('field') or 'it'!r} as {got.get('type')}; "
+            f"Your {ch} encoding treats {got.get('field') or 'it'!r} as {got.get('type')}; "
             f"it should be {want['type']} (:{letter})."
         )
     if "timeUnit" in want and got.get("timeUnit") != want["timeUnit"]:
-        return f"your {ch} encoding should use timeUnit {want['timeUnit']!r}."
+        return f"Your {ch} encoding should use timeUnit {want['timeUnit']!r}."
     return None
 
 
@@ -498,7 +555,7 @@ def _canon_chart(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]
     if kind == "bad_chart":
         return "bad", Outcome(
             "malformed",
-            f"your chart could not be turned into a chart spec: {exported.get('error')}",
+            f"Your chart could not be turned into a chart spec: {exported.get('error')}",
         )
     if kind != "chart":
         tip = ""
@@ -530,10 +587,10 @@ def _canon_chart(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]
             best = problems
     problems = best or []
     if expect.get("title") and not _title_text(spec):
-        problems.append('give the chart a title: alt.Chart(..., title="...").')
+        problems.append('Give the chart a title: alt.Chart(..., title="...").')
     if expect.get("description") and not str(spec.get("description") or "").strip():
         problems.append(
-            'give the chart a description (alt.Chart(..., description="...")): screen readers '
+            'Give the chart a description (alt.Chart(..., description="...")): screen readers '
             "read it to people who cannot see the chart."
         )
     if problems:
@@ -560,7 +617,7 @@ _CANON = {
 def evaluate(set_id: str, q: dict[str, Any], exported: dict[str, Any]) -> Outcome:
     """Run the public checks of question ``q`` (a key entry) on one exported answer."""
     if q.get("kind") == "manual":
-        return Outcome("manual", "graded by your instructor from your written answer.")
+        return Outcome("manual", "Graded by your instructor from your written answer.")
     status, result = canonical(q, exported)
     if status != "ok":
         return result
@@ -572,5 +629,8 @@ def evaluate(set_id: str, q: dict[str, Any], exported: dict[str, Any]) -> Outcom
     for w in q.get("wrong", []):
         if d == w["digest"]:
             return Outcome("incorrect", w["message"])
+    off_list = outside_choices(q, result)
+    if off_list is not None:
+        return off_list
     hint = q.get("hint") or "Not the expected answer yet: re-read the question and your filters."
     return Outcome("incorrect", hint)

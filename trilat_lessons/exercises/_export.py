@@ -131,7 +131,14 @@ def _export(value: Any, depth: int) -> dict[str, Any]:
 
     if isinstance(value, (_dt.datetime, _dt.date)):
         return {"type": "datetime", "value": value.isoformat()}
+    if isinstance(value, _dt.timedelta):
+        return _time_span(value.total_seconds(), type_name(value))
     return {"type": "other", "pytype": type_name(value)}
+
+
+def _time_span(seconds: float, pytype: str) -> dict[str, Any]:
+    """A duration (Timedelta, timedelta, timedelta64): a time span, never a bare number."""
+    return {"type": "timedelta", "pytype": pytype, "seconds": _float(float(seconds))}
 
 
 def _export_numpy(value: Any, depth: int) -> dict[str, Any]:
@@ -143,6 +150,14 @@ def _export_numpy(value: Any, depth: int) -> dict[str, Any]:
         out["pytype"] = "numpy ndarray"
         out["shape"] = list(value.shape)
         return out
+    if np is not None and isinstance(value, np.timedelta64):  # .item() may give an int of ns
+        if np.isnat(value):
+            return {"type": "none", "pytype": "NaT"}
+        return _time_span(value / np.timedelta64(1, "s"), "numpy timedelta64")
+    if np is not None and isinstance(value, np.datetime64):
+        if np.isnat(value):
+            return {"type": "none", "pytype": "NaT"}
+        return {"type": "datetime", "value": str(np.datetime_as_string(value))}
     if np is not None and isinstance(value, np.generic):
         return _export(value.item(), depth)
     return {"type": "other", "pytype": type_name(value)}
@@ -190,6 +205,8 @@ def _export_pandas(value: Any, depth: int) -> dict[str, Any]:
         if value is pd.NaT:
             return {"type": "none", "pytype": "NaT"}
         return {"type": "datetime", "value": value.isoformat()}
+    if isinstance(value, pd.Timedelta):
+        return _time_span(value.total_seconds(), "pandas Timedelta")
     if value is pd.NA or value is getattr(pd, "NaT", None):
         return {"type": "none", "pytype": type_name(value)}
     return {"type": "other", "pytype": type_name(value)}
@@ -241,6 +258,11 @@ def decode(exported: dict[str, Any]) -> Any:
         return v
     if kind == "none":
         return None
+    if kind == "timedelta":
+        import datetime as _dt
+
+        seconds = exported.get("seconds")
+        return _dt.timedelta(seconds=seconds) if isinstance(seconds, (int, float)) else None
     if kind == "list":
         return [decode(e) for e in exported.get("items", [])]
     if kind == "dict":

@@ -77,6 +77,11 @@ def fmt(points: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter (feedback messages are sentences)."""
+    return text[:1].upper() + text[1:]
+
+
 def safe_name(student: str) -> str:
     """A file-name-safe version of a student id."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._") or "student"
@@ -113,7 +118,7 @@ def prepare(source_path: str | Path, options: GradeOptions, extra_denied: list[s
             }
         )
     blob = json.dumps(
-        [source.fingerprint, key, options.fingerprint(), __version__, "grade-1"], sort_keys=True
+        [source.fingerprint, key, options.fingerprint(), __version__, "grade-2"], sort_keys=True
     )
     fp = hashlib.sha256(blob.encode()).hexdigest()
     denied = sorted({str(Path(source.path).resolve().parent), *extra_denied})
@@ -224,6 +229,25 @@ def rebuild(grader: Grader, nb: dict[str, Any]) -> dict[str, Any]:
     return {"cells": cells, "texts": texts, "notes": notes, "rebuilt": rebuilt}
 
 
+def score(
+    points: float, public_weight: float, public_passed: bool, hidden: list[tuple[float, bool]]
+) -> tuple[float, str]:
+    """Points and status of one auto-graded question whose answer is well formed.
+
+    Hidden checks only add credit on top of passing public checks: ``correct`` when everything
+    passes (full points), ``partial`` when the public checks pass and some hidden check fails
+    (``points × passed weight / total weight``, public weight included), ``incorrect`` when the
+    public checks fail (0 points, whatever the hidden checks say).
+    """
+    if not public_passed:
+        return 0.0, "incorrect"
+    total = public_weight + sum(w for w, _ in hidden)
+    earned = public_weight + sum(w for w, ok in hidden if ok)
+    if all(ok for _, ok in hidden):
+        return float(points), "correct"
+    return (round(points * earned / total, 2) if total else 0.0), "partial"
+
+
 def _judge(
     grader: Grader, qid: str, exported: dict[str, Any] | None, cell_state: dict[str, Any]
 ) -> dict[str, Any]:
@@ -233,16 +257,16 @@ def _judge(
     runaway = cell_state.get("runaway")
     if runaway:
         messages = {
-            "timeout": "your answer cell ran past the time limit and was stopped.",
-            "total timeout": "the notebook ran past its total time limit before this answer.",
-            "kernel died": "your answer cell stopped the Python process (exit, crash or kill).",
-            "memory": "your answer cell ran out of memory (the limit was reached).",
+            "timeout": "Your answer cell ran past the time limit and was stopped.",
+            "total timeout": "The notebook ran past its total time limit before this answer.",
+            "kernel died": "Your answer cell stopped the Python process (exit, crash or kill).",
+            "memory": "Your answer cell ran out of memory (the limit was reached).",
         }
         res.update(status=runaway, message=messages[runaway])
         return res
     if exported is None:
         res.update(
-            status="not run", message="this answer was never reached (an earlier cell broke)."
+            status="not run", message="This answer was never reached (an earlier cell broke)."
         )
         return res
     outcome = evaluate(grader.source.set_id, entry, exported)
@@ -251,7 +275,7 @@ def _judge(
     res["message"] = outcome.message
     if outcome.status == "not attempted" and error:
         res["status"] = "error"
-        res["message"] = f"your answer cell raised {error}, so {entry['variable']} was never set."
+        res["message"] = f"Your answer cell raised {error}, so {entry['variable']} was never set."
         return res
     if outcome.status in ("not attempted", "malformed"):
         if error:
@@ -259,25 +283,22 @@ def _judge(
         return res
     res["public"] = outcome.passed
     value = decode(exported)
-    weights = float(entry.get("public_weight", 1))
-    earned = weights if outcome.passed else 0.0
-    for h in grader.run.hidden_for(qid):
+    hidden: list[tuple[float, bool]] = []
+    for h in grader.run.hidden_for(qid):  # run even when public fail: feedback lists them
         ok = h.run(value)
         res["hidden"].append({"description": h.description, "passed": ok})
-        weights += h.weight
-        earned += h.weight if ok else 0.0
-    res["points"] = round(points * earned / weights, 2) if weights else 0.0
-    if res["points"] >= points - 1e-9:
-        res["status"] = "correct"
-    elif res["points"] > 0:
-        res["status"] = "partial"
-    else:
-        res["status"] = "incorrect"
-    if res["status"] != "correct" and outcome.passed:
+        hidden.append((h.weight, ok))
+    public_weight = float(entry.get("public_weight", 1))
+    res["points"], res["status"] = score(points, public_weight, outcome.passed, hidden)
+    if res["status"] == "partial":
         failed = [h["description"] for h in res["hidden"] if not h["passed"]]
         res["message"] = (
-            "passes the public checks, but not these hidden checks: " + "; ".join(failed) + "."
+            "Your answer passes the public checks, but not these hidden checks: "
+            + "; ".join(failed)
+            + "."
         )
+    elif res["hidden"] and not outcome.passed:
+        res["hidden_counted"] = False  # listed in feedback, worth nothing until public pass
     if error:
         res["message"] = (
             res["message"] + " " if res["message"] else ""
@@ -312,13 +333,15 @@ def grade_one(
     nb, problem = _parse(raw)
     if nb is None:
         for q in qids:
-            empty[q].update(status="corrupt", message="the file could not be read as a notebook.")
+            empty[q].update(status="corrupt", message="The file could not be read as a notebook.")
         result.update(status="corrupt", detail=problem, questions=empty)
         return result
     built = rebuild(grader, nb)
     if "wrong_assignment" in built:
         for q in qids:
-            empty[q].update(status="wrong assignment", message=built["wrong_assignment"] + ".")
+            empty[q].update(
+                status="wrong assignment", message=_sentence(built["wrong_assignment"]) + "."
+            )
         result.update(status="wrong assignment", detail=built["wrong_assignment"], questions=empty)
         return result
     result["notes"] = built["notes"]
@@ -365,9 +388,9 @@ def grade_one(
                 "max": q.points,
                 "points": None,
                 "status": "manual" if attempted else "not attempted",
-                "message": "graded by your instructor with the rubric."
+                "message": "Graded by your instructor with the rubric."
                 if attempted
-                else "no written answer.",
+                else "No written answer.",
                 "answer": text if attempted else "",
             }
             continue
@@ -500,7 +523,7 @@ def grade(
                         "max": grader.source.questions[q].points,
                         "points": 0.0,
                         "status": "internal error",
-                        "message": "the grader failed on this submission; please re-run.",
+                        "message": "The grader failed on this submission; please re-run.",
                     }
                     for q in grader.source.questions
                 },

@@ -21,6 +21,8 @@ from ..exercises._compare import (
     digest,
     dtype_kind,
     evaluate,
+    norm_text,
+    outside_choices,
     parse_channel,
 )
 from ..exercises._export import MISSING, decode, export_value
@@ -124,6 +126,42 @@ def _expect(source: Source, qid: str, solution: dict[str, Any]) -> dict[str, Any
     return spec
 
 
+WRONG_JOIN = " Or: "  # joins the messages of wrong() calls that give the same answer
+
+
+def _choice_problems(entry: dict[str, Any], solution_canon: str) -> list[str]:
+    """A ``str`` question's choices must stay distinct once normalised, and hold the solution."""
+    choices = entry["expect"].get("choices")
+    if not choices:
+        return []
+    problems = []
+    seen: dict[str, str] = {}
+    for c in choices:
+        n = norm_text(c)
+        if not n:
+            problems.append(f"{entry['id']}: the choice {c!r} is empty once normalised")
+        elif n in seen:
+            problems.append(
+                f"{entry['id']}: the choices {seen[n]!r} and {c!r} are the same answer once "
+                "case, accents, punctuation and spacing are ignored"
+            )
+        seen.setdefault(n, c)
+    if outside_choices(entry, solution_canon) is not None:
+        problems.append(f"{entry['id']}: the solution is not one of the choices {choices}")
+    return problems
+
+
+def _malformed_record(entry: dict[str, Any], rec: dict[str, Any], why: str) -> str:
+    """The release error for a wrong()/accept() value that is not a well-formed answer."""
+    text = f"{entry['id']}: a {rec['kind']}() value is not a well-formed answer: {why}"
+    if entry["expect"]["type"] == "DataFrame":
+        text += (
+            f" ({rec['kind']}() tables must keep the expected shape: the same columns, kinds and "
+            "row count; explain mistakes that change the row count with the rows_hint metadata)"
+        )
+    return text
+
+
 def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
     """The public key of a set: structure and salted digests, never values."""
     problems: list[str] = []
@@ -153,26 +191,33 @@ def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
         if status != "ok":
             problems.append(f"{qid}: the solution fails its own public checks: {canon.message}")
             continue
+        problems += _choice_problems(entry, canon)
         if entry["expect"]["type"] != "chart":
             answers.append(digest(source.set_id, qid, canon))
         wrongs: list[dict[str, str]] = []
-        for rec in run.records:
-            if rec["question"] != qid:
-                continue
+        # accept() first, wherever it stands: a wrong() value that equals any accepted answer is
+        # an author's mistake, whatever the order of the calls
+        records = [r for r in run.records if r["question"] == qid]
+        records.sort(key=lambda r: r["kind"] != "accept")
+        for rec in records:
             st, c = canonical(entry, rec["value"])
             if st != "ok":
-                problems.append(
-                    f"{qid}: a {rec['kind']}() value is not a well-formed answer: {c.message}"
-                )
+                problems.append(_malformed_record(entry, rec, c.message))
                 continue
             d = digest(source.set_id, qid, c)
             if rec["kind"] == "accept":
                 if d not in answers:
                     answers.append(d)
-            elif d in answers:
-                problems.append(f"{qid}: wrong() value {rec['message']!r} equals the right answer")
-            elif all(w["digest"] != d for w in wrongs):
-                wrongs.append({"digest": d, "message": str(rec["message"])})
+                continue
+            message = str(rec["message"])
+            same = next((w for w in wrongs if w["digest"] == d), None)
+            if d in answers:
+                problems.append(f"{qid}: wrong() value {message!r} equals the right answer")
+            elif same is None:
+                wrongs.append({"digest": d, "message": message})
+            elif message not in same["message"].split(WRONG_JOIN):
+                # two mistakes that give the same answer: the student sees both explanations
+                same["message"] += WRONG_JOIN + message
         entry["answers"] = answers
         entry["wrong"] = wrongs
         questions.append(entry)

@@ -136,11 +136,13 @@ def store_outputs(source_path: str | Path, timeout: int = 300) -> None:
         nb,
         timeout=timeout,
         kernel_name="python3",
+        record_timing=False,  # no execution timestamps: stored outputs are deterministic
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
     for cell in nb.cells:
         role = ((cell.get("metadata") or {}).get("trilat") or {}).get("role")
+        (cell.get("metadata") or {}).pop("execution", None)  # timestamps of older releases
         if cell.cell_type != "code":
             continue
         if role not in ("check", "hidden"):

@@ -103,6 +103,16 @@ def _manual_sheet(
     return scores
 
 
+def hidden_summary(qr: dict[str, Any]) -> str:
+    """The line above a question's hidden checks in feedback (says when they earn nothing)."""
+    hidden = qr.get("hidden") or []
+    passed = sum(1 for h in hidden if h["passed"])
+    line = f"Hidden checks: {passed} of {len(hidden)} passed."
+    if qr.get("hidden_counted") is False:
+        line += " They earn points only once the public checks pass, so none counted here."
+    return line
+
+
 def _feedback_md(grader: Grader, r: dict[str, Any], total: float, pending: list[str]) -> str:
     src = grader.source
     maxp = sum(q.points for q in src.questions.values())
@@ -134,8 +144,7 @@ def _feedback_md(grader: Grader, r: dict[str, Any], total: float, pending: list[
             lines.append("")
         hidden = qr.get("hidden") or []
         if hidden:
-            passed = sum(1 for h in hidden if h["passed"])
-            lines.append(f"Hidden checks: {passed} of {len(hidden)} passed.")
+            lines.append(hidden_summary(qr))
             for h in hidden:
                 lines.append(f"- {'passed' if h['passed'] else 'failed'}: {h['description']}")
             lines.append("")
@@ -186,8 +195,7 @@ def _feedback_html(
             out.append(f"<p>{e(qr['message'])}</p>")
         hidden = qr.get("hidden") or []
         if hidden:
-            passed = sum(1 for h in hidden if h["passed"])
-            out.append(f"<p>Hidden checks: {passed} of {len(hidden)} passed.</p><ul>")
+            out.append(f"<p>{e(hidden_summary(qr))}</p><ul>")
             out.extend(
                 f"<li>{'passed' if h['passed'] else 'failed'}: {e(h['description'])}</li>"
                 for h in hidden
