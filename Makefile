@@ -14,7 +14,8 @@ PYTEST_ARGS ?=
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint format unit nbval test-browser lock doctor clean
+.PHONY: help install lab test lint format unit nbval test-browser lock doctor clean bench \
+	lite lite-fetch test-lite lite-lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -60,6 +61,35 @@ lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyP
 	$(VENV)/bin/uv pip compile pyproject.toml requirements-tools.in --extra test --universal \
 	  --python-version 3.11 --generate-hashes --no-header -o requirements.lock
 	$(PY) scripts/env_from_lock.py
+
+# --- JupyterLite: a zero-install site (docs/jupyterlite.md); its own tool venv and locks ---------
+LITE_VENV  := lite/.venv-lite
+LITE_PY    := $(LITE_VENV)/bin/python
+LITE_STAMP := $(LITE_VENV)/.trilat-installed
+LITE_NO_EMIT = $(foreach p,$(shell grep -oE '^[a-z][a-z0-9-]*' lite/pyodide-provided.txt) \
+	jupyterlab-widgets widgetsnbextension,--no-emit-package $(p))
+
+$(LITE_STAMP): lite/requirements-lite.lock
+	@$(PYTHON) -m venv $(LITE_VENV)
+	@$(LITE_PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+	  -r lite/requirements-lite.lock
+	@touch $(LITE_STAMP)
+
+lite-fetch: $(LITE_STAMP)  ## download the JupyterLite inputs (PyPI + npm, hash-checked) into lite/_cache
+	$(LITE_PY) lite/build.py fetch
+
+lite: $(LITE_STAMP)  ## build the zero-install JupyterLite site into _site/ (fetches missing inputs)
+	$(LITE_PY) lite/build.py all
+
+test-lite: $(STAMP)  ## open the built _site in headless Chromium: lesson 01 charts, exercise check()
+	$(PY) -m pytest -m lite -p no:cacheprovider tests/lite $(PYTEST_ARGS)
+
+lite-lock:  ## re-pin lite/requirements-lite.lock and lite/browser.lock (needs PyPI)
+	$(VENV)/bin/uv pip compile lite/requirements-lite.in --universal --python-version 3.11 \
+	  --generate-hashes --no-header --no-python-downloads -o lite/requirements-lite.lock
+	$(VENV)/bin/uv pip compile lite/browser.in -c lite/pyodide-provided.txt \
+	  --python-platform wasm32-pyodide2024 --python-version 3.12 --generate-hashes --no-header \
+	  --no-python-downloads $(LITE_NO_EMIT) -o lite/browser.lock
 
 clean:  ## remove caches (keeps .venv)
 	rm -rf .pytest_cache .ruff_cache build dist *.egg-info

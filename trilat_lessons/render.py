@@ -6,12 +6,19 @@ bundles vega and turns a spec into SVG in-process, deterministically. We embed t
 ``text/html`` (so it is a real ``<svg>`` in the page), give the root a title, a description and an
 ``aria-label`` (screen readers), and give every mark a ``<title>`` (the browser shows it on hover,
 so tooltips survive without JavaScript).
+
+In the browser (JupyterLite, where Python is Pyodide and vl-convert has no build) the same SVG
+comes from vega and vega-lite themselves: their JavaScript, shipped in the site's own
+``trilat_lite_vega`` package (lite/build.py makes it from the npm packages), runs in the kernel's
+worker and renders synchronously, so charts and the explorers' widgets work there too, with no CDN.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,11 +56,77 @@ def _spec_text(spec: dict[str, Any], key: str) -> str:
     return str(value or "")
 
 
-def spec_to_svg(spec: dict[str, Any]) -> str:
-    """Convert a Vega-Lite spec (dict) to accessible SVG text, offline."""
+def in_browser() -> bool:
+    """True inside Pyodide (JupyterLite), where charts are drawn by vega's own JavaScript."""
+    return sys.platform == "emscripten"
+
+
+VEGA_JS_PACKAGE = "trilat_lite_vega"
+"""The package (made by lite/build.py) that carries vega.min.js and vega-lite.min.js."""
+
+# Runs in the Pyodide worker (no DOM): compile Vega-Lite, evaluate the dataflow synchronously and
+# draw with vega's headless SVG string renderer -- what View.toSVG() does, minus its awaits. The
+# course's charts have inline data, so nothing is pending after run(); anything that is (a URL
+# data source) is refused rather than drawn half-way.
+_VEGA_SVG_JS = """
+globalThis.__trilatVegaSvg = function (specJson) {
+  const vega = globalThis.vega, vegaLite = globalThis.vegaLite;
+  const logger = vega.logger(vega.Error);
+  const compiled = vegaLite.compile(JSON.parse(specJson), {logger: logger}).spec;
+  const view = new vega.View(vega.parse(compiled), {renderer: "none", logLevel: vega.Error});
+  try {
+    view.run();
+    if (view._pending || view._pulse) {
+      throw new Error("this chart loads data asynchronously; give it inline data");
+    }
+    const pad = view.padding(), origin = view._origin;
+    const width = Math.max(0, view._viewWidth + pad.left + pad.right);
+    const height = Math.max(0, view._viewHeight + pad.top + pad.bottom);
+    const Renderer = vega.renderModule("svg").headless;
+    const renderer = new Renderer(view.loader());
+    renderer.initialize(null, width, height, [pad.left + origin[0], pad.top + origin[1]], 1);
+    renderer.background(view.background());
+    renderer.render(view.scenegraph().root);
+    return renderer.svg();
+  } finally {
+    view.finalize();
+  }
+};
+"""
+
+
+def _browser_vegalite_to_svg(spec: dict[str, Any]) -> str:
+    """Vega-Lite spec -> SVG inside Pyodide, with the site's own vega (loaded once per kernel)."""
+    import js  # type: ignore[import-not-found]  # Pyodide's bridge to the worker's globals
+    from pyodide.code import run_js  # type: ignore[import-not-found]
+
+    if not hasattr(js.globalThis, "__trilatVegaSvg"):
+        from importlib import resources
+
+        try:
+            folder = resources.files(VEGA_JS_PACKAGE)
+        except ModuleNotFoundError as err:
+            raise RuntimeError(
+                f"charts need the {VEGA_JS_PACKAGE!r} package in this browser Python "
+                "(the JupyterLite site built by `make lite` preloads it)"
+            ) from err
+        for name in ("vega.min.js", "vega-lite.min.js"):
+            run_js(folder.joinpath(name).read_text(encoding="utf-8"))
+        run_js(_VEGA_SVG_JS)
+    return str(js.globalThis.__trilatVegaSvg(json.dumps(spec)))
+
+
+def _vegalite_to_svg(spec: dict[str, Any]) -> str:
+    if in_browser():
+        return _browser_vegalite_to_svg(spec)
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(spec)
+    return vlc.vegalite_to_svg(spec)
+
+
+def spec_to_svg(spec: dict[str, Any]) -> str:
+    """Convert a Vega-Lite spec (dict) to accessible SVG text, offline."""
+    svg = _vegalite_to_svg(spec)
     title = html.escape(_spec_text(spec, "title"), quote=True)
     desc = html.escape(_spec_text(spec, "description"), quote=True)
     label = desc or title or "Chart"

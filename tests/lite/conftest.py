@@ -1,0 +1,141 @@
+"""Fixtures for the JupyterLite smoke test: the built site (``_site/``) served on a free localhost
+port by a small in-process HTTP server, and a headless Debian Chromium driven by Playwright.
+
+Everything here skips (with the reason) when the site was not built (``make lite``), or when
+/usr/bin/chromium or playwright is missing. Never downloads a browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("TRILAT_LITE_SITE", REPO / "_site"))
+CHROMIUM = Path(os.environ.get("TRILAT_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "lite: opens the built JupyterLite site (_site/) in headless Chromium"
+    )
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Static files with the types a JupyterLite site needs, no caching, no access log."""
+
+    extensions_map = {  # noqa: RUF012 - the stdlib's own class attribute
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".whl": "application/octet-stream",
+        ".ipynb": "application/json",
+    }
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@dataclass
+class Site:
+    url: str
+    root: Path
+
+    def page(self, notebook: str) -> str:
+        return f"{self.url}/lab/index.html?path={notebook}"
+
+
+@dataclass
+class Blocked:
+    """Requests the page tried to send outside localhost (all aborted)."""
+
+    urls: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[Site]:
+    if not (SITE / "jupyter-lite.json").is_file():
+        pytest.skip(f"no JupyterLite site at {SITE}: build it with `make lite`")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
+    handler = functools.partial(_Handler, directory=str(SITE))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(f"http://127.0.0.1:{port}", SITE)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def browser(site: Site) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page_and_blocked(browser: Any) -> Iterator[tuple[Any, Blocked]]:
+    """A fresh page (its own storage) whose requests outside localhost are aborted and recorded."""
+    blocked = Blocked()
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+
+    def guard(route: Any) -> None:
+        parts = urlsplit(route.request.url)
+        if parts.scheme in ("data", "blob") or (parts.hostname or "") in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.urls.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        yield page, blocked
+    finally:
+        context.close()
