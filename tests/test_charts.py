@@ -15,7 +15,7 @@ import test_charts_frames as F
 
 from trilat_lessons import charts
 from trilat_lessons.render import chart_to_svg
-from trilat_lessons.theme import ADMINISTRATION_COLORS, COUNTRY_COLORS, EFFECT_COLORS
+from trilat_lessons.theme import ADMINISTRATION_COLORS, COUNTRY_COLORS, EFFECT_COLORS, STATE_COLORS
 from trilat_lessons.widgets.policy import preset_weights, rank_options
 
 SPEC_BUDGET = 100_000  # bytes of JSON per chart: small enough to ship in every notebook
@@ -32,6 +32,7 @@ BUILDERS: dict[str, Callable[[], alt.TopLevelMixin]] = {
         options=F.policy_options(), weights=preset_weights(F.policy_weights(), "ROK")
     ),
     "triangle_diagram": lambda: charts.triangle_diagram("amity", "amity", "enmity"),
+    "leaders_timeline": lambda: charts.leaders_timeline(F.leaders()),
 }
 
 DEFAULT_DATA_BUILDERS: dict[str, Callable[[], alt.TopLevelMixin]] = {
@@ -42,6 +43,7 @@ DEFAULT_DATA_BUILDERS: dict[str, Callable[[], alt.TopLevelMixin]] = {
     "china_stance_matrix": charts.china_stance_matrix,
     "obstacles_heatmap": charts.obstacles_heatmap,
     "policy_ranking": charts.policy_ranking,
+    "leaders_timeline": charts.leaders_timeline,
 }
 
 
@@ -271,8 +273,21 @@ def test_china_stance_matrix_keeps_the_most_wary_stance_and_every_quote() -> Non
     assert rok["stance"] == "concern"  # 'partner with caution' and 'concern' in one document
     assert "key partner" in rok["quotes"] and "rules-based order" in rok["quotes"]
     x = encodings(spec, "x")[0]
-    assert x["sort"][0] == "National Security Strategy (2013)"  # columns in date order
+    assert x["sort"][0] == "Japan: National Security Strategy (2013)"  # columns in date order
     assert "(concern < challenge, from friendliest" in spec["description"]
+
+
+def test_china_stance_matrix_keeps_two_countries_documents_of_one_name_apart() -> None:
+    # the U.S. and the Japanese "National Security Strategy" of 2022 are different documents
+    spec = charts.china_stance_matrix(F.china_stances()).to_dict()
+    columns = encodings(spec, "x")[0]["sort"]
+    assert "U.S.: National Security Strategy (2022)" in columns
+    assert "Japan: National Security Strategy (2022)" in columns
+    assert len(columns) == len(set(columns)) == 4
+    assert "in 4 documents" in spec["description"]
+    long = F.china_stances().iloc[[0]].assign(document="A" * 60)
+    label = encodings(charts.china_stance_matrix(long).to_dict(), "x")[0]["sort"][0]
+    assert label == "U.S.: " + "A" * 39 + "… (2022)"  # long titles shortened, the country kept
 
 
 def test_obstacles_heatmap_counts_each_seed_and_code_on_a_full_grid() -> None:
@@ -319,6 +334,122 @@ def test_triangle_diagram_draws_enmity_dashed_and_names_the_pattern() -> None:
     assert (
         dict(zip(colours["domain"], colours["range"], strict=True))["ROK"] == COUNTRY_COLORS["ROK"]
     )
+
+
+def test_triangle_diagram_colours_amity_and_enmity_sides() -> None:
+    spec = charts.triangle_diagram("amity", "enmity", "enmity").to_dict()
+    line = next(v for v in views(spec) if v["mark"]["type"] == "line")
+    assert "color" not in line["mark"]  # no fixed grey for every side
+    colour = line["encoding"]["color"]
+    assert colour["field"] == "state"
+    assert dict(zip(colour["scale"]["domain"], colour["scale"]["range"], strict=True)) == (
+        STATE_COLORS
+    )
+    assert spec["resolve"]["scale"]["color"] == "independent"  # sides and countries apart
+    svg = chart_to_svg(charts.triangle_diagram("amity", "enmity", "enmity"))
+    assert f'stroke="{STATE_COLORS["amity"]}"' in svg
+    assert f'stroke="{STATE_COLORS["enmity"]}"' in svg
+
+
+def test_leaders_timeline_draws_each_countrys_leaders_in_the_range() -> None:
+    chart = charts.leaders_timeline(F.leaders(), start="2024-01-01", end="2025-12-31")
+    spec = chart.to_dict()
+    rows = data_with(spec, "term")
+    names = {c: [r["name"] for r in rows if r["country"] == c] for c in ("U.S.", "Japan", "ROK")}
+    assert names == {
+        "U.S.": ["Joe Biden", "Donald Trump"],
+        "Japan": ["Kishida Fumio", "Ishiba Shigeru"],
+        "ROK": ["Yoon Suk Yeol"],
+    }
+    by = {r["label"]: r for r in rows}
+    # a bar is clipped to the range; its tooltip keeps the real term
+    assert (by["Kishida"]["start"], by["Kishida"]["term"]) == (
+        "2024-01-01",
+        "2021-10-04 to 2024-10-01",
+    )
+    assert (by["Ishiba"]["end"], by["Ishiba"]["term"]) == ("2025-12-31", "since 2024-10-01")
+    assert by["Ishiba"]["office"] == "Prime Minister" and by["Yoon"]["office"] == "President"
+    assert {"name", "office", "term", "source"} <= tooltip_fields(spec)
+    colour = next(e for e in encodings(spec, "color") if e["field"] == "country")["scale"]
+    assert dict(zip(colour["domain"], colour["range"], strict=True)) == {
+        c: COUNTRY_COLORS[c] for c in ("U.S.", "Japan", "ROK")
+    }
+    x = next(e for e in encodings(spec, "x") if e["field"] == "start")
+    assert x["scale"]["domain"] == ["2024-01-01", "2025-12-31"] and x["title"] == "Date"
+    assert (
+        "Ishiba Shigeru" in spec["description"]
+        and "2024-01-01 to 2025-12-31" in (spec["description"])
+    )
+
+
+def test_leaders_timeline_default_range_reaches_the_latest_change() -> None:
+    spec = charts.leaders_timeline(F.leaders()).to_dict()
+    x = next(e for e in encodings(spec, "x") if e["field"] == "start")
+    assert x["scale"]["domain"] == ["2014-01-01", "2025-12-31"]  # the data end in 2025
+    assert {r["name"] for r in data_with(spec, "term")} >= {"Ishiba Shigeru", "Yoon Suk Yeol"}
+    empty = charts.leaders_timeline(F.leaders(), start="1990-01-01", end="1991-01-01").to_dict()
+    assert empty["title"]["subtitle"] == "No leaders in this selection."
+    with pytest.raises(ValueError, match="after end"):
+        charts.leaders_timeline(F.leaders(), start="2025-01-01", end="2020-01-01")
+
+
+# --- parts: the pandas half of the builders the explorers redraw ---------------------------
+
+
+def test_builders_are_their_parts_drawn() -> None:
+    parts = charts.meetings_timeline_parts(F.meetings(), F.leaders())
+    assert set(parts.data) == {"meetings", "terms", "leaders"}
+    assert parts.description.startswith("Timeline of 7 trilateral")
+    built = charts.meetings_timeline(F.meetings(), F.leaders()).to_dict()
+    assert charts.draw(parts).to_dict() == built
+    tri = charts.triangle_diagram_parts("amity", "enmity", "amity")
+    assert tri.title == {"text": "Strategic triangle: romantic triangle"}
+    ranking = rank_options(F.policy_options(), preset_weights(F.policy_weights(), "U.S."))
+    policy = charts.policy_ranking_parts(ranking, perspective="U.S.")
+    assert policy.slots["order"] == list(ranking["label"])
+
+
+def test_axes_from_keeps_the_whole_datas_frame_and_reuse_skips_recomputing_it() -> None:
+    one = F.meetings().iloc[[3]]
+    whole = charts.meetings_timeline_parts(F.meetings(), F.leaders())
+    part = charts.meetings_timeline_parts(one, F.leaders(), axes_from=F.meetings())
+    for key in ("time_domain", "admin_domain", "level_domain", "track_domain"):
+        assert part.slots[key] == whole.slots[key], key
+    assert len(part.data["meetings"]) == 1 and "Timeline of 1 " in part.description
+    again = charts.meetings_timeline_parts(one, F.leaders(), axes_from=F.meetings(), reuse=part)
+    assert again.slots == part.slots and again.layout == part.layout
+    assert again.data["leaders"] is part.data["leaders"]  # taken, not recomputed
+    pd.testing.assert_frame_equal(again.data["meetings"], part.data["meetings"])
+    with pytest.raises(ValueError, match="reuse"):
+        charts.meetings_timeline_parts(one, F.leaders(), bands=False, reuse=part)
+
+
+def test_opinion_parts_keep_every_series_of_the_measure_in_the_legend() -> None:
+    o = F.opinion()
+    one = charts.opinion_trends_parts(o, series=["ROK → Japan"], axes_from=o)
+    assert one.slots["series_domain"] == ["Japan → ROK", "ROK → Japan"]
+    assert one.slots["value_domain"][0] == 0 and one.slots["value_domain"][1] >= 60
+    assert "for ROK → Japan:" in one.description  # the sentence speaks of what is drawn
+    assert set(one.data["opinion"]["series"]) == {"ROK → Japan"}
+    alone = charts.opinion_trends_parts(o, series=[("ROK", "Japan")])
+    assert alone.slots["series_domain"] == ["ROK → Japan"] and "value_domain" not in alone.slots
+
+
+def test_chart_data_gives_plain_json_values() -> None:
+    frame = pd.DataFrame(
+        {
+            "text": pd.array(["a", None], dtype="string"),
+            "n": pd.array([1, None], dtype="Int64"),
+            "x": [1.5, float("nan")],
+            "when": pd.to_datetime(["2023-08-18", None]),
+            "flag": pd.array([True, None], dtype="boolean"),
+        }
+    )
+    assert charts.chart_data(frame) == [
+        {"text": "a", "n": 1, "x": 1.5, "when": "2023-08-18", "flag": True},
+        {"text": None, "n": None, "x": None, "when": None, "flag": None},
+    ]
+    assert json.dumps(charts.chart_data(frame))  # plain Python types only
 
 
 # --- theme ------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ the sentences and the chart spec each widget shows; the pure functions are teste
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Iterator
 
@@ -11,7 +13,9 @@ import pandas as pd
 import pytest
 import test_charts_frames as F
 
+from trilat_lessons import charts
 from trilat_lessons import widgets as W
+from trilat_lessons.widgets._base import KEYBOARD_HELP, SpecTemplate, chart_spec, spec_of
 from trilat_lessons.widgets.policy import CRITERIA, YOURS
 from trilat_lessons.widgets.triangle import FROM_DATA, MANUAL
 
@@ -431,3 +435,141 @@ def test_policy_criteria_directions_match_the_codebook() -> None:
     for criterion, direction in zip(weights["criterion"], weights["direction"], strict=True):
         higher_is_better = CRITERIA[str(criterion)][1]
         assert (str(direction) == "higher_is_better") == higher_is_better, criterion
+
+
+# --- spec templates: the explorers' fast path ---------------------------------------------------
+
+
+def inline(spec: dict) -> dict:
+    """The spec with every named dataset put back into the view that uses it."""
+    named = spec.get("datasets", {})
+
+    def walk(node: object) -> object:
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if key == "data" and isinstance(value, dict) and value.get("name") in named:
+                    out[key] = {"values": named[value["name"]]}
+                else:
+                    out[key] = walk(value)
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    out = walk(spec)
+    out.pop("datasets", None)
+    return out
+
+
+def explorer_parts() -> Iterator[charts.ChartParts]:
+    """Parts as the explorers make them, over many selections."""
+    m, lead = F.meetings(), F.leaders()
+    for sel in (m, m[m["us_administration"] == "Biden"], m.iloc[:0], m[m["level"] == "leaders"]):
+        yield charts.meetings_timeline_parts(sel, lead, span=("2013-09-01", "2026-01-01"),
+                                             width=540, axes_from=m)  # fmt: skip
+    o = F.opinion()
+    for measure in ("good impression", "bad impression"):
+        for series in (None, ["ROK → Japan"], ["Japan → ROK"]):
+            yield charts.opinion_trends_parts(o, measure=measure, series=series, axes_from=o)
+    for perspective in ("U.S.", "ROK", "balanced"):
+        ranking = W.rank_options(
+            F.policy_options(), W.preset_weights(F.policy_weights(), perspective)
+        )
+        yield charts.policy_ranking_parts(ranking, perspective=perspective)
+    for sides in PATTERNS:
+        yield charts.triangle_diagram_parts(*sides[0], subtitle="Sides set by you")
+
+
+def test_spec_template_fills_in_what_altair_would_build() -> None:
+    for parts in explorer_parts():
+        expected = inline(chart_spec(charts.draw(parts)))
+        assert inline(spec_of(parts)) == expected, (parts.kind, parts.description)
+
+
+def test_spec_template_names_its_datasets_and_keeps_its_skeleton() -> None:
+    parts = charts.meetings_timeline_parts(F.meetings(), F.leaders())
+    template = SpecTemplate(parts)
+    assert template.datasets == ["leaders", "meetings", "terms"]
+    spec = template.fill(parts)
+    names = {v["data"]["name"] for v in views_with_data(spec)}
+    assert names <= set(spec["datasets"]) == {"leaders", "meetings", "terms"}
+    fresh = json.dumps(spec, sort_keys=True)
+    spec["datasets"]["meetings"].clear()  # changing one spec ...
+    spec["vconcat"][1]["layer"][1]["encoding"]["y"]["scale"]["domain"].append("x")
+    assert json.dumps(template.fill(parts), sort_keys=True) == fresh  # ... never the next
+    with pytest.raises(ValueError, match="do not fit"):
+        template.fill(charts.meetings_timeline_parts(F.meetings(), bands=False))
+
+
+def views_with_data(spec: dict) -> Iterator[dict]:
+    if isinstance(spec.get("data"), dict):
+        yield spec
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for sub in spec.get(key, []):
+            yield from views_with_data(sub)
+
+
+def test_explorers_update_their_text_before_drawing(timeline: W.TimelineExplorer) -> None:
+    seen: dict[str, object] = {}
+
+    def draw() -> None:  # stands in for the SVG render
+        seen["summary"] = timeline.summary_view.value
+        seen["table"] = timeline.table_view.value
+        seen["spec"] = timeline.spec
+
+    timeline._draw = draw
+    timeline.administration.value = "Biden"
+    assert "3 of 7 meetings match" in str(seen["summary"])
+    assert "<caption" in str(seen["table"])
+    assert "Timeline of 3 trilateral" in seen["spec"]["description"]  # type: ignore[index]
+
+
+def test_timeline_explorer_keeps_its_axes_and_legend_while_filtering(
+    timeline: W.TimelineExplorer,
+) -> None:
+    def frame(spec: dict) -> tuple:
+        dots = spec["vconcat"][1]["layer"][1]["encoding"]
+        return (
+            dots["x"]["scale"]["domain"],
+            dots["y"]["scale"]["domain"],
+            dots["yOffset"]["scale"]["domain"],
+            dots["color"]["scale"]["domain"],
+        )
+
+    before = frame(timeline.spec)
+    timeline.value = {"level": "leaders", "track": "leaders"}
+    assert len(timeline.spec["datasets"]["meetings"]) == 3
+    assert frame(timeline.spec) == before
+    assert before[1] == ["leaders", "ministers", "vice/deputy ministers"]  # every level stays
+    assert W.chart_html(timeline.spec).startswith('<figure class="trilat-chart"')
+
+
+def test_opinion_explorer_keeps_the_measures_series_colours(opinion: W.OpinionExplorer) -> None:
+    colour = opinion.spec["layer"][0]["encoding"]["color"]["scale"]
+    opinion.series.value = "ROK → Japan"
+    assert opinion.spec["layer"][0]["encoding"]["color"]["scale"] == colour
+    assert {r["series"] for r in opinion.spec["datasets"]["opinion"]} == {"ROK → Japan"}
+
+
+def test_explorer_chart_is_its_spec_as_an_altair_chart(timeline: W.TimelineExplorer) -> None:
+    import altair as alt
+
+    timeline.track.value = "foreign"
+    chart = timeline.chart
+    assert isinstance(chart, alt.VConcatChart)
+    assert inline(chart.to_dict()) == inline(timeline.spec)  # to_dict() validates it too
+    assert timeline.chart is chart  # made once per spec
+
+
+def test_explorers_tell_how_to_use_them_with_the_keyboard() -> None:
+    explorers = [
+        W.TimelineExplorer(F.meetings(), F.leaders()),
+        W.OpinionExplorer(F.opinion()),
+        W.TriangleExplorer(F.events()),
+        W.PolicyWorkbench(F.policy_options(), F.policy_weights()),
+    ]
+    for explorer in explorers:
+        help_text = explorer.children[0].value
+        assert "Tab" in help_text and "Alt+↓" in help_text and "Space" in help_text
+        assert html.escape(KEYBOARD_HELP) in help_text

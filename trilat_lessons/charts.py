@@ -9,17 +9,26 @@ which the offline renderer turns into hover titles.
     import trilat_lessons as tl
     tl.setup()
     tl.charts.meetings_timeline()
+
+The charts the explorers redraw are built in two steps: a ``*_parts`` function does the pandas
+work and returns :class:`ChartParts` (named datasets, the values the spec shows such as title,
+description and scale domains, and the layout), and :func:`draw` turns parts into the altair
+chart. The builder is the two in a row; an explorer draws once with markers in place of the
+data and values (``draw(parts, placeholders=True)``) and afterwards only fills in new values.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .theme import (
     ADMINISTRATION_COLORS,
     COUNTRY_COLORS,
+    COUNTRY_NAMES,
     DYADS,
     EFFECT_COLORS,
     EFFECT_ORDER,
@@ -28,6 +37,7 @@ from .theme import (
     LEVEL_COLORS,
     LEVEL_ORDER,
     STANCE_COLORS,
+    STATE_COLORS,
     color_scale_args,
 )
 
@@ -38,19 +48,26 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "OBSTACLE_LABELS",
     "QUALIFIER_SHAPES",
+    "ChartParts",
     "administration_terms",
     "chart_data",
     "china_stance_matrix",
+    "draw",
     "events_timeline",
+    "leaders_timeline",
     "meetings_per_year",
     "meetings_timeline",
+    "meetings_timeline_parts",
     "obstacles_heatmap",
     "opinion_labels",
     "opinion_periods",
     "opinion_trends",
+    "opinion_trends_parts",
     "opinion_when",
     "policy_ranking",
+    "policy_ranking_parts",
     "triangle_diagram",
+    "triangle_diagram_parts",
 ]
 
 OBSTACLE_LABELS: dict[str, str] = {
@@ -97,18 +114,47 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_SIMPLE = (str, int, bool)
+
+
+def _plain_values(series: pd.Series) -> list[Any]:
+    """A column as JSON-friendly Python values (what ``_plain`` gives for each cell)."""
+    out = series.tolist()  # numpy scalars become Python ones; NA, NaT and Timestamps stay
+    for i, v in enumerate(out):
+        if isinstance(v, _SIMPLE):
+            continue
+        if isinstance(v, float):
+            if v != v:
+                out[i] = None
+            continue
+        out[i] = _plain(v)
+    return out
+
+
 def chart_data(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as plain JSON records: what a builder inlines in its spec (NA becomes null)."""
-    cols = list(df.columns)
-    return [
-        {c: _plain(v) for c, v in zip(cols, row, strict=True)}
-        for row in df.itertuples(index=False, name=None)
-    ]
+    cols = [str(c) for c in df.columns]
+    if not len(df) or not cols:
+        return [{} for _ in range(len(df))] if not cols else []
+    values = [_plain_values(df.iloc[:, j]) for j in range(len(cols))]
+    return [dict(zip(cols, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _text(series: pd.Series) -> pd.Series:
     """A string column with missing values as empty strings."""
-    return series.astype("string").fillna("").astype(str)
+    import pandas as pd
+
+    if series.dtype.kind in "mM":  # dates and durations: pandas' own formatting
+        return series.astype("string").fillna("").astype(str)
+    out = [
+        v
+        if isinstance(v, str)
+        else ""
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+        else str(v)
+        for v in series.tolist()
+    ]
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 def _col(df: pd.DataFrame, name: str) -> pd.Series:
@@ -160,13 +206,81 @@ def _sources(df: pd.DataFrame) -> pd.Series:
     return main.where(other == "", main + " (also " + other + ")")
 
 
+def _titled(text: str, n: int, what: str) -> str | dict[str, str]:
+    """A chart title; with a subtitle saying so when the selection is empty."""
+    return text if n else {"text": text, "subtitle": f"No {what} in this selection."}
+
+
 def _empty_note(chart: alt.Chart, n: int, what: str) -> alt.Chart:
     """Title subtitle saying the selection is empty, so an empty chart is never a mystery."""
     if n:
         return chart
-    return chart.properties(
-        title={"text": chart.title, "subtitle": f"No {what} in this selection."}
-    )
+    return chart.properties(title=_titled(chart.title, n, what))
+
+
+# --- parts and drawing ------------------------------------------------------------------------
+
+SLOT_MARK = "@@trilat-slot:"
+"""Prefix of the placeholder strings ``draw(parts, placeholders=True)`` puts in place of slots."""
+
+DATA_MARK = "@@trilat-dataset"
+"""Key of the single placeholder row that stands in for each named dataset."""
+
+
+@dataclass(frozen=True)
+class ChartParts:
+    """A chart before drawing: what the pandas preparation produced, ready for :func:`draw`.
+
+    ``data``: the inlined datasets by name (one DataFrame each). ``slots``: every other value
+    taken from the data that the spec shows as is: ``title``, ``description``, scale domains and
+    ranges, sort orders, axis titles. ``layout``: what decides the spec's structure (which layers
+    exist, sizes), as ``(name, value)`` pairs. Parts of the same ``kind`` and ``layout`` draw the
+    same spec except for data and slots, so an explorer can build it once and fill it in.
+    """
+
+    kind: str
+    data: Mapping[str, pd.DataFrame]
+    slots: Mapping[str, Any]
+    layout: tuple[tuple[str, Any], ...] = field(default=())
+
+    @property
+    def title(self) -> Any:
+        return self.slots["title"]
+
+    @property
+    def description(self) -> str:
+        return str(self.slots["description"])
+
+
+_DRAW: dict[str, Callable[..., Any]] = {}
+
+
+def _drawing(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the function that draws parts of ``kind``."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _DRAW[kind] = fn
+        return fn
+
+    return register
+
+
+def draw(parts: ChartParts, *, placeholders: bool = False) -> alt.TopLevelMixin:
+    """The altair chart of ``parts`` (what the builders return).
+
+    With ``placeholders=True`` every dataset is one marker row (``{DATA_MARK: name}``) and every
+    slot the string ``SLOT_MARK + name``: the spec's skeleton, for an explorer to fill in.
+    """
+    import altair as alt
+    from altair.utils.schemapi import debug_mode
+
+    if placeholders:  # markers are no valid domains etc.: skip altair's checks while drawing
+        data = {k: alt.Data(values=[{DATA_MARK: k}]) for k in parts.data}
+        slots = {k: SLOT_MARK + k for k in parts.slots}
+        with debug_mode(False):
+            return _DRAW[parts.kind](data, slots, dict(parts.layout))
+    data = {k: alt.Data(values=chart_data(v)) for k, v in parts.data.items()}
+    return _DRAW[parts.kind](data, dict(parts.slots), dict(parts.layout))
 
 
 # --- meetings -------------------------------------------------------------------------------
@@ -207,6 +321,188 @@ def administration_terms(leaders: pd.DataFrame, until: pd.Timestamp | None = Non
     ).reset_index(drop=True)
 
 
+def _meeting_rows(m: pd.DataFrame) -> pd.DataFrame:
+    """One row per meeting: where the timeline puts its dot and what its tooltip says."""
+    import pandas as pd
+
+    when = _mid_dates(m) if len(m) else pd.Series([], dtype="datetime64[ns]")
+    leaders_cols = [c for c in ("us_president", "japan_pm", "rok_president") if c in m.columns]
+    names = [[t or "?" for t in _text(m[c])] for c in leaders_cols]
+    who = [", ".join(row) for row in zip(*names, strict=True)] if names else [""] * len(m)
+    return pd.DataFrame(
+        {
+            "when": _iso(when) if len(m) else [],
+            "date": _col(m, "date_label"),
+            "title": _col(m, "title"),
+            "level": _col(m, "level"),
+            "track": _col(m, "track"),
+            "place": _col(m, "place"),
+            "context": _meeting_context(m),
+            "administration": _col(m, "us_administration"),
+            "leaders": who,
+            "meeting": _col(m, "meeting_id"),
+            "source": _sources(m),
+        }
+    )
+
+
+def _timeline_span(m: pd.DataFrame, span: tuple[Any, Any] | None) -> tuple[Any, Any]:
+    """First and last date of the time axis: ``span``, else the meetings' dates ± 120 days."""
+    import pandas as pd
+
+    if span is not None:
+        return pd.Timestamp(span[0]), pd.Timestamp(span[1])
+    if len(m):
+        pad = pd.Timedelta(days=120)
+        return (
+            pd.to_datetime(m["date_start"]).min() - pad,
+            pd.to_datetime(m["date_end"]).max() + pad,
+        )
+    return pd.Timestamp("2014-01-01"), pd.Timestamp("2025-12-31")
+
+
+def _leader_rows(leaders: pd.DataFrame, lo: Any, hi: Any) -> pd.DataFrame:
+    """Terms of the U.S., Japanese and ROK leaders that overlap ``lo``–``hi``, clipped to it.
+
+    ``start``/``end`` are where the bar is drawn; ``term`` gives the real dates in words (an
+    open term runs to ``hi`` on the chart and reads "since ...").
+    """
+    import pandas as pd
+
+    lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
+    lead = leaders[_text(leaders["country"]).isin(["U.S.", "Japan", "ROK"])].copy()
+    lead["start"] = pd.to_datetime(lead["term_start"])
+    real_end = pd.to_datetime(lead["term_end"])
+    lead["end"] = real_end.fillna(hi)
+    lead["real_end"] = real_end
+    lead = lead[(lead["end"] >= lo) & (lead["start"] <= hi)].sort_values(["country", "start"])
+    start_text = _iso(lead["start"])
+    end_text = _iso(lead["real_end"]).fillna("")
+    term = ("since " + start_text).where(end_text == "", start_text + " to " + end_text)
+    if "powers_suspended_from" in lead.columns:
+        suspended = _iso(pd.to_datetime(lead["powers_suspended_from"])).fillna("")
+        term = term.where(suspended == "", term + " (powers suspended from " + suspended + ")")
+    lead["start"] = lead["start"].clip(lower=lo)
+    lead["end"] = lead["end"].clip(upper=hi)
+    acting = (
+        lead["acting"].fillna(False).astype(bool)
+        if "acting" in lead
+        else pd.Series(False, index=lead.index)
+    )
+    short = _col(lead, "name_short").where(_col(lead, "name_short") != "", _col(lead, "name"))
+    return pd.DataFrame(
+        {
+            "country": _text(lead["country"]),
+            "name": _col(lead, "name") + acting.map({True: " (acting)", False: ""}),
+            "label": short,
+            "office": _col(lead, "office"),
+            "start": _iso(lead["start"]),
+            "end": _iso(lead["end"]),
+            "mid": _iso(lead["start"] + (lead["end"] - lead["start"]) / 2),
+            "days": (lead["end"] - lead["start"]).dt.days,
+            "shade": lead.groupby("country").cumcount() % 2,
+            "term": term,
+            "source": _col(lead, "source_id"),
+        }
+    )
+
+
+_TIMELINE_AXES = (
+    "time_domain",
+    "admin_domain",
+    "admin_range",
+    "level_sort",
+    "level_domain",
+    "track_domain",
+)
+
+
+def meetings_timeline_parts(
+    meetings: pd.DataFrame | None = None,
+    leaders: pd.DataFrame | None = None,
+    *,
+    bands: bool = True,
+    span: tuple[Any, Any] | None = None,
+    width: int = 620,
+    axes_from: pd.DataFrame | None = None,
+    reuse: ChartParts | None = None,
+) -> ChartParts:
+    """The pandas half of :func:`meetings_timeline` (same arguments).
+
+    ``axes_from``: meetings whose extent fixes the axes and legend (time span, levels, tracks,
+    administrations), e.g. all meetings while ``meetings`` is a filtered selection; default:
+    ``meetings`` themselves. ``reuse``: parts made earlier with the same ``leaders``,
+    ``bands``, ``span``, ``width`` and ``axes_from``; everything that does not depend on
+    ``meetings`` (axes, legend, the leader bands and strip) is taken from them, so an explorer
+    that only changes the selection redoes only the meetings' rows.
+    """
+    m = _load(meetings, "meetings")
+    d = _meeting_rows(m)
+    if reuse is not None:
+        if reuse.kind != "meetings_timeline" or dict(reuse.layout)["bands"] != bands:
+            raise ValueError("reuse must be meetings_timeline parts with the same bands")
+        data = {k: v for k, v in reuse.data.items() if k != "meetings"}
+        axes = {k: reuse.slots[k] for k in _TIMELINE_AXES}
+        layout = reuse.layout
+    else:
+        frame = m if axes_from is None else axes_from.reset_index(drop=True)
+        levels = _ordered_levels(frame["level"], LEVEL_ORDER) if len(frame) else LEVEL_ORDER
+        lo, hi = _timeline_span(frame, span)
+        frame_admins = list(_col(frame, "us_administration"))
+        admins = _present(frame_admins, ADMINISTRATION_COLORS)
+        data = {}
+        n_terms = 0
+        if bands:
+            lead = _load(leaders, "leaders")
+            terms = administration_terms(lead, until=hi)
+            terms = terms[(terms["end"] >= lo) & (terms["start"] <= hi)].copy()
+            terms["start"] = terms["start"].clip(lower=lo)
+            terms["end"] = terms["end"].clip(upper=hi)
+            admins = _present(frame_admins + list(terms["administration"]), admins)
+            n_terms = len(terms)
+            if n_terms:
+                data["terms"] = terms.assign(start=_iso(terms["start"]), end=_iso(terms["end"]))
+            data["leaders"] = _leader_rows(lead, lo, hi)
+        present_levels = set(_col(frame, "level"))
+        level_axis = [lv for lv in reversed(levels) if lv in present_levels or not len(frame)]
+        level_axis += sorted(present_levels - set(levels))  # levels outside the known order
+        colours = color_scale_args(ADMINISTRATION_COLORS, admins)
+        axes = {
+            "time_domain": [lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")],
+            "admin_domain": colours["domain"],
+            "admin_range": colours["range"],
+            "level_sort": list(reversed(levels)),
+            "level_domain": level_axis,
+            "track_domain": sorted(set(_col(frame, "track"))),
+        }
+        layout = (("bands", bands), ("terms", bool(n_terms)), ("width", width))
+    n = len(d)
+    by_date = d.sort_values("when", kind="stable")["date"]
+    shown_admins = ", ".join(_present(d["administration"], axes["admin_domain"]))
+    dates = f"{by_date.iloc[0]} to {by_date.iloc[-1]}" if n else "no dates"
+    desc = (
+        f"Timeline of {n} trilateral U.S.–Japan–ROK meetings ({dates}). Each dot is one meeting,"
+        " placed by date and level (leaders, ministers, vice or deputy ministers, envoys),"
+        f" coloured by U.S. administration ({shown_admins or 'none'})."
+        + (
+            " Shaded bands mark U.S. presidential terms; the top strip names each country's"
+            " leaders."
+            if bands
+            else ""
+        )
+    )
+    return ChartParts(
+        "meetings_timeline",
+        {"meetings": d, **data},
+        {
+            "title": _titled("Trilateral meetings over time, by level", n, "meetings"),
+            "description": desc,
+            **axes,
+        },
+        layout,
+    )
+
+
 def meetings_timeline(
     meetings: pd.DataFrame | None = None,
     leaders: pd.DataFrame | None = None,
@@ -221,66 +517,36 @@ def meetings_timeline(
     leaders of the three countries; hovering a dot shows place, context, leaders and source id.
     ``span`` fixes the time axis (first, last date), e.g. to keep it still while filtering.
     """
+    return draw(meetings_timeline_parts(meetings, leaders, bands=bands, span=span, width=width))
+
+
+@_drawing("meetings_timeline")
+def _draw_meetings_timeline(
+    data: Mapping[str, Any], s: Mapping[str, Any], layout: Mapping[str, Any]
+) -> alt.VConcatChart | alt.LayerChart:
     import altair as alt
-    import pandas as pd
 
-    m = _load(meetings, "meetings")
-    levels = _ordered_levels(m["level"], LEVEL_ORDER) if len(m) else LEVEL_ORDER
-    when = _mid_dates(m) if len(m) else pd.Series([], dtype="datetime64[ns]")
-    leaders_cols = [c for c in ("us_president", "japan_pm", "rok_president") if c in m.columns]
-    who = (
-        m[leaders_cols].astype("string").fillna("?").agg(", ".join, axis=1)
-        if leaders_cols and len(m)
-        else pd.Series([""] * len(m), index=m.index)
-    )
-    d = pd.DataFrame(
-        {
-            "when": _iso(when) if len(m) else [],
-            "date": _col(m, "date_label"),
-            "title": _col(m, "title"),
-            "level": _col(m, "level"),
-            "track": _col(m, "track"),
-            "place": _col(m, "place"),
-            "context": _meeting_context(m),
-            "administration": _col(m, "us_administration"),
-            "leaders": who.astype(str),
-            "meeting": _col(m, "meeting_id"),
-            "source": _sources(m),
-        }
-    )
-    admins = _present(d["administration"], ADMINISTRATION_COLORS)
-    if span is not None:
-        lo, hi = pd.Timestamp(span[0]), pd.Timestamp(span[1])
-    elif len(m):
-        lo = pd.to_datetime(m["date_start"]).min() - pd.Timedelta(days=120)
-        hi = pd.to_datetime(m["date_end"]).max() + pd.Timedelta(days=120)
-    else:
-        lo, hi = pd.Timestamp("2014-01-01"), pd.Timestamp("2025-12-31")
-    x_scale = alt.Scale(domain=[lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")])
-
-    terms = pd.DataFrame(columns=["administration", "start", "end"])
-    lead = None
-    if bands:
-        lead = _load(leaders, "leaders")
-        terms = administration_terms(lead, until=hi)
-        terms = terms[(terms["end"] >= lo) & (terms["start"] <= hi)].copy()
-        terms["start"] = terms["start"].clip(lower=lo)
-        terms["end"] = terms["end"].clip(upper=hi)
-        admins = _present(list(d["administration"]) + list(terms["administration"]), admins)
+    width = layout["width"]
+    x_scale = alt.Scale(domain=s["time_domain"])
     color = alt.Color(
         "administration:N",
         title="U.S. administration",
-        scale=alt.Scale(**color_scale_args(ADMINISTRATION_COLORS, admins)),
+        scale=alt.Scale(domain=s["admin_domain"], range=s["admin_range"]),
         legend=alt.Legend(symbolOpacity=1),
     )
     x = alt.X("when:T", title="Date", scale=x_scale, axis=alt.Axis(format="%Y"))
     dots = (
-        alt.Chart(alt.Data(values=chart_data(d)))
+        alt.Chart(data["meetings"])
         .mark_point(filled=True, size=80, opacity=0.9, stroke="white", strokeWidth=0.5)
         .encode(
             x=x,
-            y=alt.Y("level:N", title="Level of the meeting", sort=list(reversed(levels))),
-            yOffset=alt.YOffset("track:N"),
+            y=alt.Y(
+                "level:N",
+                title="Level of the meeting",
+                sort=s["level_sort"],
+                scale=alt.Scale(domain=s["level_domain"]),
+            ),
+            yOffset=alt.YOffset("track:N", scale=alt.Scale(domain=s["track_domain"])),
             color=color,
             tooltip=[
                 alt.Tooltip("title:N", title="Meeting"),
@@ -297,10 +563,9 @@ def meetings_timeline(
         .properties(width=width, height=220)
     )
     layers: list[Any] = []
-    if bands and len(terms):
-        t = terms.assign(start=_iso(terms["start"]), end=_iso(terms["end"]))
+    if layout["terms"]:
         layers.append(
-            alt.Chart(alt.Data(values=chart_data(t)))
+            alt.Chart(data["terms"])
             .mark_rect(opacity=0.13)
             .encode(
                 x=alt.X("start:T", scale=x_scale, title="Date"),
@@ -314,63 +579,32 @@ def meetings_timeline(
             )
         )
     main = alt.layer(*layers, dots)
-    n = len(d)
-    by_date = d.sort_values("when", kind="stable")["date"]
-    shown_admins = ", ".join(_present(d["administration"], admins))
-    dates = f"{by_date.iloc[0]} to {by_date.iloc[-1]}" if n else "no dates"
-    desc = (
-        f"Timeline of {n} trilateral U.S.–Japan–ROK meetings ({dates}). Each dot is one meeting,"
-        " placed by date and level (leaders, ministers, vice or deputy ministers, envoys),"
-        f" coloured by U.S. administration ({shown_admins or 'none'})."
-        + (
-            " Shaded bands mark U.S. presidential terms; the top strip names each country's"
-            " leaders."
-            if bands
-            else ""
-        )
-    )
-    title = "Trilateral meetings over time, by level"
-    if not bands or lead is None:
-        return _empty_note(main.properties(title=title, description=desc), n, "meetings")
-    strip = _leader_strip(lead, lo, hi, x_scale, width)
-    chart = (
+    if not layout["bands"]:
+        return main.properties(title=s["title"], description=s["description"])
+    strip = _leader_strip(data["leaders"], x_scale, width)
+    return (
         alt.vconcat(strip, main, spacing=6)
         .resolve_scale(color="independent")
-        .properties(title=title, description=desc)
+        .properties(title=s["title"], description=s["description"])
     )
-    return _empty_note(chart, n, "meetings")
 
 
-def _leader_strip(
-    leaders: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp, x_scale: alt.Scale, width: int
-) -> alt.LayerChart:
+def _leader_tooltip() -> list[Any]:
+    import altair as alt
+
+    return [
+        alt.Tooltip("name:N", title="Leader"),
+        alt.Tooltip("office:N", title="Office"),
+        alt.Tooltip("term:N", title="Term"),
+        alt.Tooltip("source:N", title="Source id"),
+    ]
+
+
+def _leader_strip(data: Any, x_scale: alt.Scale, width: int) -> alt.LayerChart:
     """Leader terms of the three countries as labelled bars above the timeline."""
     import altair as alt
-    import pandas as pd
 
-    lead = leaders[_text(leaders["country"]).isin(["U.S.", "Japan", "ROK"])].copy()
-    lead["start"] = pd.to_datetime(lead["term_start"])
-    lead["end"] = pd.to_datetime(lead["term_end"]).fillna(hi)
-    lead = lead[(lead["end"] >= lo) & (lead["start"] <= hi)].sort_values(["country", "start"])
-    lead["start"] = lead["start"].clip(lower=lo)
-    lead["end"] = lead["end"].clip(upper=hi)
-    acting = lead["acting"].fillna(False).astype(bool) if "acting" in lead else False
-    short = _col(lead, "name_short").where(_col(lead, "name_short") != "", _col(lead, "name"))
-    s = pd.DataFrame(
-        {
-            "country": _text(lead["country"]),
-            "name": _col(lead, "name")
-            + pd.Series(acting, index=lead.index).map({True: " (acting)", False: ""}),
-            "label": short,
-            "start": _iso(lead["start"]),
-            "end": _iso(lead["end"]),
-            "mid": _iso(lead["start"] + (lead["end"] - lead["start"]) / 2),
-            "days": (lead["end"] - lead["start"]).dt.days,
-            "shade": lead.groupby("country").cumcount() % 2,
-            "source": _col(lead, "source_id"),
-        }
-    )
-    base = alt.Chart(alt.Data(values=chart_data(s))).encode(
+    base = alt.Chart(data).encode(
         y=alt.Y("country:N", title="In office", sort=["U.S.", "Japan", "ROK"])
     )
     bars = base.mark_bar(stroke="white", strokeWidth=1).encode(
@@ -380,12 +614,7 @@ def _leader_strip(
             "country:N", scale=alt.Scale(**color_scale_args(COUNTRY_COLORS)), legend=None
         ),
         opacity=alt.Opacity("shade:O", scale=alt.Scale(range=[0.35, 0.6]), legend=None),
-        tooltip=[
-            alt.Tooltip("name:N", title="Leader"),
-            alt.Tooltip("start:N", title="From"),
-            alt.Tooltip("end:N", title="To"),
-            alt.Tooltip("source:N", title="Source id"),
-        ],
+        tooltip=_leader_tooltip(),
     )
     labels = (
         base.transform_filter("datum.days > 300")
@@ -393,6 +622,82 @@ def _leader_strip(
         .encode(x=alt.X("mid:T", scale=x_scale, axis=None), text="label:N")
     )
     return alt.layer(bars, labels).properties(width=width, height=60)
+
+
+def leaders_timeline(
+    leaders: pd.DataFrame | None = None, *, start: Any = None, end: Any = None
+) -> alt.LayerChart:
+    """Heads of government of the U.S., Japan and the ROK as bars over a chosen date range.
+
+    ``start``/``end`` (dates or strings like ``"2024-01-01"``) default to the twelve calendar
+    years up to the end of the year of the latest date in the data, so the recent changes of
+    leader show. A term still running is drawn to ``end``; hovering a bar shows the leader's
+    name, office, term and source id.
+    """
+    import altair as alt
+    import pandas as pd
+
+    lead = _load(leaders, "leaders")
+    dates = pd.concat(
+        [
+            pd.to_datetime(lead[c])
+            for c in ("term_start", "term_end", "powers_suspended_from")
+            if c in lead.columns
+        ]
+    ).dropna()
+    latest = dates.max() if len(dates) else pd.Timestamp("2025-12-31")
+    hi = pd.Timestamp(end) if end is not None else pd.Timestamp(year=latest.year, month=12, day=31)
+    lo = (
+        pd.Timestamp(start)
+        if start is not None
+        else pd.Timestamp(year=hi.year - 11, month=1, day=1)
+    )
+    if lo > hi:
+        raise ValueError(f"start ({lo.date()}) is after end ({hi.date()})")
+    rows = _leader_rows(lead, lo, hi)
+    countries = ["U.S.", "Japan", "ROK"]
+    x_scale = alt.Scale(domain=[lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")])
+    base = alt.Chart(alt.Data(values=chart_data(rows))).encode(
+        y=alt.Y("country:N", title="Country", sort=countries, scale=alt.Scale(domain=countries))
+    )
+    bars = base.mark_bar(stroke="white", strokeWidth=1.5).encode(
+        x=alt.X("start:T", title="Date", scale=x_scale, axis=alt.Axis(format="%Y")),
+        x2="end:T",
+        color=alt.Color(
+            "country:N",
+            title="Country",
+            scale=alt.Scale(**color_scale_args(COUNTRY_COLORS, countries)),
+            legend=None,
+        ),
+        opacity=alt.Opacity("shade:O", scale=alt.Scale(range=[0.55, 0.85]), legend=None),
+        tooltip=_leader_tooltip(),
+    )
+    width = 620
+    px_per_day = width / max(1, (hi - lo).days)
+    labels = (  # a name only where it fits inside its bar (about 6 px per character)
+        base.transform_filter(f"datum.days * {px_per_day:.4f} > 6 * length(datum.label) + 6")
+        .mark_text(fontSize=10, color="black")
+        .encode(x=alt.X("mid:T", scale=x_scale, title="Date"), text="label:N")
+    )
+    per_country = []
+    for c in countries:
+        names = list(dict.fromkeys(rows.loc[rows["country"] == c, "name"]))
+        if names:
+            per_country.append(f"{COUNTRY_NAMES[c]}: {', '.join(names)}")
+    span_text = f"{lo.strftime('%Y-%m-%d')} to {hi.strftime('%Y-%m-%d')}"
+    desc = (
+        f"Bars showing who led the U.S. (president), Japan (prime minister) and South Korea"
+        f" (president) from {span_text}, one row per country; a bar runs from the day the"
+        f" leader took office to the day the term ended."
+        + (f" In order: {'; '.join(per_country)}." if per_country else " No leader in range.")
+    )
+    chart = alt.layer(bars, labels).properties(
+        title="Heads of government of the U.S., Japan and South Korea",
+        description=desc,
+        width=width,
+        height=120,
+    )
+    return _empty_note(chart, len(rows), "leaders")
 
 
 def meetings_per_year(meetings: pd.DataFrame | None = None) -> alt.LayerChart:
@@ -595,10 +900,141 @@ def opinion_periods(o: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def opinion_when(o: pd.DataFrame) -> pd.Series:
     """When each figure was surveyed, in words: ``2021`` or ``2017–2021``."""
+    import pandas as pd
+
+    return pd.Series(_when_words(*opinion_periods(o)), index=o.index, dtype=str)
+
+
+def _when_words(first: pd.Series, last: pd.Series) -> list[str]:
+    import pandas as pd
+
+    return [
+        "?" if f is pd.NA else str(f) if f == t else f"{f}–{t}"
+        for f, t in zip(first.tolist(), last.tolist(), strict=True)
+    ]
+
+
+def opinion_trends_parts(
+    opinion: pd.DataFrame | None = None,
+    *,
+    measure: str | None = None,
+    series: Iterable[tuple[str, str]] | Iterable[str] | None = None,
+    axes_from: pd.DataFrame | None = None,
+    reuse: ChartParts | None = None,
+) -> ChartParts:
+    """The pandas half of :func:`opinion_trends` (same arguments).
+
+    ``series`` also takes labels (``"ROK → Japan"``). ``axes_from``: survey rows whose extent
+    fixes the axes and legends (years, value range, series colours, shapes), e.g. every series
+    of the measure while ``series`` picks one; only the rows of ``measure`` count. ``reuse``:
+    parts made earlier with the same ``measure`` and ``axes_from``, whose axes and legends are
+    taken as they are.
+    """
+    import pandas as pd
+
+    o = _load(opinion, "opinion")
+    if measure is None and len(o):
+        measure = str(_col(o, "measure").value_counts().idxmax())
+    if measure is not None:
+        o = o[_col(o, "measure") == measure]
+    if series is not None:
+        wanted = {s if isinstance(s, str) else f"{s[0]} → {s[1]}" for s in series}
+        o = o[_series_label(o).isin(wanted)]
     first, last = opinion_periods(o)
-    text = first.astype("string").fillna("?")
-    span = first.astype("string") + "–" + last.astype("string")
-    return text.where(first.isna() | (first == last), span).astype(str)
+    when = _when_words(first, last)
+    value = o["value"].astype("Float64")
+    low = o["range_low"].astype("Float64")
+    qualifier = [q or "exact" for q in _col(o, "qualifier")]
+    published = opinion_labels(o).tolist()
+    labels = [  # qualified figures and ranges get a label next to their mark
+        f"{p} ({w})" if v is pd.NA else p if q != "exact" else ""
+        for p, w, v, q in zip(published, when, value.tolist(), qualifier, strict=True)
+    ]
+    series_labels = _series_label(o)
+    d = pd.DataFrame(
+        {
+            "year": o["year"].astype("Int64"),
+            "x0": first.astype("Float64") - 0.3,
+            "x1": last.astype("Float64") + 0.3,
+            "when": when,
+            "series": series_labels,
+            "respondents": _col(o, "respondents"),
+            "target": _col(o, "target"),
+            "value": value,
+            "low": low,
+            "high": o["range_high"].astype("Float64"),
+            "qualifier": qualifier,
+            "published": published,
+            "survey": _col(o, "survey"),
+            "obs_id": _col(o, "obs_id"),
+            "source": _sources(o),
+            "label": labels,
+        }
+    )
+    if reuse is not None:
+        if reuse.kind != "opinion_trends":
+            raise ValueError("reuse must be opinion_trends parts")
+        slots = {k: v for k, v in reuse.slots.items() if k not in ("title", "description")}
+        layout = reuse.layout
+    else:
+        slots = _opinion_axes(o if axes_from is None else axes_from, measure, axes_from is not None)
+        layout = (("fixed_values", axes_from is not None),)
+    slots["title"] = _titled(
+        f"Public opinion: {measure}" if measure else "Public opinion", len(d), "survey results"
+    )
+    # the description speaks of the drawn rows only
+    shown = sorted(set(series_labels))
+    d_lo, d_hi = (int(first.min()), int(last.max())) if first.notna().any() else (2000, 2025)
+    quals = Counter(qualifier)
+    n_range = int(low.notna().sum())
+    slots["description"] = (
+        f"Chart of '{measure}' in {len(d)} published survey figures"
+        + (f" covering {d_lo} to {d_hi}" if len(d) else "")
+        + f" for {', '.join(shown) or 'no series'}: points for single figures, shaded bands"
+        + f" for ranges. {int(quals.get('about', 0))} figures are published as 'about', "
+        + f"{int(quals.get('over', 0))} as 'over', and {n_range} as a range."
+    )
+    return ChartParts("opinion_trends", {"opinion": d}, slots, layout)
+
+
+def _opinion_axes(frame: pd.DataFrame, measure: str | None, fixed: bool) -> dict[str, Any]:
+    """Axes and legends of an opinion chart from the survey rows ``frame`` (of ``measure``)."""
+    import pandas as pd
+
+    frame = frame.reset_index(drop=True)
+    if fixed and measure is not None:
+        frame = frame[_col(frame, "measure") == measure]
+    f_series = _series_label(frame)
+    labels = sorted(f_series.unique())
+    firsts = (
+        pd.DataFrame({"series": f_series, "respondents": _col(frame, "respondents")})
+        .drop_duplicates("series")
+        .set_index("series")["respondents"]
+    )
+    palette = list(COUNTRY_COLORS.values())
+    rng = [
+        COUNTRY_COLORS.get(firsts.get(s, ""), palette[i % len(palette)])
+        for i, s in enumerate(labels)
+    ]
+    unit = _col(frame, "unit").iloc[0] if len(frame) else ""
+    f_first, f_last = opinion_periods(frame)
+    lo, hi = (int(f_first.min()), int(f_last.max())) if f_first.notna().any() else (2000, 2025)
+    qualifiers = _present(_col(frame, "qualifier").replace("", "exact"), QUALIFIER_SHAPES)
+    shapes = _shape_args(QUALIFIER_SHAPES, qualifiers)
+    slots: dict[str, Any] = {
+        "series_domain": labels,
+        "series_range": rng,
+        "target_domain": sorted(set(_col(frame, "target"))),
+        "shape_domain": shapes["domain"],
+        "shape_range": shapes["range"],
+        "y_title": unit.capitalize() if unit else (measure or "value").capitalize(),
+        "year_domain": [lo - 0.6, hi + 0.6],
+        "year_ticks": list(range(lo, hi + 1)),
+    }
+    if fixed:  # the value axis too stays still
+        tops = pd.concat([frame["value"], frame["range_high"]]).astype("Float64").dropna()
+        slots["value_domain"] = [0, float(tops.max()) if len(tops) else 100.0]
+    return slots
 
 
 def opinion_trends(
@@ -613,57 +1049,25 @@ def opinion_trends(
     the sources' qualifiers ("about", "over") visible; a published range is a shaded band over
     the years it covers.
     """
-    import altair as alt
-    import pandas as pd
+    return draw(opinion_trends_parts(opinion, measure=measure, series=series))
 
-    o = _load(opinion, "opinion")
-    if measure is None and len(o):
-        measure = str(_col(o, "measure").value_counts().idxmax())
-    if measure is not None:
-        o = o[_col(o, "measure") == measure]
-    if series is not None:
-        wanted = {f"{r} → {t}" for r, t in series}
-        o = o[_series_label(o).isin(wanted)]
-    unit = _col(o, "unit").iloc[0] if len(o) else ""
-    first, last = opinion_periods(o)
-    d = pd.DataFrame(
-        {
-            "year": o["year"].astype("Int64"),
-            "x0": first.astype("Float64") - 0.3,
-            "x1": last.astype("Float64") + 0.3,
-            "when": opinion_when(o),
-            "series": _series_label(o),
-            "respondents": _col(o, "respondents"),
-            "target": _col(o, "target"),
-            "value": o["value"].astype("Float64"),
-            "low": o["range_low"].astype("Float64"),
-            "high": o["range_high"].astype("Float64"),
-            "qualifier": _col(o, "qualifier").replace("", "exact"),
-            "published": opinion_labels(o),
-            "survey": _col(o, "survey"),
-            "obs_id": _col(o, "obs_id"),
-            "source": _sources(o),
-        }
-    )
-    d["label"] = d["published"].where(d["qualifier"] != "exact", "")
-    is_range = d["value"].isna()
-    d.loc[is_range, "label"] = d["published"] + " (" + d["when"] + ")"
-    labels = sorted(d["series"].unique())
-    firsts = d.drop_duplicates("series").set_index("series")["respondents"]
-    palette = list(COUNTRY_COLORS.values())
-    rng = [
-        COUNTRY_COLORS.get(firsts.get(s, ""), palette[i % len(palette)])
-        for i, s in enumerate(labels)
-    ]
+
+@_drawing("opinion_trends")
+def _draw_opinion_trends(
+    data: Mapping[str, Any], s: Mapping[str, Any], layout: Mapping[str, Any]
+) -> alt.LayerChart:
+    import altair as alt
+
     color = alt.Color(
         "series:N",
         title="Asked → about",
-        scale=alt.Scale(domain=labels, range=rng),
+        scale=alt.Scale(domain=s["series_domain"], range=s["series_range"]),
         legend=alt.Legend(symbolOpacity=1),
     )
-    dash = alt.StrokeDash("target:N", title="Opinion about")
-    y_title = unit.capitalize() if unit else (measure or "value").capitalize()
-    lo, hi = (int(first.min()), int(last.max())) if first.notna().any() else (2000, 2025)
+    dash = alt.StrokeDash(
+        "target:N", title="Opinion about", scale=alt.Scale(domain=s["target_domain"])
+    )
+    y_title = s["y_title"]
     tooltip = [
         alt.Tooltip("series:N", title="Respondents → about whom"),
         alt.Tooltip("when:N", title="Survey year(s)"),
@@ -672,11 +1076,16 @@ def opinion_trends(
         alt.Tooltip("obs_id:N", title="Observation id"),
         alt.Tooltip("source:N", title="Source id"),
     ]
-    base = alt.Chart(alt.Data(values=chart_data(d)))
-    x_scale = alt.Scale(domain=[lo - 0.6, hi + 0.6], nice=False)
-    x_axis = alt.Axis(format="d", tickMinStep=1, values=list(range(lo, hi + 1)))
+    base = alt.Chart(data["opinion"])
+    x_scale = alt.Scale(domain=s["year_domain"], nice=False)
+    x_axis = alt.Axis(format="d", tickMinStep=1, values=s["year_ticks"])
     x = alt.X("year:Q", title="Survey year", axis=x_axis, scale=x_scale)
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=True))
+    y_scale = (
+        alt.Scale(zero=True, domain=s["value_domain"], nice=True)
+        if layout["fixed_values"]
+        else alt.Scale(zero=True)
+    )
+    y = alt.Y("value:Q", title=y_title, scale=y_scale)
     ranges = (
         base.transform_filter("datum.low != null && datum.high != null")
         .mark_rect(opacity=0.28)
@@ -698,9 +1107,7 @@ def opinion_trends(
         shape=alt.Shape(
             "qualifier:N",
             title="As published",
-            scale=alt.Scale(
-                **_shape_args(QUALIFIER_SHAPES, _present(d["qualifier"], QUALIFIER_SHAPES))
-            ),
+            scale=alt.Scale(domain=s["shape_domain"], range=s["shape_range"]),
         ),
         tooltip=tooltip,
     )
@@ -718,29 +1125,20 @@ def opinion_trends(
             color=color,
         )
     )
-    quals = d["qualifier"].value_counts()
-    n_range = int(d["low"].notna().sum())
-    desc = (
-        f"Chart of '{measure}' in {len(d)} published survey figures"
-        + (f" covering {lo} to {hi}" if len(d) else "")
-        + f" for {', '.join(labels) or 'no series'}: points for single figures, shaded bands"
-        + f" for ranges. {int(quals.get('about', 0))} figures are published as 'about', "
-        + f"{int(quals.get('over', 0))} as 'over', and {n_range} as a range."
+    return alt.layer(ranges, lines, points, text).properties(
+        title=s["title"], description=s["description"], width=520, height=280
     )
-    chart = alt.layer(ranges, lines, points, text).properties(
-        title=f"Public opinion: {measure}" if measure else "Public opinion",
-        description=desc,
-        width=520,
-        height=280,
-    )
-    return _empty_note(chart, len(d), "survey results")
 
 
 # --- China stances, obstacles ---------------------------------------------------------------
 
 
 def china_stance_matrix(china_stances: pd.DataFrame | None = None) -> alt.LayerChart:
-    """Grid of each country's stated stance on China, per document (columns in date order)."""
+    """Grid of each country's stated stance on China, per document (columns in date order).
+
+    Each column is one country's document, labelled "country: document (year)" (titles longer
+    than 40 characters are shortened; the tooltip gives the full title).
+    """
     import altair as alt
     import pandas as pd
 
@@ -763,8 +1161,11 @@ def china_stance_matrix(china_stances: pd.DataFrame | None = None) -> alt.LayerC
             ),
         }
     )
-    short = d["document"].map(lambda t: t if len(t) <= 28 else t[:27].rstrip() + "…")
-    d["column"] = short + " (" + d["year"].astype("string").fillna("n.d.") + ")"
+    # one column per country's document: two countries' documents of the same name (each one's
+    # "National Security Strategy") stay apart, and the label says whose document it is
+    short = d["document"].map(lambda t: t if len(t) <= 40 else t[:39].rstrip() + "…")
+    year = d["year"].astype("string").fillna("n.d.")
+    d["column"] = d["country"] + ": " + short + " (" + year + ")"
     d["title"] = d["document"] + " (" + d["year"].astype("string").fillna("n.d.") + ")"
     d["rank"] = d["stance"].map(rank).fillna(-1)
     # several statements in one cell: keep the most wary stance and list every quote
@@ -935,6 +1336,51 @@ def obstacles_heatmap(obstacles: pd.DataFrame | None = None) -> alt.LayerChart:
 # --- policy ---------------------------------------------------------------------------------
 
 
+def policy_ranking_parts(
+    ranking: pd.DataFrame | None = None,
+    *,
+    perspective: str = "balanced",
+    options: pd.DataFrame | None = None,
+    weights: pd.DataFrame | Mapping[str, float] | None = None,
+) -> ChartParts:
+    """The pandas half of :func:`policy_ranking` (same arguments)."""
+    from .widgets.policy import preset_weights, rank_options
+
+    if ranking is None:
+        opts = _load(options, "policy_options")
+        if weights is None:
+            weights = preset_weights(_load(None, "policy_weights"), perspective)
+        else:
+            perspective = "your"
+        ranking = rank_options(opts, weights)
+    r = ranking.reset_index(drop=True)
+    label_src = _col(r, "label") if "label" in r.columns else _col(r, "option_id")
+    option = label_src.map(lambda t: t if len(t) <= 44 else t[:43].rstrip() + "…")
+    cols = ("rank", "option", "option_id", "area", "asks", "score", "rationale")
+    keep = [c for c in cols if c in r or c == "option"]
+    d = r.assign(option=option)[keep]
+    d["source"] = _col(r, "source_id")
+    d["score"] = d["score"].astype(float).round(1)
+    order = list(d.sort_values(["score", "option"], ascending=[False, True])["option"])
+    best = order[0] if order else "none"
+    desc = (
+        f"Bar chart ranking {len(d)} policy options by weighted score with {perspective} weights;"
+        f" longer bars score better. Top option: {best}."
+    )
+    return ChartParts(
+        "policy_ranking",
+        {"options": d},
+        {
+            "title": _titled(
+                f"Policy options ranked with {perspective} weights", len(d), "policy options"
+            ),
+            "description": desc,
+            "order": order,
+        },
+        (("columns", tuple(keep)), ("height", max(60, 24 * len(d)))),
+    )
+
+
 def policy_ranking(
     ranking: pd.DataFrame | None = None,
     *,
@@ -947,33 +1393,25 @@ def policy_ranking(
     Pass a ``ranking`` from ``rank_options`` (e.g. the PolicyWorkbench's), or let the builder
     rank ``options`` with ``weights`` (default: the ``perspective`` preset).
     """
+    return draw(
+        policy_ranking_parts(ranking, perspective=perspective, options=options, weights=weights)
+    )
+
+
+@_drawing("policy_ranking")
+def _draw_policy_ranking(
+    data: Mapping[str, Any], s: Mapping[str, Any], layout: Mapping[str, Any]
+) -> alt.LayerChart:
     import altair as alt
 
-    from .widgets.policy import preset_weights, rank_options
-
-    if ranking is None:
-        opts = _load(options, "policy_options")
-        if weights is None:
-            weights = preset_weights(_load(None, "policy_weights"), perspective)
-        else:
-            perspective = "your"
-        ranking = rank_options(opts, weights)
-    r = ranking.copy()
-    label_src = _col(r, "label") if "label" in r.columns else _col(r, "option_id")
-    r = r.assign(option=label_src.map(lambda t: t if len(t) <= 44 else t[:43].rstrip() + "…"))
-    cols = ("rank", "option", "option_id", "area", "asks", "score", "rationale")
-    keep = [c for c in cols if c in r]
-    d = r[keep].copy()
-    d["source"] = _col(r, "source_id")
-    d["score"] = d["score"].astype(float).round(1)
-    order = list(d.sort_values(["score", "option"], ascending=[False, True])["option"])
+    keep = layout["columns"]
     enc_y = alt.Y(
         "option:N",
         title="Policy option",
-        sort=order,
+        sort=s["order"],
         axis=alt.Axis(labelLimit=0, titleAngle=0, titleAlign="left", titleX=-5, titleY=-8),
     )
-    base = alt.Chart(alt.Data(values=chart_data(d)))
+    base = alt.Chart(data["options"])
     titles = {
         "asks": "What it asks",
         "option_id": "Option id",
@@ -1000,16 +1438,9 @@ def policy_ranking(
         y=enc_y,
         text=alt.Text("score:Q", format=".0f"),
     )
-    best = order[0] if order else "none"
-    desc = (
-        f"Bar chart ranking {len(d)} policy options by weighted score with {perspective} weights;"
-        f" longer bars score better. Top option: {best}."
+    return alt.layer(bars, text).properties(
+        title=s["title"], description=s["description"], width=420, height=layout["height"]
     )
-    title = f"Policy options ranked with {perspective} weights"
-    chart = alt.layer(bars, text).properties(
-        title=title, description=desc, width=420, height=max(60, 24 * len(d))
-    )
-    return _empty_note(chart, len(d), "policy options")
 
 
 # --- strategic triangle ---------------------------------------------------------------------
@@ -1017,15 +1448,14 @@ def policy_ranking(
 _NODES = {"U.S.": (0.5, 0.9), "ROK": (0.0, 0.0), "Japan": (1.0, 0.0)}
 
 
-def triangle_diagram(
+def triangle_diagram_parts(
     us_jp: str | bool = "amity",
     us_rok: str | bool = "amity",
     jp_rok: str | bool = "amity",
     *,
     subtitle: str | None = None,
-) -> alt.LayerChart:
-    """The U.S.–Japan–ROK triangle: solid, labelled sides are amity; dashed sides are enmity."""
-    import altair as alt
+) -> ChartParts:
+    """The pandas half of :func:`triangle_diagram` (same arguments)."""
     import pandas as pd
 
     from .widgets.triangle import classify_triangle, normalize_state
@@ -1052,16 +1482,58 @@ def triangle_diagram(
             for c, (x, y) in _NODES.items()
         ]
     )
+    desc = (
+        "Triangle diagram of U.S.–Japan–ROK relations: "
+        + ", ".join(f"{d} {s}" for d, s in states.items())
+        + f". Pattern: {pattern.name}"
+        + (f", pivot {pattern.pivot}" if pattern.pivot else "")
+        + "."
+    )
+    title: Any = {"text": f"Strategic triangle: {pattern.name}"}
+    if subtitle:
+        title["subtitle"] = subtitle
+    return ChartParts(
+        "triangle_diagram",
+        {"sides": e, "side_labels": mids, "countries": nodes},
+        {"title": title, "description": desc},
+    )
+
+
+def triangle_diagram(
+    us_jp: str | bool = "amity",
+    us_rok: str | bool = "amity",
+    jp_rok: str | bool = "amity",
+    *,
+    subtitle: str | None = None,
+) -> alt.LayerChart:
+    """The U.S.–Japan–ROK triangle: amity sides are solid and blue, enmity sides dashed and
+    vermillion (orange-red); each side is labelled with its state and each country with its
+    role in the pattern (colours from ``theme.STATE_COLORS``)."""
+    return draw(triangle_diagram_parts(us_jp, us_rok, jp_rok, subtitle=subtitle))
+
+
+@_drawing("triangle_diagram")
+def _draw_triangle_diagram(
+    data: Mapping[str, Any], s: Mapping[str, Any], layout: Mapping[str, Any]
+) -> alt.LayerChart:
+    import altair as alt
+
     ax = {"axis": None, "scale": alt.Scale(domain=[-0.25, 1.25])}
     ay = {"axis": None, "scale": alt.Scale(domain=[-0.2, 1.1])}
+    states = list(STATE_COLORS)
     lines = (
-        alt.Chart(alt.Data(values=chart_data(e)))
-        .mark_line(strokeWidth=4, color="#444444")
+        alt.Chart(data["sides"])
+        .mark_line(strokeWidth=4)
         .encode(
             x=alt.X("x:Q", **ax),
             y=alt.Y("y:Q", **ay),
             detail="dyad:N",
             order="end:Q",
+            color=alt.Color(
+                "state:N",
+                scale=alt.Scale(domain=states, range=[STATE_COLORS[k] for k in states]),
+                legend=None,
+            ),
             strokeDash=alt.StrokeDash(
                 "state:N",
                 scale=alt.Scale(domain=["amity", "enmity"], range=[[1, 0], [9, 6]]),
@@ -1071,12 +1543,13 @@ def triangle_diagram(
         )
     )
     edge_text = (
-        alt.Chart(alt.Data(values=chart_data(mids)))
+        alt.Chart(data["side_labels"])
         .mark_text(fontSize=11, fontWeight="bold", dy=-9)
         .encode(x=alt.X("x:Q", **ax), y=alt.Y("y:Q", **ay), text="state:N")
     )
+    countries = data["countries"]
     node_pts = (
-        alt.Chart(alt.Data(values=chart_data(nodes)))
+        alt.Chart(countries)
         .mark_circle(size=900, opacity=1)
         .encode(
             x=alt.X("x:Q", **ax),
@@ -1093,20 +1566,12 @@ def triangle_diagram(
         )
     )
     node_text = (
-        alt.Chart(alt.Data(values=chart_data(nodes)))
+        alt.Chart(countries)
         .mark_text(fontSize=12, fontWeight="bold", dy=28)
         .encode(x=alt.X("x:Q", **ax), y=alt.Y("y:Q", **ay), text="label:N")
     )
-    desc = (
-        "Triangle diagram of U.S.–Japan–ROK relations: "
-        + ", ".join(f"{d} {s}" for d, s in states.items())
-        + f". Pattern: {pattern.name}"
-        + (f", pivot {pattern.pivot}" if pattern.pivot else "")
-        + "."
-    )
-    title: Any = {"text": f"Strategic triangle: {pattern.name}"}
-    if subtitle:
-        title["subtitle"] = subtitle
-    return alt.layer(lines, edge_text, node_pts, node_text).properties(
-        title=title, description=desc, width=320, height=260
+    return (
+        alt.layer(lines, edge_text, node_pts, node_text)
+        .resolve_scale(color="independent")
+        .properties(title=s["title"], description=s["description"], width=320, height=260)
     )

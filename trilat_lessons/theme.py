@@ -93,6 +93,10 @@ STANCE_COLORS: dict[str, str] = {
     "challenge": "#b34700",
 }
 
+STATE_COLORS: dict[str, str] = {"amity": "#0072B2", "enmity": "#D55E00"}
+"""Sides of the strategic triangle: amity blue, enmity vermillion, as improves/strains in
+``EFFECT_COLORS``; the diagram also draws enmity dashed, so colour is never the only cue."""
+
 DYADS: list[str] = ["U.S.–Japan", "U.S.–ROK", "Japan–ROK"]
 """The three sides of the triangle, spelled as in the ``events.dyads`` column (en dash)."""
 

@@ -1,7 +1,8 @@
-"""Shared pieces of the explorers: chart → inline SVG HTML, tables, labelled controls."""
+"""Shared pieces of the explorers: spec templates, chart → inline SVG HTML, tables, help text."""
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
@@ -10,7 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
+    import ipywidgets as w
     import pandas as pd
+
+    from ..charts import ChartParts
 
 CONTROL_STYLE = {"description_width": "initial"}
 """Show each control's full label (ipywidgets truncates long descriptions otherwise)."""
@@ -51,10 +55,209 @@ def _svg(spec_json: str) -> str:
     return spec_to_svg(json.loads(spec_json))
 
 
-def chart_html(chart: alt.TopLevelMixin) -> str:
-    """A chart as inline, accessible SVG inside a ``<figure>`` (what the explorers display)."""
-    svg = _svg(json.dumps(chart_spec(chart), sort_keys=True))
+def chart_html(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
+    """A chart (or its Vega-Lite spec) as inline, accessible SVG inside a ``<figure>``.
+
+    This is what the explorers display. Rendering is Vega's own work (vl-convert) and costs
+    far more than building the spec, so the explorers update their text first and draw last;
+    a spec drawn before (same JSON) comes from a cache.
+    """
+    spec = chart if isinstance(chart, dict) else chart_spec(chart)
+    svg = _svg(json.dumps(spec, sort_keys=True))
     return f'<figure class="trilat-chart" style="margin:0">{svg}</figure>'
+
+
+# --- spec templates: build a chart with altair once, then only fill in new values ---------------
+
+
+class SpecTemplate:
+    """The Vega-Lite spec of one chart layout, built once, with named places for new values.
+
+    ``charts.draw(parts, placeholders=True)`` draws the chart with a marker in place of every
+    dataset and every slot (title, description, domains, sort orders). The spec altair makes of
+    it is kept as a skeleton in which each view's data refers by name to a top-level dataset
+    named after its part (``meetings``, ``terms``...), and the path to every slot marker is
+    recorded. :meth:`fill` then makes the spec of any parts of the same kind and layout by
+    copying the skeleton and setting those places: no altair objects, no copies of charts, no
+    schema validation on the way. The result equals ``chart_spec(charts.draw(parts))`` once
+    the named datasets are put back inline (tested).
+    """
+
+    def __init__(self, parts: ChartParts) -> None:
+        from ..charts import draw
+
+        self.kind, self.layout = parts.kind, parts.layout
+        spec = chart_spec(draw(parts, placeholders=True))
+        self._slots: list[tuple[tuple[Any, ...], str]] = []
+        self._renamed: dict[str, str] = {}
+        found: set[str] = set()
+        for key, rows in spec.pop("datasets", {}).items():  # in case altair consolidated them
+            self._renamed[key] = self._marker(rows, parts)
+        self._find(spec, (), parts, found)
+        self.datasets = sorted(found)
+        if found != set(parts.data):
+            raise ValueError(
+                f"{parts.kind}: drew datasets {sorted(found)}, not {sorted(parts.data)}"
+            )
+        missing = set(parts.slots) - {name for _, name in self._slots}
+        if missing:
+            raise ValueError(f"{parts.kind}: slots {sorted(missing)} appear nowhere in the spec")
+        self._skeleton = json.dumps(spec)
+        self._rows: dict[str, tuple[Any, list[dict[str, Any]]]] = {}  # last frame -> rows
+
+    @staticmethod
+    def _marker(rows: Any, parts: ChartParts) -> str:
+        from ..charts import DATA_MARK
+
+        if not (isinstance(rows, list) and len(rows) == 1 and isinstance(rows[0], dict)):
+            raise ValueError(f"{parts.kind}: a dataset was drawn from data, not a placeholder")
+        name = rows[0].get(DATA_MARK)
+        if name not in parts.data:
+            raise ValueError(f"{parts.kind}: a dataset was drawn from data, not a placeholder")
+        return str(name)
+
+    def _find(self, node: Any, path: tuple[Any, ...], parts: ChartParts, found: set[str]) -> None:
+        """Record slot paths; point every placeholder dataset at its top-level name."""
+        from ..charts import SLOT_MARK
+
+        if isinstance(node, dict) and path and path[-1] == "data":
+            if "values" in node:
+                name = self._marker(node["values"], parts)
+                node.clear()
+                node["name"] = name
+                found.add(name)
+                return
+            if node.get("name") in self._renamed:
+                node["name"] = self._renamed[node["name"]]
+                found.add(node["name"])
+                return
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            if isinstance(value, dict | list):
+                self._find(value, (*path, key), parts, found)
+            elif isinstance(value, str) and SLOT_MARK in value:
+                if not value.startswith(SLOT_MARK):
+                    raise ValueError(
+                        f"{parts.kind}: slot marker inside a text at {path}: {value!r}"
+                    )
+                self._slots.append(((*path, key), value.removeprefix(SLOT_MARK)))
+
+    def fill(self, parts: ChartParts) -> dict[str, Any]:
+        """The spec of ``parts``: the skeleton with their datasets and slot values."""
+        from ..charts import chart_data
+
+        if (parts.kind, parts.layout) != (self.kind, self.layout):
+            raise ValueError(f"parts of {parts.kind} {parts.layout} do not fit this template")
+        spec = json.loads(self._skeleton)
+        for path, name in self._slots:
+            node = spec
+            for key in path[:-1]:
+                node = node[key]
+            value = parts.slots[name]
+            node[path[-1]] = value if isinstance(value, str) else copy.deepcopy(value)
+        datasets = {}
+        for name in self.datasets:
+            frame = parts.data[name]
+            kept = self._rows.get(name)
+            if kept is not None and kept[0] is frame:  # the same frame again (reused parts)
+                datasets[name] = [dict(row) for row in kept[1]]
+                continue
+            rows = chart_data(frame)
+            self._rows[name] = (frame, rows)
+            datasets[name] = [dict(row) for row in rows]
+        spec["datasets"] = datasets
+        return spec
+
+
+_TEMPLATES: dict[tuple[Any, ...], SpecTemplate] = {}
+
+
+def spec_of(parts: ChartParts) -> dict[str, Any]:
+    """The themed Vega-Lite spec of ``parts``, filled into a cached :class:`SpecTemplate`.
+
+    The first parts of a kind and layout build the template with altair (about the cost of
+    one ordinary chart); every later call only fills it in.
+    """
+    import altair as alt
+
+    key = (parts.kind, parts.layout, alt.theme.active)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        if len(_TEMPLATES) >= 64:
+            _TEMPLATES.clear()
+        template = _TEMPLATES[key] = SpecTemplate(parts)
+    return template.fill(parts)
+
+
+def chart_from_spec(spec: dict[str, Any]) -> alt.TopLevelMixin:
+    """An altair chart of a Vega-Lite spec (for ``explorer.chart``: display, save, change).
+
+    Not validated here (``chart.to_dict()`` validates it, as for any altair chart).
+    """
+    import altair as alt
+
+    kinds = {
+        "vconcat": alt.VConcatChart,
+        "hconcat": alt.HConcatChart,
+        "concat": alt.ConcatChart,
+        "layer": alt.LayerChart,
+        "facet": alt.FacetChart,
+        "repeat": alt.RepeatChart,
+    }
+    cls: Any = next((c for key, c in kinds.items() if key in spec), alt.Chart)
+    return cls.from_dict(copy.deepcopy(spec), validate=False)
+
+
+KEYBOARD_HELP = (
+    "Keyboard: Tab moves to a control; on a dropdown press Space or Alt+↓ to open it, then the"
+    " arrow keys and Enter to choose (↓ alone is taken by JupyterLab); sliders move with the"
+    " arrow keys."
+)
+"""One line of help under each explorer's heading. A bare ArrowDown on a closed dropdown is
+taken by JupyterLab's notebook shortcuts (ipywidgets issue #3912), hence Space / Alt+ArrowDown."""
+
+
+def heading(text_html: str) -> w.HTML:
+    """An explorer's heading (trusted HTML) with the keyboard help line below it."""
+    import ipywidgets as w
+
+    return w.HTML(f"{text_html}<br><small class='trilat-help'>{html.escape(KEYBOARD_HELP)}</small>")
+
+
+class ChartExplorer:
+    """What the explorers share: the chart kept as a Vega-Lite spec, drawn after the text.
+
+    ``refresh()`` runs ``_update()`` (selection, sentences, tables, and ``spec`` filled into a
+    template: cheap) and then ``_draw()`` (the SVG, which costs Vega's rendering time), so the
+    sentences and tables reach the page before the picture. ``chart`` gives the altair chart of
+    the current spec, made when first asked for.
+    """
+
+    chart_view: w.HTML
+    spec: dict[str, Any] | None = None
+    _chart: tuple[dict[str, Any], Any] | None = None
+
+    @property
+    def chart(self) -> alt.TopLevelMixin | None:
+        """The current chart as an altair object (``.to_dict()``, ``.save()``, display)."""
+        if self.spec is None:
+            return None
+        if self._chart is None or self._chart[0] is not self.spec:
+            self._chart = (self.spec, chart_from_spec(self.spec))
+        return self._chart[1]
+
+    def refresh(self) -> None:
+        """Recompute the data, sentences and spec, then redraw the chart."""
+        self._update()
+        self._draw()
+
+    def _update(self) -> None:  # pragma: no cover - each explorer defines it
+        raise NotImplementedError
+
+    def _draw(self) -> None:
+        """Render the current spec to inline SVG (Vega's own work; cached per spec)."""
+        if self.spec is not None:
+            self.chart_view.value = chart_html(self.spec)
 
 
 def table_html(df: pd.DataFrame, caption: str, *, index: bool = True) -> str:

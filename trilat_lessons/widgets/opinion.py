@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ._base import CONTROL_STYLE, chart_html, load_default, paragraph
+from ._base import CONTROL_STYLE, ChartExplorer, heading, load_default, paragraph, spec_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    import altair as alt
     import pandas as pd
+
+    from ..charts import ChartParts
 
 ALL = "all"
 
@@ -68,22 +70,41 @@ def select_opinion(
 
 def describe_opinion(selection: pd.DataFrame) -> str:
     """One sentence: each series' first and last published figure, in the source's own terms."""
-    from ..charts import opinion_labels, opinion_periods, opinion_when
+    import pandas as pd
+
+    from ..charts import _when_words, opinion_labels, opinion_periods
 
     if selection.empty:
         return "No survey results match this selection."
-    first, _last = opinion_periods(selection)
-    rows_all = selection.assign(_labels=opinion_labels(selection), _when=opinion_when(selection))
-    rows_all = rows_all.assign(_first=first).sort_values("_first", kind="stable")
+    first, last = opinion_periods(selection)
+    labels = opinion_labels(selection).tolist()
+    when = _when_words(first, last)
+    starts = first.tolist()
+    # figures in order of their first survey year (stable; unknown years last), grouped by
+    # (respondents, target) in sorted order, as pandas' groupby(sort=True) would
+    known = [s is not pd.NA for s in starts]
+    order = sorted(range(len(starts)), key=lambda i: (not known[i], starts[i] if known[i] else 0))
+    keys = [selection[c] for c in ("respondents", "target")]
+    groups: dict[tuple[Any, Any], list[int]] = {}
+    values = [k.tolist() for k in keys]
+    for i in order:
+        r, t = values[0][i], values[1][i]
+        if not (pd.isna(r) or pd.isna(t)):
+            groups.setdefault((r, t), []).append(i)
     parts = []
-    for (r, t), rows in rows_all.groupby(["respondents", "target"], sort=True):
-        figs = [
-            f"{lab} in {when}" for lab, when in zip(rows["_labels"], rows["_when"], strict=True)
-        ]
+    for r, t in sorted(groups, key=lambda k: (_sort_key(keys[0], k[0]), _sort_key(keys[1], k[1]))):
+        figs = [f"{labels[i]} in {when[i]}" for i in groups[(r, t)]]
         shown = figs if len(figs) <= 2 else [figs[0], figs[-1]]
         parts.append(f"{r} respondents on {t}: " + ", then ".join(shown))
     measure = selection["measure"].iloc[0]
     return f"'{measure}' — " + "; ".join(parts) + "."
+
+
+def _sort_key(column: pd.Series, value: Any) -> Any:
+    """How groupby(sort=True) orders a key: by category order for categoricals, else by value."""
+    if hasattr(column, "cat"):
+        return list(column.cat.categories).index(value)
+    return value
 
 
 def opinion_citation(selection: pd.DataFrame) -> list[str]:
@@ -92,21 +113,29 @@ def opinion_citation(selection: pd.DataFrame) -> list[str]:
     if "other_source_ids" in selection.columns:
         for extra in selection["other_source_ids"].dropna().astype(str):
             ids += [i.strip() for i in extra.split(";") if i.strip() and i.strip() not in ids]
+    return [_citation(source_id) for source_id in ids]
+
+
+@lru_cache(maxsize=512)
+def _citation(source_id: str) -> str:
+    """``short citation [id]``, or the id alone when it cannot be cited (the data are packaged
+    and fixed, so each id is looked up once)."""
     try:
         from ..sources import cite
     except ImportError:  # sources module not built yet: show the ids
-        return ids
-    out = []
-    for source_id in ids:
-        try:
-            out.append(f"{cite(source_id)} [{source_id}]")
-        except Exception:  # an unknown id must not break the explorer; show it as it is
-            out.append(source_id)
-    return out
+        return source_id
+    try:
+        return f"{cite(source_id)} [{source_id}]"
+    except Exception:  # an unknown id must not break the explorer; show it as it is
+        return source_id
 
 
-class OpinionExplorer(w.VBox):
-    """Pick a measure and a survey series; see the trend with published ranges and its sources."""
+class OpinionExplorer(ChartExplorer, w.VBox):
+    """Pick a measure and a survey series; see the trend with published ranges and its sources.
+
+    Within a measure the chart keeps its axes and legend (every series of the measure) while
+    you pick a series; ``spec`` is its Vega-Lite spec, ``chart`` the altair chart.
+    """
 
     def __init__(
         self,
@@ -134,10 +163,10 @@ class OpinionExplorer(w.VBox):
         self.selection: pd.DataFrame = self.opinion.iloc[:0]
         self.summary = ""
         self.sources: list[str] = []
-        self.chart: alt.TopLevelMixin | None = None
+        self._axes: dict[Any, ChartParts] = {}  # per measure: the chart's axes and legend
         super().__init__(
             [
-                w.HTML(
+                heading(
                     "<b>Opinion explorer</b>: pick a measure and a series; shaded bars are"
                     " published ranges, shapes show 'about' and 'over'."
                 ),
@@ -184,15 +213,19 @@ class OpinionExplorer(w.VBox):
         if "series" in choice:
             self.series.value = choice["series"]
 
-    def refresh(self) -> None:
-        """Reselect rows and redraw chart, sources and summary."""
-        from ..charts import opinion_trends
+    def _update(self) -> None:
+        """Reselect rows; recompute sources, summary and chart spec (the SVG comes after)."""
+        from ..charts import opinion_trends_parts
 
-        self.selection = select_opinion(self.opinion, self.series.value, self.measure.value)
+        measure = self.measure.value
+        self.selection = select_opinion(self.opinion, self.series.value, measure)
         self.summary = describe_opinion(self.selection)
         self.sources = opinion_citation(self.selection)
-        self.chart = opinion_trends(self.selection, measure=self.measure.value)
-        self.chart_view.value = chart_html(self.chart)
         cites = "; ".join(html.escape(s) for s in self.sources) or "none"
         self.source_view.value = f'<p class="trilat-source"><small>Source: {cites}</small></p>'
         self.summary_view.value = paragraph(self.summary)
+        parts = opinion_trends_parts(
+            self.selection, measure=measure, axes_from=self.opinion, reuse=self._axes.get(measure)
+        )
+        self._axes.setdefault(measure, parts)
+        self.spec = spec_of(parts)

@@ -12,10 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ._base import CONTROL_STYLE, chart_html, load_default, paragraph, table_html
+from ._base import (
+    CONTROL_STYLE,
+    ChartExplorer,
+    heading,
+    load_default,
+    paragraph,
+    spec_of,
+    table_html,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    import altair as alt
     import pandas as pd
 
 # criterion -> (plain label, True when a higher score is better)
@@ -87,6 +94,7 @@ def rank_options(
     hold each criterion's share of the score, so they add up to ``score``. All-zero weights give
     every option a score of 0.
     """
+    import numpy as np
     import pandas as pd
 
     wts = _weights_dict(weights)
@@ -95,31 +103,34 @@ def rank_options(
         raise ValueError(f"policy_options lacks the criteria columns {missing}")
     total = sum(wts.values())
     span = SCALE_HIGH - SCALE_LOW
-    out = pd.DataFrame(
-        {
-            "option_id": options["option_id"].astype(str).to_numpy(),
-            "label": _option_labels(options),
-            "area": options["area"].astype(str).to_numpy() if "area" in options else "",
-        }
-    )
-    score = pd.Series(0.0, index=out.index)
+    n = len(options)
+    cols: dict[str, Any] = {
+        "option_id": options["option_id"].astype(str).to_numpy(),
+        "label": np.array(_option_labels(options), dtype=object),
+        "area": options["area"].astype(str).to_numpy() if "area" in options else np.full(n, ""),
+    }
+    score = np.zeros(n)
     for criterion, weight in wts.items():
         raw = pd.to_numeric(options[criterion], errors="coerce").astype(float).to_numpy()
         scaled = (raw - SCALE_LOW) / span
         if not CRITERIA[criterion][1]:
             scaled = 1.0 - scaled
-        pts = pd.Series(scaled, index=out.index).fillna(0.0) * (
-            100.0 * weight / total if total else 0
-        )
-        out[f"pts_{criterion}"] = pts.round(2)
-        score += pts
-    out["score"] = score.round(1)
+        pts = np.where(np.isnan(scaled), 0.0, scaled) * (100.0 * weight / total if total else 0)
+        cols[f"pts_{criterion}"] = np.round(pts, 2)
+        score = score + pts
+    cols["score"] = np.round(score, 1)
     for col in ("asks", "rationale", "source_id"):
         if col in options.columns:
-            out[col] = options[col].astype(str).to_numpy()
-    out = out.sort_values(["score", "option_id"], ascending=[False, True], kind="stable")
-    out.insert(0, "rank", out["score"].rank(method="min", ascending=False).astype(int))
-    return out.reset_index(drop=True)
+            cols[col] = options[col].astype(str).to_numpy()
+    # best score first, ties by option id (a stable sort, as before); rank "min": ties share
+    ids, scores = cols["option_id"].tolist(), cols["score"].tolist()
+    order = sorted(range(n), key=lambda i: (-scores[i], ids[i]))
+    ranks, first_at = [], {}
+    for pos, i in enumerate(order):
+        ranks.append(first_at.setdefault(scores[i], pos + 1))
+    return pd.DataFrame(
+        {"rank": np.array(ranks, dtype=int), **{k: v[order] for k, v in cols.items()}}
+    )
 
 
 def compare_rankings(
@@ -178,8 +189,11 @@ YOURS = "your weights"
 CUSTOM = "custom"
 
 
-class PolicyWorkbench(w.VBox):
-    """Weight the criteria with sliders or presets; see the ranking and how perspectives differ."""
+class PolicyWorkbench(ChartExplorer, w.VBox):
+    """Weight the criteria with sliders or presets; see the ranking and how perspectives differ.
+
+    ``spec`` is the ranking chart's Vega-Lite spec, ``chart`` the altair chart.
+    """
 
     def __init__(
         self,
@@ -233,10 +247,9 @@ class PolicyWorkbench(w.VBox):
         self.ranking: pd.DataFrame = pd.DataFrame()
         self.comparison: pd.DataFrame = pd.DataFrame()
         self.change = ""
-        self.chart: alt.TopLevelMixin | None = None
         super().__init__(
             [
-                w.HTML(
+                heading(
                     "<b>Policy workbench</b>: pick a perspective or move the sliders (0 ="
                     " ignore); options are ranked by weighted score."
                 ),
@@ -319,9 +332,9 @@ class PolicyWorkbench(w.VBox):
             }
         )
 
-    def refresh(self) -> None:
-        """Re-rank with the current weights and redraw chart, comparison and sentence."""
-        from ..charts import policy_ranking
+    def _update(self) -> None:
+        """Re-rank with the current weights; redo comparison, sentence and spec (SVG after)."""
+        from ..charts import policy_ranking_parts
 
         wts = self.value
         self.ranking = rank_options(self.options, wts)
@@ -330,16 +343,14 @@ class PolicyWorkbench(w.VBox):
         yours = self.ranking.set_index("option_id")["rank"]
         self.comparison = self._presets.assign(**{YOURS: yours.reindex(self._presets.index)})
         self.change = describe_ranking_change(self.comparison, self.compare.value, YOURS)
-        name = self.preset.value if self.preset.value != CUSTOM else "your"
-        self.chart = policy_ranking(self.ranking, perspective=name)
-        self.chart_view.value = chart_html(self.chart)
-        self.change_view.value = paragraph(self.change)
+        zero = "All weights are 0, so every option scores 0: move a slider."
+        self.change_view.value = paragraph(self.change) + (
+            paragraph(zero, role=None) if sum(wts.values()) == 0 else ""
+        )
         shown = self.comparison.set_index("option")
         shown.columns = [f"rank: {c}" for c in shown.columns]
         self.table_view.value = table_html(
             shown, "Rank of each option under each perspective (1 = best)"
         )
-        if sum(wts.values()) == 0:
-            self.change_view.value += paragraph(
-                "All weights are 0, so every option scores 0: move a slider.", role=None
-            )
+        name = self.preset.value if self.preset.value != CUSTOM else "your"
+        self.spec = spec_of(policy_ranking_parts(self.ranking, perspective=name))

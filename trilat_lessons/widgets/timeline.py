@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from ..theme import ADMINISTRATION_COLORS, LEVEL_ORDER
-from ._base import CONTROL_STYLE, chart_html, load_default, paragraph, table_html
+from ._base import (
+    CONTROL_STYLE,
+    ChartExplorer,
+    heading,
+    load_default,
+    paragraph,
+    spec_of,
+    table_html,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    import altair as alt
     import pandas as pd
+
+    from ..charts import ChartParts
 
 ALL = "all"
 
@@ -69,14 +79,20 @@ def count_table(selection: pd.DataFrame) -> pd.DataFrame:
     admins_present = set(selection["us_administration"].dropna().astype(str))
     admins = [a for a in ADMINISTRATION_COLORS if a in admins_present]
     admins += sorted(admins_present - set(admins))
-    table = pd.crosstab(
-        selection["level"].astype(str), selection["us_administration"].astype(str)
-    ).reindex(index=levels, columns=admins, fill_value=0)
-    table["Total"] = table.sum(axis=1)
-    table.loc["Total"] = table.sum(axis=0)
+    pairs = Counter(
+        (str(lv), str(ad))
+        for lv, ad in zip(
+            selection["level"].tolist(), selection["us_administration"].tolist(), strict=True
+        )
+        if not (pd.isna(lv) or pd.isna(ad))
+    )
+    rows = [[pairs.get((lv, ad), 0) for ad in admins] for lv in levels]
+    rows = [[*row, sum(row)] for row in rows]
+    rows.append([sum(col) for col in zip(*rows, strict=True)] if rows else [0] * (len(admins) + 1))
+    table = pd.DataFrame(rows, index=[*levels, "Total"], columns=[*admins, "Total"], dtype="int64")
     table.index.name = "Level"
     table.columns.name = "U.S. administration"
-    return table.astype(int)
+    return table
 
 
 def _top(series: pd.Series) -> tuple[str, int]:
@@ -112,8 +128,12 @@ def summarize_selection(selection: pd.DataFrame, total: int | None = None) -> st
     )
 
 
-class TimelineExplorer(w.VBox):
-    """Filter the meetings by administration, level, track and years; see chart, counts, summary."""
+class TimelineExplorer(ChartExplorer, w.VBox):
+    """Filter the meetings by administration, level, track and years; see chart, counts, summary.
+
+    The chart keeps the whole period, every level and track and the full legend while you
+    filter, so dots never jump; ``spec`` is its Vega-Lite spec, ``chart`` the altair chart.
+    """
 
     def __init__(
         self,
@@ -177,11 +197,11 @@ class TimelineExplorer(w.VBox):
         self.selection: pd.DataFrame = m
         self.summary = ""
         self.counts: pd.DataFrame | None = None
-        self.chart: alt.TopLevelMixin | None = None
+        self._axes: ChartParts | None = None  # the chart's frame, computed once (see _update)
         controls = [self.administration, self.level, self.track, self.years]
         super().__init__(
             [
-                w.HTML(
+                heading(
                     "<b>Timeline explorer</b>: choose filters; the chart, summary and table update."
                 ),
                 w.HBox(controls[:3], layout=w.Layout(flex_flow="row wrap")),
@@ -223,9 +243,9 @@ class TimelineExplorer(w.VBox):
         if not self._holding:
             self.refresh()
 
-    def refresh(self) -> None:
-        """Recompute the selection and redraw chart, summary and table."""
-        from ..charts import meetings_timeline
+    def _update(self) -> None:
+        """Recompute the selection, summary, table and chart spec (the SVG comes after)."""
+        from ..charts import meetings_timeline_parts
 
         v = self.value
         self.selection = filter_meetings(
@@ -233,7 +253,15 @@ class TimelineExplorer(w.VBox):
         )
         self.summary = summarize_selection(self.selection, total=len(self.meetings))
         self.counts = count_table(self.selection)
-        self.chart = meetings_timeline(self.selection, self.leaders, span=self.span, width=540)
-        self.chart_view.value = chart_html(self.chart)
         self.summary_view.value = paragraph(self.summary)
         self.table_view.value = table_html(self.counts, "Meetings by level and administration")
+        parts = meetings_timeline_parts(
+            self.selection,
+            self.leaders,
+            span=self.span,
+            width=540,
+            axes_from=self.meetings,
+            reuse=self._axes,
+        )
+        self._axes = self._axes or parts  # axes, legend and leader bands never change
+        self.spec = spec_of(parts)

@@ -1,8 +1,10 @@
-"""TriangleExplorer: Dittmer's (1981) strategic-triangle patterns applied to U.S.–Japan–ROK ties.
+"""TriangleExplorer: the strategic-triangle patterns applied to U.S.–Japan–ROK ties.
 
-Each side of the triangle is amity or enmity. Dittmer's four patterns follow from how many
-sides are friendly: three (ménage à trois), two (romantic triangle, with a pivot), one (stable
-marriage, with an outsider) or none (unit veto). The explanations below are the course's own.
+Each side of the triangle is amity or enmity, and the pattern follows from how many sides are
+friendly: three (ménage à trois), two (romantic triangle, with a pivot), one (stable marriage,
+with an outsider) or none (unit veto). The first three are Dittmer's (1981), the framework seed
+000 uses; the all-hostile "unit veto" completes the set in later work in the same tradition.
+The explanations below are the course's own.
 """
 
 from __future__ import annotations
@@ -13,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..theme import COUNTRY_NAMES, DYADS
-from ._base import CONTROL_STYLE, chart_html, load_default, table_html
+from ._base import CONTROL_STYLE, ChartExplorer, heading, load_default, spec_of, table_html
 
 if TYPE_CHECKING:  # pragma: no cover
-    import altair as alt
     import pandas as pd
 
 AMITY, ENMITY = "amity", "enmity"
@@ -46,7 +47,7 @@ def _name(code: str) -> str:
 
 @dataclass(frozen=True)
 class TrianglePattern:
-    """A named Dittmer pattern for one setting of the three sides."""
+    """The named pattern (Dittmer's three, or unit veto) for one setting of the three sides."""
 
     key: str
     name: str
@@ -62,7 +63,8 @@ class TrianglePattern:
 def classify_triangle(
     us_jp: str | bool | int, us_rok: str | bool | int, jp_rok: str | bool | int
 ) -> TrianglePattern:
-    """Name the Dittmer pattern (ménage à trois, romantic triangle, stable marriage, unit veto)."""
+    """Name the pattern: Dittmer's ménage à trois, romantic triangle or stable marriage, or the
+    all-hostile unit veto (from later work on the strategic triangle)."""
     states = dict(zip(DYADS, (normalize_state(s) for s in (us_jp, us_rok, jp_rok)), strict=True))
     friendly = [d for d, s in states.items() if s == AMITY]
     ties = {c: [d for d in friendly if c in d.split("–")] for c in COUNTRIES}
@@ -136,29 +138,37 @@ def dyad_states_from_events(events: pd.DataFrame, year: int) -> pd.DataFrame:
     """
     import pandas as pd
 
-    e = events[events["year"].notna()].copy()
-    e["year"] = e["year"].astype(int)
-    e = e[e["year"] <= int(year)]
-    tags = e["dyads"].astype("string").fillna("").map(lambda t: {x.strip() for x in t.split(";")})
-    effect = e["effect"].astype(str)
-    in_year = e["year"] == int(year)
-    n_tri = int((tags.map(lambda t: "trilateral" in t) & in_year).sum())
+    y = int(year)
+    ids = events["event_id"].astype(str).tolist() if "event_id" in events.columns else None
+    # (year, dyad tags, effect, event id) of every dated event up to ``year``, in data order
+    rows_upto = [
+        (int(yr), {x.strip() for x in tags.split(";")}, str(effect), ids[i] if ids else "")
+        for i, (yr, tags, effect) in enumerate(
+            zip(
+                events["year"].tolist(),
+                events["dyads"].astype("string").fillna("").tolist(),
+                events["effect"].astype(str).tolist(),
+                strict=True,
+            )
+        )
+        if not pd.isna(yr) and int(yr) <= y
+    ]
+    n_tri = sum(1 for yr, tags, _, _ in rows_upto if yr == y and "trilateral" in tags)
     rows = []
     for dyad in DYADS:
-        mine = e[tags.map(lambda t, d=dyad: d in t).astype(bool)]
-        years_with = sorted(mine["year"].unique())
-        used = (
-            int(year) if int(year) in years_with else (int(years_with[-1]) if years_with else None)
+        mine = [r for r in rows_upto if dyad in r[1]]
+        years_with = sorted({r[0] for r in mine})
+        used = y if y in years_with else (years_with[-1] if years_with else None)
+        sel = [r for r in mine if r[0] == used]
+        n_imp, n_neu, n_str = (
+            sum(1 for r in sel if r[2] == k) for k in ("improves", "neutral", "strains")
         )
-        sel = mine[mine["year"] == used] if used is not None else mine.iloc[:0]
-        eff = effect.loc[sel.index]
-        n_imp, n_neu, n_str = (int((eff == k).sum()) for k in ("improves", "neutral", "strains"))
         state = AMITY if n_imp >= n_str else ENMITY
         if used is None:
             basis = f"no event names {dyad} up to {year}: taken as amity"
         else:
             basis = f"{n_imp} improve, {n_neu} neutral, {n_str} strain"
-            if used != int(year):
+            if used != y:
                 basis = f"none in {year}; in {used}: " + basis
         rows.append(
             {
@@ -169,7 +179,7 @@ def dyad_states_from_events(events: pd.DataFrame, year: int) -> pd.DataFrame:
                 "strains": n_str,
                 "state": state,
                 "basis": basis,
-                "event_ids": ", ".join(sel["event_id"].astype(str)) if "event_id" in sel else "",
+                "event_ids": ", ".join(r[3] for r in sel) if ids else "",
                 "trilateral": n_tri,
             }
         )
@@ -179,8 +189,11 @@ def dyad_states_from_events(events: pd.DataFrame, year: int) -> pd.DataFrame:
 MANUAL, FROM_DATA = "Set the sides myself", "Read a year from the events data"
 
 
-class TriangleExplorer(w.VBox):
-    """Set each side to amity or enmity (or pick a year from the events data); see the pattern."""
+class TriangleExplorer(ChartExplorer, w.VBox):
+    """Set each side to amity or enmity (or pick a year from the events data); see the pattern.
+
+    ``spec`` is the diagram's Vega-Lite spec, ``chart`` the altair chart.
+    """
 
     def __init__(
         self,
@@ -218,12 +231,11 @@ class TriangleExplorer(w.VBox):
         self.evidence_view = w.HTML()
         self.pattern: TrianglePattern = classify_triangle(us_jp, us_rok, jp_rok)
         self.evidence: pd.DataFrame | None = None
-        self.chart: alt.TopLevelMixin | None = None
         super().__init__(
             [
-                w.HTML(
-                    "<b>Strategic triangle</b> (Dittmer 1981): set each side, or read a year"
-                    " from the events data."
+                heading(
+                    "<b>Strategic triangle</b> (after Dittmer 1981): set each side, or read a"
+                    " year from the events data."
                 ),
                 self.mode,
                 *self.sides.values(),
@@ -299,9 +311,9 @@ class TriangleExplorer(w.VBox):
             self._holding = False
         self.refresh()
 
-    def refresh(self) -> None:
-        """Recompute the sides (from data in year mode), the pattern and the diagram."""
-        from ..charts import triangle_diagram
+    def _update(self) -> None:
+        """Recompute the sides (from data in year mode), the pattern and the diagram's spec."""
+        from ..charts import triangle_diagram_parts
 
         subtitle = "Sides set by you"
         self.evidence = None
@@ -316,8 +328,6 @@ class TriangleExplorer(w.VBox):
             subtitle = f"Sides suggested by the events data for {self.year.value}"
         states = [self.sides[d].value for d in DYADS]
         self.pattern = classify_triangle(*states)
-        self.chart = triangle_diagram(*states, subtitle=subtitle)
-        self.chart_view.value = chart_html(self.chart)
         pivot = f" — pivot: {_name(self.pattern.pivot)}" if self.pattern.pivot else ""
         self.pattern_view.value = (
             f'<div role="status" aria-live="polite"><p><b>{self.pattern.name.capitalize()}</b>'
@@ -336,3 +346,4 @@ class TriangleExplorer(w.VBox):
                 " its events improve ties at least as often as they strain them: a rough reading,"
                 " so weigh the events yourself.</small></p>"
             )
+        self.spec = spec_of(triangle_diagram_parts(*states, subtitle=subtitle))
