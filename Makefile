@@ -32,8 +32,9 @@ $(STAMP): requirements.lock pyproject.toml | $(PY)
 
 install: $(STAMP)  ## create .venv and install the lock + the package (skipped when up to date)
 
-lab: $(STAMP)  ## open JupyterLab on the start-here lesson
-	$(VENV)/bin/jupyter lab $(LAB_ARGS) $(NOTEBOOK)
+lab: $(STAMP)  ## open JupyterLab on the start-here lesson (file browser at the course folder)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	  --LabApp.default_url=/lab/tree/$(NOTEBOOK) $(LAB_ARGS)
 
 doctor: $(STAMP)  ## check that this environment can run the course
 	$(VENV)/bin/trilat doctor
