@@ -53,7 +53,7 @@ unit: $(STAMP)  ## unit and data tests only
 nbval: $(STAMP)  ## run every lesson and exercise notebook offline and check marked outputs (nbval)
 	scripts/offline $(PY) -m pytest -n $(WORKERS) --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks exercises $(PYTEST_ARGS)
 
-test: lint unit nbval  ## everything: lint, unit tests, notebooks (nbval)
+test: lint unit nbval test-browser  ## everything: lint, unit tests, notebooks (nbval), browser
 
 test-browser: $(STAMP)  ## drive JupyterLab offline in headless Chromium (needs Debian's chromium)
 	scripts/offline $(PY) -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
