@@ -58,6 +58,9 @@ test: lint unit nbval test-browser  ## everything: lint, unit tests, notebooks (
 test-browser: $(STAMP)  ## drive JupyterLab offline in headless Chromium (needs Debian's chromium)
 	scripts/offline $(PY) -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
 
+bench: $(STAMP)  ## speed benchmarks (grading vs nbgrader, check, widgets, start-up); not part of test
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+
 lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
 	$(VENV)/bin/uv pip compile pyproject.toml requirements-tools.in --extra test --universal \
 	  --python-version 3.11 --generate-hashes --no-header -o requirements.lock
