@@ -20,26 +20,23 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("TRILAT_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared Chromium support
+from chromium_support import (
+    CHROMIUM,
+    Blocked,
+    guarded_page,
+    launch_chromium,
+)
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
 SERVER_START_TIMEOUT = 90  # seconds
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
 @dataclass
@@ -61,13 +58,6 @@ class Lab:
         )
         with urllib.request.urlopen(req, timeout=5) as resp:
             return json.loads(resp.read() or b"null")
-
-
-@dataclass
-class Blocked:
-    """Requests the page tried to send outside localhost (all aborted)."""
-
-    urls: list[str] = field(default_factory=list)
 
 
 def _free_port() -> int:
@@ -167,35 +157,12 @@ def lab(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[La
 
 @pytest.fixture(scope="session")
 def browser(chromium: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launch_chromium(chromium) as b:
+        yield b
 
 
 @pytest.fixture
 def page_and_blocked(browser: Any) -> Iterator[tuple[Any, Blocked]]:
     """A fresh page whose requests outside localhost are aborted and recorded."""
-    blocked = Blocked()
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, service_workers="block")
-
-    def guard(route: Any) -> None:
-        host = urlsplit(route.request.url).hostname or ""
-        scheme = urlsplit(route.request.url).scheme
-        if scheme in ("data", "blob") or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            blocked.urls.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    try:
-        yield page, blocked
-    finally:
-        context.close()
+    with guarded_page(browser, service_workers="block") as pair:
+        yield pair

@@ -10,29 +10,27 @@ from __future__ import annotations
 import functools
 import os
 import socket
+import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared Chromium support
+from chromium_support import (
+    CHROMIUM,
+    Blocked,
+    guarded_page,
+    launch_chromium,
+)
+
 REPO = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("TRILAT_LITE_SITE", REPO / "_site"))
-CHROMIUM = Path(os.environ.get("TRILAT_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -71,13 +69,6 @@ class Site:
         return f"{self.url}/lab/index.html?path={notebook}"
 
 
-@dataclass
-class Blocked:
-    """Requests the page tried to send outside localhost (all aborted)."""
-
-    urls: list[str] = field(default_factory=list)
-
-
 @pytest.fixture(scope="session")
 def site() -> Iterator[Site]:
     if not (SITE / "jupyter-lite.json").is_file():
@@ -108,34 +99,12 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def browser(site: Site) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launch_chromium(CHROMIUM) as b:
+        yield b
 
 
 @pytest.fixture
 def page_and_blocked(browser: Any) -> Iterator[tuple[Any, Blocked]]:
     """A fresh page (its own storage) whose requests outside localhost are aborted and recorded."""
-    blocked = Blocked()
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-
-    def guard(route: Any) -> None:
-        parts = urlsplit(route.request.url)
-        if parts.scheme in ("data", "blob") or (parts.hostname or "") in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            blocked.urls.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    try:
-        yield page, blocked
-    finally:
-        context.close()
+    with guarded_page(browser) as pair:
+        yield pair
