@@ -681,6 +681,14 @@ NAME_FIXES: list[tuple[str, str]] = [
     (r"\bJaewon Kim\b", "Kim Jaewon"),
     (r"\bKotaro Hosokawa\b", "Hosokawa Kotaro"),
     (r"\bJin-woo Shin\b", "Shin Jin-woo"),
+    (r"\bTaro Kono\b", "Kono Taro"),
+    (r"\bYoko Kamikawa\b", "Kamikawa Yoko"),
+    (r"\bTakeshi Iwaya\b", "Iwaya Takeshi"),
+    (r"\bYasuhiro Kobe\b", "Kobe Yasuhiro"),
+    (r"\bAkihiro Okochi\b", "Okochi Akihiro"),
+    (r"\bCho Hyundong\b", "Cho Hyun-dong"),
+    (r"\bISHIBA Shigeru\b", "Ishiba Shigeru"),
+    (r"\bYOON Suk Yeol\b", "Yoon Suk Yeol"),
     (r"\bDo-ye Ko\b", "Ko Do-ye"),
     (r"\bYul Sohn\b", "Sohn Yul"),
     (r"\bChung-in Moon\b", "Moon Chung-in"),
@@ -748,6 +756,9 @@ TABLE1_NOTE = {
     "Independent": ("standalone", "", "'Independent' (printed in bold) coded as standalone"),
 }
 KIND_BY_TRACK = {
+    ("leaders", "leaders"): "Leaders' meeting",
+    ("ministers", "foreign"): "Foreign ministers' meeting",
+    ("envoys/other", "foreign"): "Senior foreign-ministry officials' meeting",
     ("ministers", "defence"): "Defence ministers' meeting",
     ("ministers", "security advisers"): "National security advisers' meeting",
     ("vice/deputy ministers", "foreign"): "Vice foreign ministers' meeting",
@@ -757,11 +768,10 @@ KIND_BY_TRACK = {
 #: curator's notes on Table 1 rows that could not be checked or need a warning
 TABLE1_ROW_NOTES = {
     9: "Not verified: we found no other source for a trilateral ministerial meeting in Tokyo in "
-    "January 2018.",
+    "January 2018. The only trilateral foreign ministers' meeting in Tokyo in 2018 we found was "
+    "held on 8 July 2018 (X33); this row may be that meeting misdated, which is not confirmed.",
     13: "Held in January 2020, a year before Biden took office: a Trump-era meeting although "
     "Table 1 prints it in the Biden block.",
-    29: "Not verified: we found no other source for this meeting. 'G20 Summit' is as printed; "
-    "check whether it was held at a G20 ministerial meeting before teaching it.",
 }
 
 ROW_ORDER_NOTE = (
@@ -941,8 +951,11 @@ def leader_over(leaders: list[dict[str, str]], country: str, start: str, end: st
     return a
 
 
-def build_leaders(raw: list[dict[str, str]]) -> list[dict[str, str]]:
+def build_leaders(
+    raw: list[dict[str, str]], log: Log, corrections: list[dict]
+) -> list[dict[str, str]]:
     rows = [dict(r) for r in raw]
+    apply_corrections(log, "leaders", rows, "leader_id", corrections)
     for r in rows:
         for col in ("term_start", "term_end", "powers_suspended_from"):
             if r[col]:
@@ -1183,7 +1196,9 @@ def build_meetings(
     apply_corrections(log, ds, out, "meeting_id", corrections)
     for r in out:
         add_dates(r)
-        r["title"] = f"{r.pop('_kind')}, {r['place']}" if r["place"] else ""
+        kind = r.pop("_kind")
+        if not r["title"]:  # a curated title (corrections.csv) wins over the derived one
+            r["title"] = f"{kind}, {r['place']}" if r["place"] else ""
         for country, col in (
             ("U.S.", "us_president"),
             ("Japan", "japan_pm"),
@@ -1365,7 +1380,49 @@ def _field_descriptor(name: str, ftype: str, desc: str, extra: dict) -> dict[str
     return d
 
 
-def datapackage(raw_headers: dict[str, list[str]]) -> dict[str, Any]:
+COVERAGE_BASIS = {
+    "meetings": "dates of the meetings",
+    "events": "dates of the events",
+    "leaders": "first and last term dates listed (leaders still in office have no end)",
+    "china_stances": "years of the documents quoted",
+    "opinion": "years the survey figures refer to",
+}
+
+
+def coverage(name: str, rows: list[dict], sources: dict[str, dict]) -> dict[str, str]:
+    """The period a dataset covers, computed from its rows (stated in the codebook and charts).
+
+    Dated datasets use their own dates; undated ones (obstacles, policy options and weights,
+    sources) the publication dates of the documents they cite.
+    """
+    if name in ("meetings", "events"):  # labels keep the precision (no invented day)
+        lo = min(rows, key=lambda r: r["date_start"])["date_label"]
+        hi = max(rows, key=lambda r: r["date_end"])["date_label"]
+    elif name == "leaders":
+        days = [d for r in rows for d in (r["term_start"], r["term_end"]) if d]
+        lo, hi = min(days), max(days)
+    elif name == "opinion":
+        years = [y for r in rows for y in (r["period_start"], r["period_end"], r["year"]) if y]
+        lo, hi = min(years), max(years)
+    elif name == "china_stances":
+        lo, hi = min(r["year"] for r in rows), max(r["year"] for r in rows)
+    else:
+        ids = [r["source_id"] for r in rows] if name != "sources" else list(sources)
+        labels = [sources[i]["date_label"] for i in ids if sources.get(i, {}).get("date_label")]
+        if not labels:
+            return {"start": "", "end": "", "basis": "teaching judgments, not tied to a period"}
+        return {
+            "start": min(labels),
+            "end": max(labels),
+            "basis": "publication dates of the documents cited",
+        }
+    return {"start": lo, "end": hi, "basis": COVERAGE_BASIS[name]}
+
+
+def datapackage(
+    raw_headers: dict[str, list[str]], covers: dict[str, dict[str, str]] | None = None
+) -> dict[str, Any]:
+    covers = covers or {}
     resources = []
     for name, meta in DATASETS.items():
         resources.append(
@@ -1379,6 +1436,7 @@ def datapackage(raw_headers: dict[str, list[str]]) -> dict[str, Any]:
                 "description": meta["description"],
                 "trilat:provenance": meta["provenance"],
                 "trilat:known_gaps": meta["known_gaps"],
+                **({"trilat:coverage": covers[name]} if name in covers else {}),
                 "trilat:raw": f"raw/{RAW_TWIN[name]}.csv",
                 "schema": {
                     "fields": [_field_descriptor(*f) for f in meta["fields"]],
@@ -1442,7 +1500,7 @@ def build_all() -> dict[str, str]:
     raw = {name: read_csv(RAW_DIR / f"{name}.csv") for name in RAW_FILES}
     corrections = read_csv(CURATION_FILE)
     log = Log()
-    leaders = build_leaders(raw["leaders"])
+    leaders = build_leaders(raw["leaders"], log, corrections)
     sources = build_sources(raw["sources"], log, corrections)
     src_by_id = {s["source_id"]: s for s in sources}
     data = {
@@ -1470,7 +1528,12 @@ def build_all() -> dict[str, str]:
         files[f"raw/{name}.csv"] = text
         headers[name] = next(csv.reader(io.StringIO(text)))
     files["datapackage.json"] = (
-        json.dumps(datapackage(headers), indent=2, ensure_ascii=False) + "\n"
+        json.dumps(
+            datapackage(headers, {n: coverage(n, rows, src_by_id) for n, rows in data.items()}),
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
     )
     return files
 

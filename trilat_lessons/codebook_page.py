@@ -40,6 +40,10 @@ def codebook_markdown() -> str:
     for res in resources:
         name = res["name"]
         out += ["", f"## {name}", "", res.get("description", ""), ""]
+        cov = res.get("trilat:coverage")
+        if cov:
+            span = f"{cov['start']} to {cov['end']}" if cov["start"] else "no period"
+            out += [f"**Coverage.** {span} ({cov['basis']}).", ""]
         if res.get("trilat:provenance"):
             out += [f"**Provenance.** {res['trilat:provenance']}", ""]
         if res.get("trilat:raw"):
