@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import test_charts_frames as F
 
+import trilat_lessons as tl
 from trilat_lessons import charts
 from trilat_lessons.render import chart_to_svg
 from trilat_lessons.theme import ADMINISTRATION_COLORS, COUNTRY_COLORS, EFFECT_COLORS, STATE_COLORS
@@ -207,8 +208,27 @@ def test_meetings_per_year_counts_by_level_and_keeps_empty_years() -> None:
 def test_empty_selection_still_builds_and_says_so() -> None:
     empty = F.meetings().iloc[:0]
     spec = charts.meetings_timeline(empty, F.leaders()).to_dict()
-    assert spec["title"]["subtitle"] == "No meetings in this selection."
+    assert spec["title"]["subtitle"][-1] == "No meetings in this selection."
     assert "0 trilateral" in spec["description"]
+
+
+@pytest.mark.parametrize(
+    ("build", "dataset"),
+    [
+        (lambda: charts.meetings_timeline(), "meetings"),
+        (lambda: charts.meetings_per_year(), "meetings"),
+        (lambda: charts.events_timeline(), "events"),
+        (lambda: charts.leaders_timeline(), "leaders"),
+        (lambda: charts.opinion_trends(), "opinion"),
+        (lambda: charts.china_stance_matrix(), "china_stances"),
+    ],
+)
+def test_charts_that_show_time_state_the_coverage_period(build, dataset) -> None:
+    """Every chart with a time axis says where the record starts and stops (from the codebook)."""
+    cov = tl.coverage(dataset)
+    assert cov["start"] and cov["end"]
+    title = build().to_dict()["title"]
+    assert f"covers {cov['start']} to {cov['end']}." in title["subtitle"][0]
 
 
 # --- events, opinion ----------------------------------------------------------------------------
@@ -388,7 +408,7 @@ def test_leaders_timeline_default_range_reaches_the_latest_change() -> None:
     assert x["scale"]["domain"] == ["2014-01-01", "2025-12-31"]  # the data end in 2025
     assert {r["name"] for r in data_with(spec, "term")} >= {"Ishiba Shigeru", "Yoon Suk Yeol"}
     empty = charts.leaders_timeline(F.leaders(), start="1990-01-01", end="1991-01-01").to_dict()
-    assert empty["title"]["subtitle"] == "No leaders in this selection."
+    assert empty["title"]["subtitle"][-1] == "No leaders in this selection."
     with pytest.raises(ValueError, match="after end"):
         charts.leaders_timeline(F.leaders(), start="2025-01-01", end="2020-01-01")
 

@@ -26,6 +26,7 @@ _LAZY: dict[str, str] = {
     "load": "datasets",
     "info": "datasets",
     "codebook": "datasets",
+    "coverage": "datasets",
     "cleaning_log": "datasets",
     "load_sources": "datasets",
     "load_leaders": "datasets",
@@ -70,6 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from .datasets import (  # noqa: F401
         cleaning_log,
         codebook,
+        coverage,
         info,
         list_datasets,
         load,

@@ -211,11 +211,35 @@ def _titled(text: str, n: int, what: str) -> str | dict[str, str]:
     return text if n else {"text": text, "subtitle": f"No {what} in this selection."}
 
 
+def _covered(title: str | dict[str, Any], name: str) -> dict[str, Any]:
+    """The title with a first subtitle line stating the period the dataset covers.
+
+    Read from the package metadata (the codebook), so charts that show time never leave the
+    reader guessing where the record stops.
+    """
+    from .datasets import coverage
+
+    cov = coverage(name)
+    out = dict(title) if isinstance(title, dict) else {"text": title}
+    if not cov["start"]:
+        return out
+    line = f"Dataset '{name}' covers {cov['start']} to {cov['end']}."
+    rest = out.get("subtitle")
+    out["subtitle"] = [line, *([rest] if isinstance(rest, str) else rest or [])]
+    return out
+
+
 def _empty_note(chart: alt.Chart, n: int, what: str) -> alt.Chart:
     """Title subtitle saying the selection is empty, so an empty chart is never a mystery."""
     if n:
         return chart
-    return chart.properties(title=_titled(chart.title, n, what))
+    title = chart.title
+    if isinstance(title, dict) or hasattr(title, "to_dict"):  # keep an existing subtitle
+        t = title if isinstance(title, dict) else title.to_dict()
+        sub = t.get("subtitle") or []
+        sub = [sub] if isinstance(sub, str) else list(sub)
+        return chart.properties(title={**t, "subtitle": [*sub, f"No {what} in this selection."]})
+    return chart.properties(title=_titled(title, n, what))
 
 
 # --- parts and drawing ------------------------------------------------------------------------
@@ -495,7 +519,9 @@ def meetings_timeline_parts(
         "meetings_timeline",
         {"meetings": d, **data},
         {
-            "title": _titled("Trilateral meetings over time, by level", n, "meetings"),
+            "title": _covered(
+                _titled("Trilateral meetings over time, by level", n, "meetings"), "meetings"
+            ),
             "description": desc,
             **axes,
         },
@@ -692,7 +718,7 @@ def leaders_timeline(
         + (f" In order: {'; '.join(per_country)}." if per_country else " No leader in range.")
     )
     chart = alt.layer(bars, labels).properties(
-        title="Heads of government of the U.S., Japan and South Korea",
+        title=_covered("Heads of government of the U.S., Japan and South Korea", "leaders"),
         description=desc,
         width=width,
         height=120,
@@ -765,7 +791,10 @@ def meetings_per_year(meetings: pd.DataFrame | None = None) -> alt.LayerChart:
         + busiest
     )
     chart = alt.layer(bars, text).properties(
-        title="Trilateral meetings per year, by level", description=desc, width=560, height=260
+        title=_covered("Trilateral meetings per year, by level", "meetings"),
+        description=desc,
+        width=560,
+        height=260,
     )
     return _empty_note(chart, len(counts), "meetings")
 
@@ -827,7 +856,10 @@ def events_timeline(events: pd.DataFrame | None = None) -> alt.Chart:
             ],
         )
         .properties(
-            title="Events and their effect on ties", description=desc, width=600, height=240
+            title=_covered("Events and their effect on ties", "events"),
+            description=desc,
+            width=600,
+            height=240,
         )
     )
     return _empty_note(chart, len(d), "events")
@@ -979,8 +1011,11 @@ def opinion_trends_parts(
     else:
         slots = _opinion_axes(o if axes_from is None else axes_from, measure, axes_from is not None)
         layout = (("fixed_values", axes_from is not None),)
-    slots["title"] = _titled(
-        f"Public opinion: {measure}" if measure else "Public opinion", len(d), "survey results"
+    slots["title"] = _covered(
+        _titled(
+            f"Public opinion: {measure}" if measure else "Public opinion", len(d), "survey results"
+        ),
+        "opinion",
     )
     # the description speaks of the drawn rows only
     shown = sorted(set(series_labels))
@@ -1218,7 +1253,9 @@ def china_stance_matrix(china_stances: pd.DataFrame | None = None) -> alt.LayerC
         " darkens as the stance grows warier; empty cells mean the document states none."
     )
     chart = alt.layer(rect, text).properties(
-        title="How each government describes China, document by document",
+        title=_covered(
+            "How each government describes China, document by document", "china_stances"
+        ),
         description=desc,
         width=max(200, 105 * len(columns)),
         height=max(60, 45 * len(countries)),

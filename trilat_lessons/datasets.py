@@ -60,6 +60,16 @@ def _resources() -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in _package()["resources"]}
 
 
+def coverage(name: str) -> dict[str, str]:
+    """The period a dataset covers, as stated in its codebook: ``start``, ``end``, ``basis``.
+
+    ``start``/``end`` are date labels at their known precision ('' when the data are not tied
+    to a period, e.g. the policy weights).
+    """
+    _check_name(name, list_datasets())
+    return dict(_resources()[name].get("trilat:coverage", {"start": "", "end": "", "basis": ""}))
+
+
 def list_datasets() -> list[str]:
     """Names of the clean datasets, in codebook order."""
     return [n for n, r in _resources().items() if not n.startswith("raw_") and n != "cleaning_log"]
@@ -183,6 +193,10 @@ def info(name: str) -> None:
     res = _resources()[name]
     n_rows = len(cleaning_log()) if name == "cleaning_log" else len(load(name))
     lines = [f"{res['title']} ({name}): {n_rows} rows", "", res["description"], ""]
+    cov = res.get("trilat:coverage")
+    if cov:
+        span = f"{cov['start']} to {cov['end']}" if cov["start"] else "no period"
+        lines += [f"Coverage: {span} ({cov['basis']})", ""]
     if "trilat:provenance" in res:
         lines += ["Provenance: " + res["trilat:provenance"], ""]
     if res.get("trilat:known_gaps"):
