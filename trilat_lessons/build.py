@@ -212,7 +212,8 @@ DATASETS: dict[str, dict[str, Any]] = {
     },
     "leaders": {
         "title": "Leaders",
-        "description": "U.S. presidents, Japanese prime ministers and ROK presidents, 1989-2025, "
+        "description": "U.S. presidents, Japanese prime ministers and ROK presidents from 1988 "
+        "to late 2025, "
         "with term dates. Used to tag meetings with the leaders in office.",
         "provenance": "Official lists (U.S. Constitution 20th Amendment for U.S. terms; Prime "
         "Minister's Office of Japan; Presidential Archives of the ROK) and news reports for "
@@ -270,8 +271,10 @@ DATASETS: dict[str, dict[str, Any]] = {
         "title": "Trilateral meetings",
         "description": "U.S.-Japan-ROK gatherings: all 29 rows of Table 1 of seed000 "
         "(ids T01-T29, in_table1 = True) plus gatherings named in the texts of seeds 001-004 "
-        "and in documents they cite (ids X..). Where a text mention is the same gathering as a "
-        "Table 1 row they are merged (the document gives the day) and the merge is logged.",
+        "and in documents they cite (ids X..), and further gatherings up to late 2025 from "
+        "public documents found for the course (X31 onwards). Where a mention is the same "
+        "gathering as a Table 1 row they are merged (the document gives the day) and the "
+        "merge is logged.",
         "provenance": "seed000 Table 1 as printed (raw twin: load('meetings', raw=True)); seed "
         "texts and footnotes; official readouts. Leaders are derived from the date and "
         "`leaders`, never from Table 1's printed president column.",
@@ -284,8 +287,17 @@ DATASETS: dict[str, dict[str, Any]] = {
             "Table 1 does not name the ministries involved; `track` 'foreign' for its "
             "ministerial and vice-ministerial rows is inferred from its column heading "
             "('Diplomatic Contents').",
-            "Rows 9 (2018. 1. Tokyo), 10 (2018. 2. Pyeongchang) and 29 (2024. 2. Rio) could not "
-            "be checked against another source; see their notes.",
+            "Rows 9 (2018. 1. Tokyo) and 10 (2018. 2. Pyeongchang) could not be checked "
+            "against another source; see their notes. Row 28 is, by the record, the first "
+            "Trilateral Indo-Pacific Dialogue and row 29 met at the G20 foreign ministers' "
+            "meeting (both corrected and logged).",
+            "Gatherings after Table 1 (from March 2024) and those added from public documents "
+            "(ids X31-X44) come from official readouts and news reports found for the course; "
+            "they are not a complete list. Known but not added (no dated, addressable document "
+            "checked): the second Trilateral Indo-Pacific Dialogue (Tokyo, December 2024), "
+            "defence ministers' meetings after June 2023, vice foreign ministers' meetings "
+            "after October 2022 other than Table 1's, and the secretariat's later meetings. No meeting of the three leaders in 2025 was found "
+            "(the search was not exhaustive).",
         ],
         "id": "meeting_id",
         "fields": [
@@ -367,11 +379,15 @@ DATASETS: dict[str, dict[str, Any]] = {
     "events": {
         "title": "Events",
         "description": "Timeline of bilateral, trilateral and China-related events the seeds "
-        "discuss, with their effect on Japan-ROK or trilateral ties as the source presents it.",
-        "provenance": "Seed texts and the documents their footnotes cite; descriptions are in "
-        "the course's own words.",
+        "discuss, with their effect on Japan-ROK or trilateral ties as the source presents it, "
+        "brought up to late 2025 with leadership changes and the trilateral secretariat from "
+        "named public documents.",
+        "provenance": "Seed texts and the documents their footnotes cite; for 2024-2025 also "
+        "official statements and news reports named in `sources` (ids E61 onwards); "
+        "descriptions are in the course's own words.",
         "known_gaps": [
-            "Only events the seeds discuss are included; this is not a complete chronology.",
+            "Mostly events the seeds discuss, plus leadership changes and the secretariat in "
+            "2024-2025; this is not a complete chronology.",
             "`effect` records how the source presents the event, not a measurement.",
         ],
         "id": "event_id",
@@ -1383,7 +1399,7 @@ def _field_descriptor(name: str, ftype: str, desc: str, extra: dict) -> dict[str
 COVERAGE_BASIS = {
     "meetings": "dates of the meetings",
     "events": "dates of the events",
-    "leaders": "first and last term dates listed (leaders still in office have no end)",
+    "leaders": "first and last term dates listed; leaders still in office have no end date",
     "china_stances": "years of the documents quoted",
     "opinion": "years the survey figures refer to",
 }
