@@ -292,12 +292,13 @@ DATASETS: dict[str, dict[str, Any]] = {
             "Trilateral Indo-Pacific Dialogue and row 29 met at the G20 foreign ministers' "
             "meeting (both corrected and logged).",
             "Gatherings after Table 1 (from March 2024) and those added from public documents "
-            "(ids X31-X44) come from official readouts and news reports found for the course; "
+            "(ids X31-X45) come from official readouts and news reports found for the course; "
             "they are not a complete list. Known but not added (no dated, addressable document "
             "checked): the second Trilateral Indo-Pacific Dialogue (Tokyo, December 2024), "
             "defence ministers' meetings after June 2023, vice foreign ministers' meetings "
-            "after October 2022 other than Table 1's, and the secretariat's later meetings. No meeting of the three leaders in 2025 was found "
-            "(the search was not exhaustive).",
+            "after October 2022 other than Table 1's, and the secretariat's later meetings. "
+            "No meeting of the three leaders in 2025 was found (the search was not "
+            "exhaustive).",
         ],
         "id": "meeting_id",
         "fields": [
