@@ -203,6 +203,9 @@ def test_meetings_per_year_counts_by_level_and_keeps_empty_years() -> None:
     x = encodings(spec, "x")[0]
     assert x["scale"]["domain"] == list(range(2014, 2026))  # 2015, 2018... shown as empty years
     assert "busiest year was 2023 with 2 meetings" in spec["description"]
+    tie = F.meetings()[F.meetings()["year"].isin([2014, 2016])]
+    tied = charts.meetings_per_year(tie).to_dict()["description"]
+    assert "busiest years were 2014 and 2016 with 1 meetings each" in tied  # a tie is not a winner
 
 
 def test_empty_selection_still_builds_and_says_so() -> None:

@@ -86,9 +86,19 @@ def test_summarize_selection_sentences() -> None:
     assert one.startswith("1 of 7 meetings matches: ") and "Jakarta" in one and "Biden" in one
     many = W.summarize_selection(m, total=7)
     assert many == (
-        "7 of 7 meetings match, from 2014-03-25 to 2025-02-15: the most common level is leaders"
-        " (3), most took place under Biden (3), and the busiest year was 2023 (2)."
+        "7 of 7 meetings match, from 2014-03-25 to 2025-02-15: the most common levels are leaders"
+        " and ministers (3 each), most took place under Biden (3), and the busiest year was 2023"
+        " (2)."
     )
+
+
+def test_summarize_selection_names_every_tied_value() -> None:
+    """A tie is reported as a tie, never as a single winner."""
+    m = F.meetings()
+    two_years = m[m["year"].isin([2014, 2016])]  # one meeting in each year, different levels
+    text = W.summarize_selection(two_years)
+    assert "the busiest years were 2014 and 2016 (1 each)" in text
+    assert "the most common levels are" in text
 
 
 def test_count_table_has_levels_by_administration_with_totals() -> None:

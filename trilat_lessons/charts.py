@@ -778,10 +778,14 @@ def meetings_per_year(meetings: pd.DataFrame | None = None) -> alt.LayerChart:
         .mark_text(dy=-7, fontSize=11)
         .encode(x=x, y=y, text="meetings:Q")
     )
-    busiest = (
-        f" The busiest year was {int(totals.loc[totals['meetings'].idxmax(), 'year'])}"
-        f" with {int(totals['meetings'].max())} meetings."
-        if len(totals)
+    top = totals[totals["meetings"] == totals["meetings"].max()] if len(totals) else totals
+    top_years = [str(int(y)) for y in top["year"]]
+    busiest = (  # a tie names every busiest year
+        f" The busiest year was {top_years[0]} with {int(top['meetings'].iloc[0])} meetings."
+        if len(top_years) == 1
+        else f" The busiest years were {', '.join(top_years[:-1])} and {top_years[-1]}"
+        f" with {int(top['meetings'].iloc[0])} meetings each."
+        if top_years
         else ""
     )
     desc = (

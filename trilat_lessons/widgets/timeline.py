@@ -95,10 +95,13 @@ def count_table(selection: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _top(series: pd.Series) -> tuple[str, int]:
+def _top(series: pd.Series) -> tuple[str, int, bool]:
+    """The most frequent value(s), their count, and whether several tie (a tie names them all)."""
     counts = series.dropna().astype(str).value_counts()
     counts = counts[counts == counts.max()].sort_index()
-    return str(counts.index[0]), int(counts.iloc[0])
+    names = [str(x) for x in counts.index]
+    label = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return label, int(counts.iloc[0]), len(names) > 1
 
 
 def summarize_selection(selection: pd.DataFrame, total: int | None = None) -> str:
@@ -118,13 +121,15 @@ def summarize_selection(selection: pd.DataFrame, total: int | None = None) -> st
             f" under the {row['us_administration']} administration."
         )
     first, last = ordered["date_label"].iloc[0], ordered["date_label"].iloc[-1]
-    level, n_level = _top(selection["level"])
-    admin, n_admin = _top(selection["us_administration"])
-    year, n_year = _top(selection["year"].astype("Int64"))
+    level, n_level, tie_l = _top(selection["level"])
+    admin, n_admin, tie_a = _top(selection["us_administration"])
+    year, n_year, tie_y = _top(selection["year"].astype("Int64"))
+    each = lambda tie: " each" if tie else ""  # noqa: E731
     return (
-        f"{n}{of} meetings match, from {first} to {last}: the most common level is {level}"
-        f" ({n_level}), most took place under {admin} ({n_admin}), and the busiest year was"
-        f" {year} ({n_year})."
+        f"{n}{of} meetings match, from {first} to {last}: the most common"
+        f" {'levels are' if tie_l else 'level is'} {level} ({n_level}{each(tie_l)}), most took"
+        f" place under {admin} ({n_admin}{each(tie_a)}), and the busiest"
+        f" {'years were' if tie_y else 'year was'} {year} ({n_year}{each(tie_y)})."
     )
 
 
