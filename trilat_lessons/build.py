@@ -163,7 +163,8 @@ DATASETS: dict[str, dict[str, Any]] = {
         "title": "Sources",
         "description": "Every document cited by any row: the five seed documents first "
         "(seed000-seed004), then official statements, reports and news items they cite, and "
-        "a few public documents used to check dates.",
+        "public documents used to check dates and to bring the record up to late 2025 (ids "
+        "starting `rec_`).",
         "provenance": "Seed documents and their footnotes/references; documents found while "
         "checking dates are marked in `cited_in` (empty) and `notes`.",
         "known_gaps": [
@@ -305,7 +306,8 @@ DATASETS: dict[str, dict[str, Any]] = {
             (
                 "meeting_id",
                 "string",
-                "T01-T29 = Table 1 row; X.. = gathering from a seed text or cited document.",
+                "T01-T29 = Table 1 row; X.. = gathering from a seed text, a cited document or "
+                "(X31 onwards) a public document found for the course.",
                 {"unique": True},
             ),
             *_dated("meeting"),
