@@ -253,3 +253,50 @@ def test_import_does_not_load_pandas():
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip() == "False"
+
+
+# --- the record after Table 1 (issue 14) -------------------------------------------------------
+
+
+def test_record_reaches_late_2025_with_named_documents():
+    m = load("meetings").set_index("meeting_id")
+    src = load("sources").set_index("source_id")
+    assert m.loc["X32", "date"] == pd.Timestamp("2017-09-21")  # New York, Table 1 omits it
+    assert m.loc["X32", "level"] == "leaders" and m.loc["X32", "us_administration"] == "Trump (1st)"
+    assert m.loc["X38", "date"] == pd.Timestamp("2024-11-15")  # Lima: the secretariat agreed
+    assert m.loc["X38", "japan_pm"] == "Ishiba Shigeru"
+    assert m["date"].max() >= pd.Timestamp("2025-09-01")
+    for mid in m.index[m.index.str.match(r"X(3[1-9]|4\d)")]:
+        sid = m.loc[mid, "source_id"]
+        assert src.loc[sid, "url"].startswith("http") and pd.notna(src.loc[sid, "title"]), mid
+
+
+def test_table1_rows_28_and_29_corrected_against_the_record():
+    m = load("meetings").set_index("meeting_id")
+    assert m.loc["T28", "level"] == "envoys/other"
+    assert m.loc["T28", "title"].startswith("Trilateral Indo-Pacific Dialogue")
+    assert m.loc["T28", "date"] == pd.Timestamp("2024-01-05")
+    assert m.loc["T29", "date"] == pd.Timestamp("2024-02-22")
+    assert m.loc["T29", "host_event"].startswith("G20 foreign ministers")
+    raw = load("meetings", raw=True).set_index("table1_row")
+    assert raw.loc["28", "content_printed"] == "Deputy Ministerial Meeting"  # raw twin as printed
+    assert raw.loc["29", "note_printed"] == "G20 Summit"
+    log = tl.cleaning_log()
+    assert ((log.row_id == "T28") & (log.column == "title")).any()
+    assert ((log.row_id == "T29") & (log.column == "host_event")).any()
+
+
+def test_secretariat_announcement_and_effect_are_distinct_events():
+    e = load("events").set_index("event_id")
+    assert e.loc["E62", "date"] == pd.Timestamp("2024-11-15")  # agreed in Lima
+    assert e.loc["E41", "date"] == pd.Timestamp("2024-11-20")  # launched in Seoul
+    assert e.loc["E41", "meeting_id"] == "X39"
+
+
+def test_every_dataset_states_its_coverage():
+    for name in tl.list_datasets():
+        cov = tl.coverage(name)
+        assert cov["basis"], name
+        if name != "policy_weights":
+            assert cov["start"] <= cov["end"], name
+    assert tl.coverage("meetings")["end"] == load("meetings")["date_label"].iloc[-1]
