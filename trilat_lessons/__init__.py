@@ -46,7 +46,16 @@ _LAZY: dict[str, str] = {
 }
 
 # submodules reachable as attributes: tl.charts.meetings_timeline(...), tl.widgets.Quiz(...)
-_SUBMODULES = {"charts", "widgets", "datasets", "sources", "render", "exercises", "grading"}
+_SUBMODULES = {
+    "charts",
+    "widgets",
+    "datasets",
+    "sources",
+    "render",
+    "exercises",
+    "grading",
+    "alliance",
+}
 
 __all__ = ["__version__", *sorted(_LAZY), *sorted(_SUBMODULES)]
 

@@ -1313,8 +1313,10 @@ def build_simple(name: str, raw: list[dict], drop: tuple[str, ...] = ()) -> list
     return [{k: v for k, v in r.items() if k not in drop} for r in raw]
 
 
-def build_china_stances(raw: list[dict], log: Log) -> list[dict]:
+def build_china_stances(raw: list[dict], log: Log, corrections: list[dict]) -> list[dict]:
     rows = []
+    raw = [dict(s) for s in raw]
+    apply_corrections(log, "china_stances", raw, "stance_id", corrections)
     for s in raw:
         r = {k: v for k, v in s.items() if k not in ("actor_as_printed", "date_as_given")}
         if s["actor_as_printed"] != s["actor"]:
@@ -1333,8 +1335,12 @@ def build_china_stances(raw: list[dict], log: Log) -> list[dict]:
     return rows
 
 
-def build_obstacles(raw: list[dict], sources: dict[str, dict]) -> list[dict]:
+def build_obstacles(
+    raw: list[dict], sources: dict[str, dict], log: Log, corrections: list[dict]
+) -> list[dict]:
     rows = []
+    raw = [dict(o) for o in raw]
+    apply_corrections(log, "obstacles", raw, "obstacle_id", corrections)
     for o in raw:
         r = dict(o)
         r["viewpoint"] = sources[o["seed_id"]]["viewpoint"]
@@ -1530,8 +1536,8 @@ def build_all() -> dict[str, str]:
         ),
         "events": build_events(raw["events"], log, corrections),
         "opinion": build_simple("opinion", raw["opinion"], drop=("value_as_printed",)),
-        "china_stances": build_china_stances(raw["china_stances"], log),
-        "obstacles": build_obstacles(raw["obstacles"], src_by_id),
+        "china_stances": build_china_stances(raw["china_stances"], log, corrections),
+        "obstacles": build_obstacles(raw["obstacles"], src_by_id, log, corrections),
         "policy_options": build_policy_options(raw["policy_options"]),
         "policy_weights": build_policy_weights(raw["policy_weights"]),
     }
