@@ -1,5 +1,6 @@
-"""The student edition (``trilat student``): what it holds, deterministic and idempotent bytes, and a
-leak scan (edition, the wheel built from it, the JupyterLite site) that fails on a planted secret.
+"""The student edition (``trilat student``): what it holds, deterministic and idempotent bytes,
+and a leak scan (edition, the wheel built from it, the JupyterLite site) that fails on a planted
+secret.
 
 Its own ``make test`` (lessons, released exercises, check()) runs in ``make test-student``."""
 
@@ -75,7 +76,8 @@ def test_edition_holds_the_course_and_nothing_instructor_only(edition):
         assert f"exercises/{src.name}" in files
         assert f"trilat_lessons/exercises/keys/{src.stem}.json" in files
     assert not [f for f in files if any(p.rstrip("/") in f for p in INSTRUCTOR_PATHS)]
-    assert not [f for f in files if f.startswith(("docs/instructor", "benchmarks", "lite/", "data/"))]
+    instructor_only = ("docs/instructor", "benchmarks", "lite/", "data/", ".ci/")
+    assert not [f for f in files if f.startswith(instructor_only)]
     assert "trilat_lessons/exercises/authoring.py" not in files
     assert not [f for f in files if "__pycache__" in f or f.endswith(".pyc")]
     assert edition.mode("postBuild") == edition.mode("scripts/offline") == 0o755
@@ -143,8 +145,10 @@ def test_the_wheel_built_from_the_edition_passes_the_leak_scan(edition, scanner,
     out = tmp_path / "student"
     make_student(ROOT, out)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index"]
-        + ["-q", "-w", str(tmp_path / "wheel"), str(out)],
+        [
+            *(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"),
+            *("--no-index", "-q", "-w", str(tmp_path / "wheel"), str(out)),
+        ],
         check=True,
         capture_output=True,
     )
@@ -220,8 +224,10 @@ def test_trilat_student_refuses_to_write_a_leaking_edition(tmp_path, monkeypatch
         make_student(repo, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     done = subprocess.run(
-        [sys.executable, "-m", "trilat_lessons.cli", "student", "--root", str(repo)]
-        + ["--out", str(tmp_path / "out")],
+        [
+            *(sys.executable, "-m", "trilat_lessons.cli", "student"),
+            *("--root", str(repo), "--out", str(tmp_path / "out")),
+        ],
         capture_output=True,
         text=True,
     )

@@ -20,6 +20,7 @@ not starting with ``trilat``) are skipped: they come from hash-pinned downloads.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -141,10 +142,8 @@ class LeakScanner:
         """Findings in one text (JSON is also read as its unescaped strings)."""
         hay = [normalise(text)]
         if text.lstrip()[:1] in ("{", "["):
-            try:
+            with contextlib.suppress(ValueError):
                 hay.append(normalise("\n".join(_strings(json.loads(text)))))
-            except ValueError:
-                pass
         out: list[Finding] = []
         for s in self.secrets:
             if any(s.text in h for h in hay):
