@@ -115,5 +115,5 @@ lite-lock:  ## re-pin lite/requirements-lite.lock and lite/browser.lock (needs P
 	  --python-platform wasm32-pyodide2024 --python-version 3.12 --generate-hashes --no-header \
 	  --no-python-downloads $(LITE_NO_EMIT) -o lite/browser.lock
 
-clean:  ## remove caches (keeps .venv)
-	rm -rf .pytest_cache .ruff_cache build dist *.egg-info
+clean:  ## remove caches (keeps .venv, and dist/student with its .git)
+	rm -rf .pytest_cache .ruff_cache build *.egg-info dist/*.whl dist/*.tar.gz
