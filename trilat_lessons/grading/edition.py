@@ -24,6 +24,7 @@ from .leakscan import Finding, LeakScanner, scanner_for_repo
 COPIED = (
     "notebooks",
     "docs/student_guide.md",
+    "docs/codebook.md",
     "pyproject.toml",
     "requirements.lock",
     "environment.yml",
