@@ -159,7 +159,7 @@ def scan_edition(edition: Edition, scanner: LeakScanner) -> list[Finding]:
     """Leak-scan the in-memory edition (every file, by content and by path)."""
     findings: list[Finding] = []
     for rel, data in edition.files.items():
-        findings += scanner.scan_bytes(rel, data)
+        findings += scanner.scan_bytes(rel, data, text_only=True)
     return findings
 
 

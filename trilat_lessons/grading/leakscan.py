@@ -151,8 +151,14 @@ class LeakScanner:
         out += [Finding(where, f"names instructor-only {p!r}") for p in self.paths if p in hay[0]]
         return out
 
-    def scan_bytes(self, where: str, data: bytes, *, archives: bool = True) -> list[Finding]:
-        """Findings in one file's bytes (its name, its text, or its archive members)."""
+    def scan_bytes(
+        self, where: str, data: bytes, *, archives: bool = True, text_only: bool = False
+    ) -> list[Finding]:
+        """Findings in one file's bytes (its name, its text, or its archive members).
+
+        With ``text_only`` (the edition itself), a file that is neither UTF-8 text nor an archive
+        is a finding: its content cannot be checked, so it cannot be shipped unseen.
+        """
         out = [
             Finding(where, f"is an instructor-only path ({p!r})")
             for p in self.paths
@@ -165,6 +171,8 @@ class LeakScanner:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
+            if text_only:
+                out.append(Finding(where, "is not text: the scan cannot prove it holds no leak"))
             return out
         return out + self.scan_text(where, text)
 
