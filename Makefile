@@ -63,11 +63,12 @@ student: $(STAMP)  ## write the student edition into dist/student (no solutions;
 
 # A fresh edition in a temporary folder, away from this repository, runs its own `make test`
 # (every lesson and released exercise offline, and its check() tests) with this venv's Python and
-# the copy's package first on the path, so nothing is installed twice.
+# the copy's package first on the path, so nothing is installed twice. (Plain `make`, not $(MAKE):
+# `make -n test` must print this line, not run it.)
 test-student: $(STAMP)  ## build the edition in a temp folder and run its own `make test` there
 	@d=$$(mktemp -d) && $(VENV)/bin/trilat student --out $$d/student >/dev/null && \
 	  echo "student edition in $$d/student: make test" && \
-	  PYTHONPATH=$$d/student $(MAKE) --no-print-directory -C $$d/student test \
+	  PYTHONPATH=$$d/student make --no-print-directory -C $$d/student test \
 	    PY=$(abspath $(PY)) STAMP= PYTEST_ARGS="$(PYTEST_ARGS)"; \
 	  rc=$$?; rm -rf $$d; exit $$rc
 
