@@ -9,8 +9,15 @@ only raise false alarms:
 
 - lines shorter than ``MIN_CHARS`` characters once whitespace is collapsed (``)``, ``else:``,
   ``q4_answer = 3``: a bare number or name says nothing without the code that computes it);
-- lines that also stand in the public cells of a source (question, text, setup, check cells are
-  released to students anyway), and plain ``import``/``from ... import`` lines.
+- lines that also stand (whole, or inside a longer line) in the public cells of a source
+  (question, text, setup and check cells are released to students anyway), and plain
+  ``import``/``from ... import`` lines;
+- the few lines listed in ``ALLOWED_SHARED_LINES``, each read in place and explained: set-up code
+  that a lesson also teaches, never a line that computes an answer.
+
+The scan finds instructor text copied verbatim (up to whitespace and JSON escaping); it cannot
+find a solution re-typed in other words, which is what the release's question-text rules
+(``question_rules.py``) and a read-through are for.
 
 Instructor-only paths (``INSTRUCTOR_PATHS``) are found both as file names and as text: a student
 file naming ``exercises/source`` points at something students must not have. Archives (.whl,
@@ -59,8 +66,7 @@ ALLOWED_SHARED_LINES: frozenset[str] = frozenset(
         'recent = events[(events["year"] >= 2022) & (events["effect"] == "improves")]',
         # the course chart's own title (charts.py); 01 q5 asks for a title, not this one
         'title="Trilateral meetings per year, by level",',
-        # generic helper calls, in the package's own docstrings and code
-        "return same_table(",
+        # a generic pandas call, also in the package's own code (widgets/policy.py)
         '.set_index("option_id")',
     }
 )
