@@ -15,7 +15,7 @@ WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install lab test lint format unit nbval test-browser lock doctor clean bench \
-	lite lite-fetch test-lite lite-lock
+	student test-student leakscan lite lite-fetch test-lite lite-lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -50,10 +50,30 @@ format: $(STAMP)  ## apply ruff formatting and safe fixes
 unit: $(STAMP)  ## unit and data tests only
 	$(PY) -m pytest -n $(WORKERS) --dist loadfile -m "not browser and not lite" -p no:cacheprovider tests $(PYTEST_ARGS)
 
-nbval: $(STAMP)  ## run every lesson and exercise notebook offline and check marked outputs (nbval)
-	scripts/offline $(PY) -m pytest -n $(WORKERS) --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks exercises $(PYTEST_ARGS)
+nbval: $(STAMP)  ## run the instructor sources offline and check their stored check outputs (nbval)
+	scripts/offline $(PY) -m pytest -n $(WORKERS) --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider exercises/source $(PYTEST_ARGS)
 
-test: lint unit nbval test-browser  ## everything: lint, unit tests, notebooks (nbval), browser
+test: lint unit nbval test-student test-browser  ## everything: lint, unit (+ leak scan), sources, student edition, browser
+
+# --- the student edition (docs/instructor_guide.md, "Distribute"): what students get, nothing more --
+STUDENT_OUT ?= dist/student
+
+student: $(STAMP)  ## write the student edition into dist/student (no solutions; leak-scanned)
+	$(VENV)/bin/trilat student --out $(STUDENT_OUT)
+
+# A fresh edition in a temporary folder, away from this repository, runs its own `make test`
+# (every lesson and released exercise offline, and its check() tests) with this venv's Python and
+# the copy's package first on the path, so nothing is installed twice. (Plain `make`, not $(MAKE):
+# `make -n test` must print this line, not run it.)
+test-student: $(STAMP)  ## build the edition in a temp folder and run its own `make test` there
+	@d=$$(mktemp -d) && $(VENV)/bin/trilat student --out $$d/student >/dev/null && \
+	  echo "student edition in $$d/student: make test" && \
+	  PYTHONPATH=$$d/student make --no-print-directory -C $$d/student test \
+	    PY=$(abspath $(PY)) STAMP= PYTEST_ARGS="$(PYTEST_ARGS)"; \
+	  rc=$$?; rm -rf $$d; exit $$rc
+
+leakscan: $(STAMP)  ## scan dist/student (and _site, when built) for instructor material
+	$(VENV)/bin/trilat leakscan $(STUDENT_OUT) $(wildcard _site)
 
 test-browser: $(STAMP)  ## drive JupyterLab offline in headless Chromium (needs Debian's chromium)
 	scripts/offline $(PY) -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
@@ -82,8 +102,9 @@ $(LITE_STAMP): lite/requirements-lite.lock
 lite-fetch: $(LITE_STAMP)  ## download the JupyterLite inputs (PyPI + npm, hash-checked) into lite/_cache
 	$(LITE_PY) lite/build.py fetch
 
-lite: $(LITE_STAMP)  ## build the zero-install JupyterLite site into _site/ (fetches missing inputs)
-	$(LITE_PY) lite/build.py all
+lite: student $(LITE_STAMP)  ## build the JupyterLite site into _site/ from the student edition
+	$(LITE_PY) lite/build.py all --edition $(STUDENT_OUT)
+	$(VENV)/bin/trilat leakscan _site
 
 test-lite: $(STAMP)  ## open the built _site in headless Chromium: lesson 01 charts, exercise check()
 	$(PY) -m pytest -m lite -p no:cacheprovider tests/lite $(PYTEST_ARGS)
@@ -95,5 +116,5 @@ lite-lock:  ## re-pin lite/requirements-lite.lock and lite/browser.lock (needs P
 	  --python-platform wasm32-pyodide2024 --python-version 3.12 --generate-hashes --no-header \
 	  --no-python-downloads $(LITE_NO_EMIT) -o lite/browser.lock
 
-clean:  ## remove caches (keeps .venv)
-	rm -rf .pytest_cache .ruff_cache build dist *.egg-info
+clean:  ## remove caches (keeps .venv, and dist/student with its .git)
+	rm -rf .pytest_cache .ruff_cache build *.egg-info dist/*.whl dist/*.tar.gz

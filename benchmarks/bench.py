@@ -624,7 +624,8 @@ def make_recipe(target: str) -> list[str]:
         text=True,
         check=True,
     )
-    return [line for line in proc.stdout.split("\n") if line.strip()]
+    joined = proc.stdout.replace("\\\n", " ")  # a recipe line continued with a backslash
+    return [line for line in joined.split("\n") if line.strip()]
 
 
 def suite_plan() -> list[tuple[str, str, bool]]:
@@ -639,6 +640,8 @@ def suite_plan() -> list[tuple[str, str, bool]]:
             plan.append(("lint (format)", line, True))
         elif "ruff" in line:
             plan.append(("lint", line, True))
+        elif "trilat student" in line:
+            plan.append(("student edition (its own make test)", line, True))
         elif "--nbval" in line and " notebooks exercises" in line:
             plan.append(("nbval lessons", line.replace(" notebooks exercises", " notebooks"), True))
             plan.append(

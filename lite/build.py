@@ -16,7 +16,9 @@ last commit's time, or $SOURCE_DATE_EPOCH; zips are written with fixed times and
 The site holds: JupyterLab (jupyterlite-core), the Pyodide kernel, the ipywidgets front end,
 Pyodide 0.27.7 with the wheels the kernel and the course need, the course wheel (data inside),
 a wheel with vega + vega-lite for charts, every lesson in notebooks/ and every released exercise in
-exercises/. See docs/jupyterlite.md.
+exercises/. The course wheel and the notebooks come from the student edition (``--edition``,
+default dist/student, written by ``make student``), never from the instructor repository, so the
+site holds exactly what the edition's leak scan passed. See docs/jupyterlite.md.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ REPO = LITE.parent
 CACHE = LITE / "_cache"
 BUILD = LITE / "_build"
 SITE = REPO / "_site"
+EDITION = REPO / "dist" / "student"
 PINS = LITE / "pyodide.json"
 BROWSER_LOCK = LITE / "browser.lock"
 FALLBACK_EPOCH = 1704067200  # 2024-01-01T00:00:00Z, when neither of the two below is known
@@ -368,8 +371,8 @@ def vega_wheel(found: dict[str, Path], out: Path) -> Path:
     return path
 
 
-def course_wheel(out: Path) -> Path:
-    """The trilat-lessons wheel (data inside), built offline by hatchling from this venv."""
+def course_wheel(out: Path, edition: Path) -> Path:
+    """The trilat-lessons wheel of the student edition, built offline by hatchling (this venv)."""
     tmp = BUILD / "course-wheel"
     shutil.rmtree(tmp, ignore_errors=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH)}
@@ -386,7 +389,7 @@ def course_wheel(out: Path) -> Path:
             "-q",
             "-w",
             str(tmp),
-            str(REPO),
+            str(edition),
         ],
         env=env,
     )
@@ -559,12 +562,12 @@ def pyodide_dist(
 # contents and the jupyter lite build
 
 
-def stage_contents(dest: Path) -> list[str]:
-    """The notebooks students get: every lesson, every released exercise (never the sources)."""
+def stage_contents(dest: Path, edition: Path) -> list[str]:
+    """The notebooks of the student edition: every lesson, every released exercise."""
     shutil.rmtree(dest, ignore_errors=True)
     staged = []
     for folder in ("notebooks", "exercises"):
-        for nb in sorted((REPO / folder).glob("*.ipynb")):
+        for nb in sorted((edition / folder).glob("*.ipynb")):
             target = dest / folder / nb.name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(nb, target)
@@ -587,14 +590,16 @@ def tree_digest(root: Path) -> tuple[int, int, str]:
     return count, size, h.hexdigest()
 
 
-def build(output: Path, packages_url: str | None = None) -> dict[str, Any]:
+def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[str, Any]:
     started = time.monotonic()
+    if (edition / "exercises" / "source").exists() or not (edition / "pyproject.toml").is_file():
+        raise BuildError(f"{edition} is not a student edition (run: make student)")
     found = check_inputs()
     shutil.rmtree(BUILD, ignore_errors=True)
     wheels = BUILD / "wheels"
     wheels.mkdir(parents=True)
     extra = [
-        course_wheel(wheels),
+        course_wheel(wheels, edition),
         vega_wheel(found, wheels),
         markupsafe_wheel(found["markupsafe"], wheels),
     ]
@@ -605,7 +610,7 @@ def build(output: Path, packages_url: str | None = None) -> dict[str, Any]:
         shutil.copyfile(LITE / name, lite_dir / name)
     dist = pyodide_dist(found, extra, lite_dir / "static" / "pyodide", packages_url)
     contents = BUILD / "contents"
-    staged = stage_contents(contents)
+    staged = stage_contents(contents, edition)
     shutil.rmtree(output, ignore_errors=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH)}
     env.pop("JUPYTERLITE_PYODIDE_URL", None)
@@ -661,6 +666,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("step", choices=["fetch", "build", "all", "check"])
     parser.add_argument("--output", type=Path, default=SITE, help="site folder (default: _site)")
     parser.add_argument(
+        "--edition",
+        type=Path,
+        default=EDITION,
+        help="the student edition to publish (default: dist/student, from make student)",
+    )
+    parser.add_argument(
         "--pyodide-packages-url",
         help="where the browser fetches Pyodide package files that are not available locally"
         " (default: none; a missing file is an error)",
@@ -677,9 +688,9 @@ def main(argv: list[str] | None = None) -> int:
                 check_inputs()
             except BuildError:
                 fetch()
-            build(args.output.resolve(), args.pyodide_packages_url)
+            build(args.output.resolve(), args.edition.resolve(), args.pyodide_packages_url)
         else:
-            build(args.output.resolve(), args.pyodide_packages_url)
+            build(args.output.resolve(), args.edition.resolve(), args.pyodide_packages_url)
     except (BuildError, subprocess.CalledProcessError) as err:
         print(f"[lite] error: {err}", file=sys.stderr)
         return 1

@@ -11,7 +11,11 @@ from collections.abc import Sequence
 from ._version import __version__
 
 # modules that add subcommands through a ``register(subparsers)`` function
-_SUBCOMMAND_MODULES = ("trilat_lessons.data_cli", "trilat_lessons.grading.cli")
+_SUBCOMMAND_MODULES = (
+    "trilat_lessons.data_cli",
+    "trilat_lessons.grading.cli",
+    "trilat_lessons.grading.edition",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -88,12 +88,17 @@ def build_source() -> None:
         cell(
             "hidden",
             "from trilat_lessons.exercises.authoring import hidden, same_table\n\n\n"
-            '@hidden("q1", "matches a fresh count of leaders-level talks")\n'
+            '@hidden("q1", "matches a fresh count of leaders-level talks", '
+            'requires="at leaders level")\n'
             "def _(answer):\n"
             '    return answer == int((talks["level"] == "leaders").sum())',
             "q1-h",
         ),
-        cell("question", "**q2 (1 point).** Mean length in days of leaders-level talks?", "q2-q"),
+        cell(
+            "question",
+            "**q2 (1 point).** Mean length in days of the talks you counted in q1?",
+            "q2-q",
+        ),
         cell("answer", sol["q2"], "q2-a", question="q2", points=1, expect="float", decimals=2),
         cell("check", 'check("q2")', "q2-c"),
         cell("question", "**q3 (1 point).** The most common level?", "q3-q"),
@@ -121,7 +126,7 @@ def build_source() -> None:
         cell("check", 'check("q4")', "q4-c"),
         cell(
             "hidden",
-            '@hidden("q4", "the yearly counts match the data")\n'
+            '@hidden("q4", "the yearly counts match the data", requires="talks per year")\n'
             "def _(answer):\n"
             '    expected = talks.groupby("year").size().reset_index(name="talks")\n'
             "    return same_table(answer, expected)",
@@ -141,7 +146,8 @@ def build_source() -> None:
         cell(
             "hidden",
             "from trilat_lessons.exercises.authoring import chart_table\n\n\n"
-            '@hidden("q5", "the bars show the right count for every year")\n'
+            '@hidden("q5", "the bars show the right count for every year", '
+            'requires="talks per year")\n'
             "def _(answer):\n"
             "    data = chart_table(answer)\n"
             '    expected = talks.groupby("year").size().reset_index(name="talks")\n'

@@ -8,7 +8,7 @@ release)::
     wrong("q1", len(with_vice), "You counted vice-ministerial meetings too.")
     accept("q4", "Republic of Korea")
 
-    @hidden("q5", "the counts match the clean data in every year")
+    @hidden("q5", "the counts match the clean data in every year", requires="in every year")
     def _(answer):
         return same_table(answer, expected_table)
 
@@ -44,12 +44,14 @@ _COLLECTOR: list[HiddenCheck] | None = None  # set by the grader while it loads 
 
 @dataclass
 class HiddenCheck:
-    """A check run only at grading: question, a student-safe description, weight, function."""
+    """A check run only at grading: question, a student-safe description, weight, function, and
+    the phrase of the question text that states the requirement it tests (``requires``)."""
 
     question: str
     description: str
     weight: float
     func: Callable[[Any], Any]
+    requires: str | None = None
 
     def run(self, answer: Any) -> bool:
         """True when the check passes; any exception or falsy result is a fail."""
@@ -73,17 +75,20 @@ def accept(question: str, value: Any) -> None:
 
 
 def hidden(
-    question: str, description: str, *, weight: float = 1
+    question: str, description: str, *, requires: str | None = None, weight: float = 1
 ) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
     """Decorator: register a hidden check of ``question`` (function of the decoded answer).
 
     The function gets the student's answer as the grader sees it (numbers, strings, lists, a
     pandas DataFrame, or a chart's Vega-Lite dict) and returns True/None to pass, False to fail.
     ``description`` is shown to the student in feedback, so it must not give the answer away.
+    ``requires`` quotes the words of the question text that tell the student what this check
+    tests: ``trilat release`` refuses a hidden check without it, or whose phrase the question
+    text does not contain (a ✅ from check() must not hide a requirement nobody stated).
     """
 
     def register(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        check = HiddenCheck(question, description, float(weight), func)
+        check = HiddenCheck(question, description, float(weight), func, requires)
         if _COLLECTOR is not None:
             _COLLECTOR.append(check)
         else:

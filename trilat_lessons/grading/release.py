@@ -3,7 +3,9 @@
 The student notebook keeps every cell id, replaces solutions with a placeholder, drops ``key``
 and ``hidden`` cells, locks everything except answer cells, and clears outputs. The key (written
 into the package's ``exercises/keys/``) holds structure and salted digests computed from the
-solution, after checking that the solution scores full marks on its public and hidden checks.
+solution, after checking that the solution scores full marks on its public and hidden checks, and
+that the question texts pass the rules of ``question_rules.py`` (no answer given away by another
+question; every hidden check's requirement stated in its question).
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from typing import Any
 
 from ..exercises._keys import KEYS_DIR
 from .instructor import build_key, run_instructor
-from .source import EDITABLE, REMOVED, Source, load_source, placeholder_for, strip_solution
+from .question_rules import release_problems
+from .source import (
+    EDITABLE,
+    REMOVED,
+    Source,
+    SourceError,
+    load_source,
+    placeholder_for,
+    strip_solution,
+)
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -111,6 +122,10 @@ def make_release(
     source = load_source(source_path)
     run = run_instructor(source)
     key = build_key(source, run)
+    problems = release_problems(source, run)
+    if problems:
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise SourceError(f"{source.path}: the question texts cannot be released:\n{listing}")
     out = Path(out_dir) if out_dir is not None else Path(source_path).resolve().parent.parent
     kdir = Path(keys_dir) if keys_dir is not None else KEYS_DIR
     return Release(

@@ -95,7 +95,9 @@ def template(set_id: str, title: str) -> dict[str, Any]:
         cell(
             "hidden",
             "from trilat_lessons.exercises.authoring import hidden\n\n\n"
-            '@hidden("q1", "matches a fresh count from the clean data")\n'
+            "# requires=: the words of the question that state what this check tests\n"
+            '@hidden("q1", "matches a fresh count from the clean data", '
+            'requires="leaders-level meetings")\n'
             'def _(answer):\n    m = tl.load("meetings")\n'
             '    return answer == int((m["level"] == "leaders").sum())',
             "q1-hidden",

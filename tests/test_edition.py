@@ -1,0 +1,229 @@
+"""The student edition (``trilat student``): what it holds, deterministic and idempotent bytes,
+and a leak scan (edition, the wheel built from it, the JupyterLite site) that fails on a planted
+secret.
+
+Its own ``make test`` (lessons, released exercises, check()) runs in ``make test-student``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from trilat_lessons.grading.edition import (
+    EditionError,
+    build_edition,
+    make_student,
+    scan_edition,
+    write_edition,
+)
+from trilat_lessons.grading.leakscan import (
+    INSTRUCTOR_PATHS,
+    LeakScanner,
+    scanner_for_repo,
+    secrets_of_sources,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted((ROOT / "exercises" / "source").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def edition():
+    return build_edition(ROOT)
+
+
+@pytest.fixture(scope="module")
+def scanner():
+    return scanner_for_repo(ROOT)
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t"}
+    env |= {"GIT_COMMITTER_EMAIL": "t@x", "PATH": "/usr/bin:/bin", "HOME": str(cwd)}
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def test_edition_holds_the_course_and_nothing_instructor_only(edition):
+    files = set(edition.files)
+    for need in (
+        "README.md",
+        "Makefile",
+        "pyproject.toml",
+        "requirements.lock",
+        "environment.yml",
+        "postBuild",
+        "scripts/offline",
+        "LICENSE",
+        "LICENSE-CONTENT",
+        "CITATION.cff",
+        "docs/student_guide.md",
+        "tests/test_course.py",
+        "notebooks/00_start_here.ipynb",
+        "trilat_lessons/exercises/__init__.py",
+        "trilat_lessons/data/meetings.csv",
+    ):
+        assert need in files, need
+    for src in SOURCES:
+        assert f"exercises/{src.name}" in files
+        assert f"trilat_lessons/exercises/keys/{src.stem}.json" in files
+    assert not [f for f in files if any(p.rstrip("/") in f for p in INSTRUCTOR_PATHS)]
+    instructor_only = ("docs/instructor", "benchmarks", "lite/", "data/", ".ci/")
+    assert not [f for f in files if f.startswith(instructor_only)]
+    assert "trilat_lessons/exercises/authoring.py" not in files
+    assert not [f for f in files if "__pycache__" in f or f.endswith(".pyc")]
+    assert edition.mode("postBuild") == edition.mode("scripts/offline") == 0o755
+    assert edition.mode("README.md") == 0o644
+    readme = edition.files["README.md"].decode()
+    assert "student edition" in readme.splitlines()[0] + readme.splitlines()[2]
+    assert "make lab" in readme and "make test" in readme
+    assert b"pip install" in edition.files["postBuild"]  # repo2docker #1265
+
+
+def test_instructor_readme_says_which_edition():
+    head = (ROOT / "README.md").read_text().split("\n## ")[0]
+    assert "instructor edition" in head and "make student" in head
+
+
+def test_edition_is_deterministic(edition, tmp_path):
+    again = build_edition(ROOT)
+    assert again.files == edition.files and again.modes == edition.modes
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_edition(edition, a)
+    write_edition(again, b)
+    listing = []
+    for out in (a, b):
+        rows = []
+        for f in sorted(p for p in out.rglob("*") if p.is_file()):
+            rows.append((f.relative_to(out).as_posix(), f.stat().st_mode & 0o777, f.read_bytes()))
+        listing.append(rows)
+    assert listing[0] == listing[1]
+    assert len(listing[0]) == len(edition.files)
+
+
+def test_rebuilding_over_a_git_checkout_leaves_it_clean(edition, tmp_path):
+    out = tmp_path / "student"
+    write_edition(edition, out)
+    _git(out, "init", "-q")
+    _git(out, "add", "-A")
+    _git(out, "commit", "-qm", "edition")
+    assert write_edition(edition, out) == []
+    assert _git(out, "status", "--porcelain") == ""
+    # a file that left the edition is removed; .git and a local .venv stay
+    (out / "notebooks" / "99_old.ipynb").write_text("{}")
+    (out / ".venv").mkdir()
+    (out / ".venv" / "keep").write_text("x")
+    (out / "exercises" / "01_history.ipynb").write_text("edited")
+    changed = write_edition(edition, out)
+    assert changed == ["removed notebooks/99_old.ipynb", "exercises/01_history.ipynb"]
+    assert (out / ".venv" / "keep").exists() and (out / ".git").is_dir()
+    assert _git(out, "status", "--porcelain", "--untracked-files=all") == ""  # .venv ignored
+
+
+def test_secrets_cover_every_kind_in_every_set():
+    secrets = secrets_of_sources(SOURCES)
+    for src in SOURCES:
+        kinds = {s.origin.rsplit("(", 1)[1] for s in secrets if s.origin.startswith(src.stem)}
+        assert {"solution)", "key cell)", "hidden cell)"} <= kinds, (src.stem, kinds)
+    assert any("model answer" in s.origin for s in secrets)
+    assert not [s for s in secrets if len(s.text) < 16]
+
+
+def test_edition_passes_the_leak_scan(edition, scanner):
+    assert scan_edition(edition, scanner) == []
+
+
+def test_the_wheel_built_from_the_edition_passes_the_leak_scan(edition, scanner, tmp_path):
+    out = tmp_path / "student"
+    make_student(ROOT, out)
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"),
+            *("--no-index", "-q", "-w", str(tmp_path / "wheel"), str(out)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (tmp_path / "wheel").glob("trilat_lessons-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "trilat_lessons/exercises/keys/01_history.json" in names
+    assert not [n for n in names if "/grading/" in n or n.endswith("authoring.py")]
+    assert scanner.scan_path(wheel) == []
+
+
+def test_site_built_from_the_edition_passes_the_leak_scan(scanner):
+    site = ROOT / "_site"
+    if not site.is_dir():
+        pytest.skip("no JupyterLite site here (make lite builds it from the edition)")
+    assert scanner.scan_path(site) == []
+
+
+def _plant(data: bytes, rel: str, line: str) -> bytes:
+    if rel.endswith(".ipynb"):
+        nb = json.loads(data)
+        nb["cells"][-1]["source"] = "".join(nb["cells"][-1]["source"]) + "\n" + line
+        return json.dumps(nb, indent=1).encode()
+    return data + b"\n" + line.encode() + b"\n"
+
+
+KINDS = ["solution", "model answer", "key cell", "hidden cell"]
+# every file of the edition, each with one kind of secret (the kinds take turns)
+PLANTS = [(rel, KINDS[i % len(KINDS)]) for i, rel in enumerate(sorted(build_edition(ROOT).files))]
+
+
+@pytest.mark.parametrize(("rel", "kind"), PLANTS)
+def test_leak_scan_fails_on_a_planted_secret(edition, scanner, rel, kind):
+    secret = next(s for s in scanner.secrets if s.origin.endswith(f"({kind})"))
+    assert scanner.scan_bytes(rel, edition.files[rel]) == []  # the rest: test above
+    planted = _plant(edition.files[rel], rel, "    " + secret.text.replace(" ", "  ", 1))
+    findings = scanner.scan_bytes(rel, planted)
+    assert findings and {f.where for f in findings} == {rel}
+
+
+def test_leak_scan_fails_on_instructor_paths_and_in_archives(scanner, tmp_path):
+    assert scanner.scan_bytes("exercises/source/01_history.ipynb", b"{}")
+    assert scanner.scan_bytes("notes.md", b"see docs/instructor/01_history.md")
+    secret = scanner.secrets[0].text
+    whl = tmp_path / "trilat_lessons-0-py3-none-any.whl"
+    with zipfile.ZipFile(whl, "w") as zf:
+        zf.writestr("trilat_lessons/x.py", f"# {secret}\n")
+    assert [f.where for f in scanner.scan_path(whl)] == [f"{whl.name}!trilat_lessons/x.py"]
+    site = tmp_path / "site"
+    (site / "static").mkdir(parents=True)
+    shutil.copy(whl, site / "static" / whl.name)
+    assert len(scanner.scan_path(site)) == 1
+    assert LeakScanner([]).scan_path(site) == []
+    # the edition itself must be all text: a file the scan cannot read is refused
+    assert LeakScanner([]).scan_bytes("docs/figure.png", b"\x89PNG\r\n\x1a\n\xff", text_only=True)
+
+
+def test_trilat_student_refuses_to_write_a_leaking_edition(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    for rel in ("exercises", "edition", "notebooks", "docs", "tests", "scripts", "trilat_lessons"):
+        shutil.copytree(ROOT / rel, repo / rel, ignore=shutil.ignore_patterns("__pycache__"))
+    for rel in ("pyproject.toml", "requirements.lock", "environment.yml", "postBuild"):
+        shutil.copy(ROOT / rel, repo / rel)
+    for rel in ("LICENSE", "LICENSE-CONTENT", "CITATION.cff"):
+        shutil.copy(ROOT / rel, repo / rel)
+    secret = scanner_for_repo(ROOT).secrets[-1].text
+    (repo / "edition" / "README.md").write_text(f"# student edition\n\n{secret}\n")
+    with pytest.raises(EditionError, match="would leak"):
+        make_student(repo, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "trilat_lessons.cli", "student"),
+            *("--root", str(repo), "--out", str(tmp_path / "out")),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1 and "would leak" in done.stderr
