@@ -440,7 +440,7 @@ DATASETS: dict[str, dict[str, Any]] = {
         "title": "Public opinion",
         "description": "Public-opinion figures printed in the seeds, in tidy long form: one row "
         "per figure or range.",
-        "provenance": "seed002 (EAI-Genron NPO 2021 survey) and seed001 (Dong-a Ilbo poll, "
+        "provenance": "seed002 (EAI-Genron NPO 2021 survey) and seed001 (Dong-A Ilbo poll, "
         "31 Mar 2023).",
         "known_gaps": [
             "Only figures printed in the seeds; other years of the EAI-Genron series are not "
