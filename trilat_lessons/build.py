@@ -293,10 +293,11 @@ DATASETS: dict[str, dict[str, Any]] = {
             "Trilateral Indo-Pacific Dialogue and row 29 met at the G20 foreign ministers' "
             "meeting (both corrected and logged).",
             "Gatherings after Table 1 (from March 2024) and those added from public documents "
-            "(ids X31-X45) come from official readouts and news reports found for the course; "
+            "(ids X31-X47) come from official readouts and news reports found for the course; "
             "they are not a complete list. Known but not added (no dated, addressable document "
-            "checked): the second Trilateral Indo-Pacific Dialogue (Tokyo, December 2024), "
-            "defence ministers' meetings after June 2023, vice foreign ministers' meetings "
+            "checked): the second Trilateral Indo-Pacific Dialogue (reported as Tokyo, 11 "
+            "December 2024; a readout text was seen without its address or issuer), defence "
+            "ministers' meetings after July 2024, vice foreign ministers' meetings "
             "after October 2022 other than Table 1's, and the secretariat's later meetings. "
             "No meeting of the three leaders in 2025 was found (the search was not "
             "exhaustive).",
@@ -439,7 +440,7 @@ DATASETS: dict[str, dict[str, Any]] = {
         "title": "Public opinion",
         "description": "Public-opinion figures printed in the seeds, in tidy long form: one row "
         "per figure or range.",
-        "provenance": "seed002 (EAI-Genron NPO 2021 survey) and seed001 (Dong-a Ilbo poll, "
+        "provenance": "seed002 (EAI-Genron NPO 2021 survey) and seed001 (Dong-A Ilbo poll, "
         "31 Mar 2023).",
         "known_gaps": [
             "Only figures printed in the seeds; other years of the EAI-Genron series are not "
@@ -481,7 +482,9 @@ DATASETS: dict[str, dict[str, Any]] = {
         "title": "Official characterisations of China",
         "description": "How each government characterises China in documents the seeds quote: "
         "a short verbatim phrase and a coded stance.",
-        "provenance": "Phrases quoted in seeds 001 and 002, with the documents they cite.",
+        "provenance": "Phrases quoted in seeds 001 and 002, with the documents they cite; "
+        "row C09 (Japan's 2022 strategy on China) is quoted in no seed and comes from a "
+        "newspaper report of the strategy's draft (see its notes).",
         "known_gaps": [
             "The stance code covers the quoted phrase only, not the whole document.",
             "The coding (partner < partner with caution < concern < challenge) is the course's "
@@ -495,7 +498,12 @@ DATASETS: dict[str, dict[str, Any]] = {
             ("document", "string", "Document or occasion.", {}),
             *_dated("statement")[:3],
             ("year", "integer", "Year.", {"required": True}),
-            ("quote", "string", "A few words, verbatim, as quoted by the seed.", {}),
+            (
+                "quote",
+                "string",
+                "A few words, verbatim, as quoted by the seed (C09: as reported of the draft).",
+                {},
+            ),
             (
                 "stance",
                 "string",
