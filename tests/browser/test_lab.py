@@ -15,7 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-LESSON = "00_start_here.ipynb"
+LESSON = "notebooks/00_start_here.ipynb"
 KERNEL_IDLE = """() => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
@@ -48,7 +48,7 @@ def test_start_here_lesson_runs_and_its_explorer_responds(
     lab: Any, page_and_blocked: tuple[Any, Any], artifacts: Path
 ) -> None:
     if not (lab.root / LESSON).exists():
-        pytest.skip(f"notebooks/{LESSON} does not exist yet")
+        pytest.skip(f"{LESSON} does not exist yet")
     page, blocked = page_and_blocked
     console_errors: list[str] = []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
