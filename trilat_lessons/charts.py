@@ -36,9 +36,12 @@ from .theme import (
     EVENT_CATEGORIES,
     LEVEL_COLORS,
     LEVEL_ORDER,
+    MIN_FONT_SIZE,
     STANCE_COLORS,
     STATE_COLORS,
+    band_colors,
     color_scale_args,
+    readable_text_color,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,6 +88,22 @@ OBSTACLE_LABELS: dict[str, str] = {
 """Plain words for the obstacle codes (axis labels); unknown codes are spelled out from the code."""
 
 QUALIFIER_SHAPES: dict[str, str] = {"exact": "circle", "about": "diamond", "over": "triangle-up"}
+
+RANGE_OPACITY = 0.28
+"""Opacity of the shaded bands of published ranges in the opinion charts."""
+
+
+def year_axis(**kwargs: Any) -> alt.Axis:
+    """A date axis labelled by year, one tick per year at most (never "2021 2021 2022"):
+    month ticks labelled "%Y" repeat the year; labels that would overlap are thinned."""
+    import altair as alt
+
+    return alt.Axis(
+        format="%Y",
+        tickCount={"interval": "year", "step": 1},
+        labelOverlap=True,
+        **kwargs,
+    )
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -534,7 +553,7 @@ def _draw_meetings_timeline(
         scale=alt.Scale(domain=s["admin_domain"], range=s["admin_range"]),
         legend=alt.Legend(symbolOpacity=1),
     )
-    x = alt.X("when:T", title="Date", scale=x_scale, axis=alt.Axis(format="%Y"))
+    x = alt.X("when:T", title="Date", scale=x_scale, axis=year_axis())
     dots = (
         alt.Chart(data["meetings"])
         .mark_point(filled=True, size=80, opacity=0.9, stroke="white", strokeWidth=0.5)
@@ -618,7 +637,7 @@ def _leader_strip(data: Any, x_scale: alt.Scale, width: int) -> alt.LayerChart:
     )
     labels = (
         base.transform_filter("datum.days > 300")
-        .mark_text(fontSize=9, color="black")
+        .mark_text(fontSize=MIN_FONT_SIZE, color="black")
         .encode(x=alt.X("mid:T", scale=x_scale, axis=None), text="label:N")
     )
     return alt.layer(bars, labels).properties(width=width, height=60)
@@ -661,7 +680,7 @@ def leaders_timeline(
         y=alt.Y("country:N", title="Country", sort=countries, scale=alt.Scale(domain=countries))
     )
     bars = base.mark_bar(stroke="white", strokeWidth=1.5).encode(
-        x=alt.X("start:T", title="Date", scale=x_scale, axis=alt.Axis(format="%Y")),
+        x=alt.X("start:T", title="Date", scale=x_scale, axis=year_axis()),
         x2="end:T",
         color=alt.Color(
             "country:N",
@@ -676,7 +695,7 @@ def leaders_timeline(
     px_per_day = width / max(1, (hi - lo).days)
     labels = (  # a name only where it fits inside its bar (about 6 px per character)
         base.transform_filter(f"datum.days * {px_per_day:.4f} > 6 * length(datum.label) + 6")
-        .mark_text(fontSize=10, color="black")
+        .mark_text(fontSize=MIN_FONT_SIZE, color="black")
         .encode(x=alt.X("mid:T", scale=x_scale, title="Date"), text="label:N")
     )
     per_country = []
@@ -804,7 +823,7 @@ def events_timeline(events: pd.DataFrame | None = None) -> alt.Chart:
         alt.Chart(alt.Data(values=chart_data(d)))
         .mark_point(filled=True, size=110, opacity=0.85)
         .encode(
-            x=alt.X("when:T", title="Date", axis=alt.Axis(format="%Y"), scale=_date_scale(e)),
+            x=alt.X("when:T", title="Date", axis=year_axis(), scale=_date_scale(e)),
             y=alt.Y("category:N", title="Category of event", sort=cats),
             color=alt.Color(
                 "effect:N",
@@ -1024,6 +1043,7 @@ def _opinion_axes(frame: pd.DataFrame, measure: str | None, fixed: bool) -> dict
     slots: dict[str, Any] = {
         "series_domain": labels,
         "series_range": rng,
+        "label_range": [readable_text_color(c, band_colors(rng, RANGE_OPACITY)) for c in rng],
         "target_domain": sorted(set(_col(frame, "target"))),
         "shape_domain": shapes["domain"],
         "shape_range": shapes["range"],
@@ -1088,7 +1108,7 @@ def _draw_opinion_trends(
     y = alt.Y("value:Q", title=y_title, scale=y_scale)
     ranges = (
         base.transform_filter("datum.low != null && datum.high != null")
-        .mark_rect(opacity=0.28)
+        .mark_rect(opacity=RANGE_OPACITY)
         .encode(
             x=alt.X("x0:Q", title="Survey year", axis=x_axis, scale=x_scale),
             x2="x1:Q",
@@ -1117,12 +1137,16 @@ def _draw_opinion_trends(
             ypos="datum.value != null ? datum.value : datum.high",
             xpos="datum.value != null ? datum.year : datum.x0",
         )
-        .mark_text(align="left", dx=7, dy=-6, fontSize=10)
+        .mark_text(align="left", dx=7, dy=-6, fontSize=MIN_FONT_SIZE)
         .encode(
             x=alt.X("xpos:Q", title="Survey year", scale=x_scale, axis=x_axis),
             y=alt.Y("ypos:Q", title=y_title),
             text="label:N",
-            color=color,
+            color=alt.Color(  # darker shades of the series colours: 4.5:1 on white and bands
+                "series:N",
+                scale=alt.Scale(domain=s["series_domain"], range=s["label_range"]),
+                legend=None,
+            ),
         )
     )
     return alt.layer(ranges, lines, points, text).properties(
@@ -1210,7 +1234,13 @@ def china_stance_matrix(china_stances: pd.DataFrame | None = None) -> alt.LayerC
             alt.Tooltip("source:N", title="Source id"),
         ],
     )
-    text = base.mark_text(fontSize=10).encode(**enc, text="stance:N")
+    text = base.mark_text(fontSize=MIN_FONT_SIZE).encode(
+        **enc,
+        text="stance:N",
+        color=alt.condition(  # 4.5:1 or more on every cell colour
+            alt.datum.stance == "challenge", alt.value("white"), alt.value("black")
+        ),
+    )
     desc = (
         f"Matrix of stances towards China stated by {', '.join(countries) or 'no country'}"
         f" in {len(columns)} documents, ordered by date. Each cell names the stance"
@@ -1433,7 +1463,7 @@ def _draw_policy_ranking(
             if c != "option"
         ],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=10).encode(
+    text = base.mark_text(align="left", dx=4, fontSize=MIN_FONT_SIZE).encode(
         x=alt.X("score:Q", title="Weighted score (0 = worst, 100 = best on every criterion)"),
         y=enc_y,
         text=alt.Text("score:Q", format=".0f"),

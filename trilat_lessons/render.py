@@ -147,9 +147,59 @@ def chart_to_svg(chart: alt.TopLevelMixin) -> str:
     return spec_to_svg(chart.to_dict())
 
 
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"')
+_SVG_LABEL = re.compile(r'<svg\b[^>]*?\saria-label="([^"]*)"')
+WIDE_CHART = 640
+"""Charts wider than this (px) may not fit beside the prompt: their box scrolls sideways and
+takes keyboard focus, so arrow keys scroll it (axe ``scrollable-region-focusable``)."""
+
+
+def figure_html(svg: str) -> str:
+    """Accessible SVG in the ``<figure>`` the notebooks and explorers show.
+
+    The chart is drawn at 100% (JupyterLab would shrink a wide SVG to fit, and its text below
+    a readable size); a wide chart scrolls sideways in its own focusable box instead.
+    """
+    svg = svg.replace("<svg ", '<svg style="max-width:none;height:auto" ', 1)
+    width = _SVG_WIDTH.search(svg)
+    attrs = ""
+    if width is not None and float(width.group(1)) > WIDE_CHART:
+        label = _SVG_LABEL.search(svg)
+        name = label.group(1) if label else "Chart"
+        attrs = f' tabindex="0" role="region" aria-label="Wide chart, scrolls sideways: {name}"'
+    style = "margin:0;overflow-x:auto;max-width:100%"
+    return f'<figure class="trilat-chart" style="{style}"{attrs}>{svg}</figure>'
+
+
 def _figure_html(spec: dict[str, Any]) -> str:
-    svg = spec_to_svg(spec)
-    return f'<figure class="trilat-chart" style="margin:0">{svg}</figure>'
+    return figure_html(spec_to_svg(spec))
+
+
+def table_html(df: Any) -> str | None:
+    """A DataFrame's HTML (pandas' own) inside a box that scrolls sideways and takes keyboard
+    focus, so a wide table can be scrolled with the arrow keys. ``setup()`` makes it the
+    notebook's HTML for DataFrames."""
+    inner = df._repr_html_()
+    if inner is None:
+        return None
+    rows, cols = df.shape
+    label = html.escape(f"Table, {rows} rows by {cols} columns (scrolls sideways)", quote=True)
+    return (
+        f'<div class="trilat-table-scroll" tabindex="0" role="region" aria-label="{label}"'
+        f' style="overflow-x:auto;max-width:100%">{inner}</div>'
+    )
+
+
+def _register_table_html() -> None:
+    try:
+        import pandas as pd
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - not in a notebook
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
 
 
 def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
@@ -170,6 +220,7 @@ def setup(*, theme: bool = True, quiet: bool = False) -> None:
     if RENDERER_NAME not in alt.renderers.names():
         alt.renderers.register(RENDERER_NAME, _renderer)
     alt.renderers.enable(RENDERER_NAME)
+    _register_table_html()
     if theme:
         from .theme import enable_theme
 

@@ -200,12 +200,30 @@ def lab_page(lab: Any, browser: Any) -> Iterator[tuple[Any, Any]]:
         assert blocked.urls == [], f"the page tried to reach the network: {blocked.urls}"
 
 
-def open_and_run(page: Any, path: str) -> None:
+CLOSE_ALL = """async ({save}) => {
+  const app = window.jupyterapp;
+  for (const w of [...app.shell.widgets('main')]) {
+    if (w.context) {
+      if (save) await w.context.save();
+      w.context.model.dirty = false;  // no "save changes?" dialog
+      if (w.sessionContext) await w.sessionContext.shutdown();
+    }
+    w.close();
+  }
+}"""
+
+
+def open_notebook(page: Any, path: str) -> None:
+    page.evaluate(CLOSE_ALL, {"save": False})
     page.evaluate(
-        "async (p) => { await window.jupyterapp.commands.execute('application:close-all');"
-        " await window.jupyterapp.commands.execute('docmanager:open', {path: p}); }",
+        "async (p) => { await window.jupyterapp.commands.execute('docmanager:open', {path: p}); }",
         path,
     )
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=60_000)
+
+
+def open_and_run(page: Any, path: str) -> None:
+    open_notebook(page, path)
     page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=60_000)
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
@@ -247,6 +265,7 @@ def test_notebook_in_jupyterlab(
         pytest.skip(f"{path} does not exist")
     stem = Path(path).stem + ("_exercise" if path.startswith("exercises") else "")
     open_and_run(page, path)
+    page.wait_for_timeout(300)  # let the widgets' page helper run (it retries every 50 ms)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     page.screenshot(path=artifacts / f"{stem}_after_run_all.png")
     problems: dict[str, Any] = {}
@@ -282,6 +301,15 @@ def test_notebook_in_jupyterlab(
         problems["shortcuts reached the notebook from"] = changed
     for i, ex in enumerate(panel.locator(".trilat-explorer").all()[:4]):
         ex.screenshot(path=artifacts / f"{stem}_explorer{i}.png")
+
+    if path == NOTEBOOKS[0]:  # saved and reopened: a clear static fallback, no widget error
+        page.evaluate(CLOSE_ALL, {"save": True})
+        open_notebook(page, path)
+        page.wait_for_timeout(1000)
+        reopened = panel.inner_text()
+        if "Error displaying widget" in reopened or "run this cell" not in reopened.lower():
+            problems["reopened"] = "no static fallback, or a widget error, after reopening"
+        page.screenshot(path=artifacts / f"{stem}_reopened.png")
 
     (artifacts / f"{stem}_report.json").write_text(
         json.dumps({"controls_typed_into": n_controls, "problems": problems}, indent=2)

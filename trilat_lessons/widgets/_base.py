@@ -50,9 +50,10 @@ def _own_config(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 @lru_cache(maxsize=128)
 def _svg(spec_json: str) -> str:
-    from ..render import spec_to_svg
+    """The chart's ``<figure>`` (render.figure_html), cached per spec."""
+    from ..render import figure_html, spec_to_svg
 
-    return spec_to_svg(json.loads(spec_json))
+    return figure_html(spec_to_svg(json.loads(spec_json)))
 
 
 def chart_html(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
@@ -63,8 +64,7 @@ def chart_html(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
     a spec drawn before (same JSON) comes from a cache.
     """
     spec = chart if isinstance(chart, dict) else chart_spec(chart)
-    svg = _svg(json.dumps(spec, sort_keys=True))
-    return f'<figure class="trilat-chart" style="margin:0">{svg}</figure>'
+    return _svg(json.dumps(spec, sort_keys=True))
 
 
 # --- spec templates: build a chart with altair once, then only fill in new values ---------------
@@ -222,8 +222,8 @@ WIDGET_ROOTS = ".trilat-explorer, .trilat-quiz"
 # fails to load, so no network and no notebook trust is needed: ipywidgets draws an HTML widget's
 # value as it is). On the widget's outer box it sets ``data-lm-suppress-shortcuts``, so keys typed
 # in a control never reach JupyterLab's notebook shortcuts (Lumino's keymap stops at that
-# attribute; ipywidgets #3912), names every slider handle after its label, and makes scrollable
-# parts focusable. A MutationObserver repeats this when ipywidgets redraws a part.
+# attribute; ipywidgets #3912) and on each of its controls, names every slider handle after its
+# label, and makes scrollable parts focusable. A MutationObserver repeats this when ipywidgets redraws a part.
 _HELPER_JS = """(function (img) {
   var tries = 0;
   function name(el) {
@@ -232,6 +232,13 @@ _HELPER_JS = """(function (img) {
   }
   function fix(root) {
     root.setAttribute('data-lm-suppress-shortcuts', 'true');
+    // Lumino checks the attribute from the focused element upwards and stops at the first
+    // element its selector matches (the focused control itself), so every control carries it
+    root.querySelectorAll('select, input, button, textarea, [tabindex]').forEach(function (c) {
+      if (!c.hasAttribute('data-lm-suppress-shortcuts')) {
+        c.setAttribute('data-lm-suppress-shortcuts', 'true');
+      }
+    });
     root.querySelectorAll('.noUi-handle').forEach(function (h) {
       var box = h.closest('.widget-slider, .jupyter-widget-slider, .widget-hslider');
       var label = name(box) || 'Slider';
