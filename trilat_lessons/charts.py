@@ -998,6 +998,10 @@ def opinion_trends_parts(
     else:
         slots = _opinion_axes(o if axes_from is None else axes_from, measure, axes_from is not None)
         layout = (("fixed_values", axes_from is not None),)
+    rng = list(slots["series_range"])
+    bands = band_colors(rng, RANGE_OPACITY)
+    text_colors = dict(zip(slots["series_domain"], (readable_text_color(c, bands) for c in rng)))
+    d["label_color"] = [text_colors.get(x, "#000000") for x in d["series"]]
     slots["title"] = _titled(
         f"Public opinion: {measure}" if measure else "Public opinion", len(d), "survey results"
     )
@@ -1043,7 +1047,6 @@ def _opinion_axes(frame: pd.DataFrame, measure: str | None, fixed: bool) -> dict
     slots: dict[str, Any] = {
         "series_domain": labels,
         "series_range": rng,
-        "label_range": [readable_text_color(c, band_colors(rng, RANGE_OPACITY)) for c in rng],
         "target_domain": sorted(set(_col(frame, "target"))),
         "shape_domain": shapes["domain"],
         "shape_range": shapes["range"],
@@ -1142,11 +1145,9 @@ def _draw_opinion_trends(
             x=alt.X("xpos:Q", title="Survey year", scale=x_scale, axis=x_axis),
             y=alt.Y("ypos:Q", title=y_title),
             text="label:N",
-            color=alt.Color(  # darker shades of the series colours: 4.5:1 on white and bands
-                "series:N",
-                scale=alt.Scale(domain=s["series_domain"], range=s["label_range"]),
-                legend=None,
-            ),
+            # darker shades of the series colours (4.5:1 on white and on the bands), given as
+            # colours in the data: a second "series" scale would merge with the legend's
+            color=alt.Color("label_color:N", scale=None, legend=None),
         )
     )
     return alt.layer(ranges, lines, points, text).properties(

@@ -11,6 +11,7 @@ against what is behind it, and no axis repeats a tick label. Screenshots go to _
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,12 @@ CLOSE_ALL = """async ({save}) => {
 }"""
 
 
+def progress(artifacts: Path, text: str) -> None:
+    """A line in _artifacts/progress.log (where a slow or stuck run spends its time)."""
+    with (artifacts / "progress.log").open("a", encoding="utf-8") as f:
+        f.write(f"{time.strftime('%H:%M:%S')} {text}\n")
+
+
 def open_notebook(page: Any, path: str) -> None:
     page.evaluate(CLOSE_ALL, {"save": False})
     page.evaluate(
@@ -264,6 +271,7 @@ def test_notebook_in_jupyterlab(
     if not (lab.root / path).exists():
         pytest.skip(f"{path} does not exist")
     stem = Path(path).stem + ("_exercise" if path.startswith("exercises") else "")
+    progress(artifacts, f"{path}: run")
     open_and_run(page, path)
     page.wait_for_timeout(300)  # let the widgets' page helper run (it retries every 50 ms)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
@@ -281,21 +289,25 @@ def test_notebook_in_jupyterlab(
     if errors:
         problems["errors"] = [e[-600:] for e in errors]
 
+    progress(artifacts, f"{path}: axe")
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(AXE_IN_OUTPUTS)
     if violations:
         problems["axe"] = violations
 
+    progress(artifacts, f"{path}: quiz layout")
     quiz = page.evaluate(QUIZ_LAYOUT)
     if quiz:
         problems["quiz layout"] = quiz
     for i, q in enumerate(panel.locator(".trilat-quiz").all()[:3]):
         q.screenshot(path=artifacts / f"{stem}_quiz{i}.png")
 
+    progress(artifacts, f"{path}: chart text")
     text = page.evaluate(CHART_TEXT, [MIN_FONT_PX, MIN_CONTRAST])
     if text:
         problems["chart text"] = text
 
+    progress(artifacts, f"{path}: typing")
     n_controls, changed = type_into_every_control(page)
     if changed:
         problems["shortcuts reached the notebook from"] = changed

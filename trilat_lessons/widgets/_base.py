@@ -292,7 +292,7 @@ _HELPER_CSS = """
   overflow-wrap: anywhere;
 }
 .trilat-quiz .widget-radio-box label input {
-  flex: none; float: none !important; margin: 0.2em 0 0 1px !important;
+  order: -1; flex: none; float: none !important; margin: 0.2em 0 0 1px !important;
 }
 .trilat-quiz .widget-radio-box { flex: 1 1 auto; min-width: 0; }
 .trilat-quiz .widget-radio { width: auto !important; max-width: 100%; }
