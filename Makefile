@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint format unit nbval test-browser lock doctor clean bench \
+.PHONY: help install lab test lint format unit nbval test-browser browser-deps lock doctor clean bench \
 	lite lite-fetch test-lite lite-lock
 
 help:  ## list the targets
@@ -32,9 +32,13 @@ $(STAMP): requirements.lock pyproject.toml | $(PY)
 
 install: $(STAMP)  ## create .venv and install the lock + the package (skipped when up to date)
 
+# JupyterLab refuses to start as root unless told to (containers often run as root)
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)  ## open JupyterLab on the start-here lesson (file browser at the course folder)
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
-	  --LabApp.default_url=/lab/tree/$(NOTEBOOK) $(LAB_ARGS)
+	  --LabApp.default_url=/lab/tree/$(NOTEBOOK) \
+	  --ContentsManager.pre_save_hook=trilat_lessons.labhooks.pre_save $(ROOT_ARGS) $(LAB_ARGS)
 
 doctor: $(STAMP)  ## check that this environment can run the course
 	$(VENV)/bin/trilat doctor
@@ -55,7 +59,16 @@ nbval: $(STAMP)  ## run every lesson and exercise notebook offline and check mar
 
 test: lint unit nbval test-browser  ## everything: lint, unit tests, notebooks (nbval), browser
 
-test-browser: $(STAMP)  ## drive JupyterLab offline in headless Chromium (needs Debian's chromium)
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the browser test (apt-get install npm)"; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
+browser-deps: $(AXE)  ## install axe-core for the browser test (npm ci, from the pinned lock)
+
+test-browser: $(STAMP) $(AXE)  ## every lesson in JupyterLab, offline, headless Chromium + axe-core
 	scripts/offline $(PY) -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## speed benchmarks (grading vs nbgrader, check, widgets, start-up); not part of test

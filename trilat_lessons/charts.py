@@ -1000,7 +1000,8 @@ def opinion_trends_parts(
         layout = (("fixed_values", axes_from is not None),)
     rng = list(slots["series_range"])
     bands = band_colors(rng, RANGE_OPACITY)
-    text_colors = dict(zip(slots["series_domain"], (readable_text_color(c, bands) for c in rng)))
+    shades = [readable_text_color(c, bands) for c in rng]
+    text_colors = dict(zip(slots["series_domain"], shades, strict=True))
     d["label_color"] = [text_colors.get(x, "#000000") for x in d["series"]]
     slots["title"] = _titled(
         f"Public opinion: {measure}" if measure else "Public opinion", len(d), "survey results"

@@ -156,7 +156,11 @@ CHART_TEXT = """([minPx, minContrast]) => {
       if (px < minPx - 0.01) bad.push(`${name}: "${own(t)}" is ${px.toFixed(1)} px`);
       const fg = rgb(cs.fill);
       if (!fg) continue;
-      const box = t.getBoundingClientRect();
+      let box = t.getBoundingClientRect();
+      if (box.left < 0 || box.top < 0 || box.right > innerWidth || box.bottom > innerHeight) {
+        t.scrollIntoView({block: 'center', inline: 'center'});  // e.g. in a wide chart's scroll
+        box = t.getBoundingClientRect();
+      }
       const x = box.left + box.width / 2, y = box.top + box.height / 2;
       let bg = {r: 255, g: 255, b: 255, a: 1};
       const under = document.elementsFromPoint(x, y).filter(

@@ -223,7 +223,8 @@ WIDGET_ROOTS = ".trilat-explorer, .trilat-quiz"
 # value as it is). On the widget's outer box it sets ``data-lm-suppress-shortcuts``, so keys typed
 # in a control never reach JupyterLab's notebook shortcuts (Lumino's keymap stops at that
 # attribute; ipywidgets #3912) and on each of its controls, names every slider handle after its
-# label, and makes scrollable parts focusable. A MutationObserver repeats this when ipywidgets redraws a part.
+# label, and makes scrollable parts focusable. A MutationObserver repeats this when ipywidgets
+# redraws a part.
 _HELPER_JS = """(function (img) {
   var tries = 0;
   function name(el) {
