@@ -73,8 +73,10 @@ def test_empty_mark_groups_are_hidden_from_screen_readers() -> None:
     from trilat_lessons.render import _EMPTY_GROUP
 
     empty = '<g class="mark-rect" role="graphics-symbol" aria-roledescription="rect"></g>'
+    closed = '<g class="mark-rect" role="graphics-symbol" aria-roledescription="rect"/>'
     full = '<g class="mark-rect" role="graphics-object"><path aria-label="x"/></g>'
-    assert 'aria-hidden="true"' in _EMPTY_GROUP.sub(r'\1 aria-hidden="true"></g>', empty)
+    for svg in (empty, closed):
+        assert 'aria-hidden="true"' in _EMPTY_GROUP.sub(r'\1 aria-hidden="true"></g>', svg)
     assert _EMPTY_GROUP.sub(r'\1 aria-hidden="true"></g>', full) == full
 
 

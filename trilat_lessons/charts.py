@@ -93,6 +93,29 @@ RANGE_OPACITY = 0.28
 """Opacity of the shaded bands of published ranges in the opinion charts."""
 
 
+LINES = "split(datum.label, '\\n')"
+"""Vega label expression: a label with line breaks (from :func:`wrap_label`) on several lines."""
+
+
+def wrap_label(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters ("\\n" between them), so an
+    axis label is shown whole (with ``labelExpr=LINES``) instead of cut off with "…"."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _one_line(label: str) -> str:
+    """A wrapped label back on one line, without a final full stop (for sentences)."""
+    return str(label).replace("\n", " ").rstrip(".")
+
+
+def _row_height(labels: Any) -> int:
+    """Pixels per bar row: room for the most lines any label has (13 px a line, 24 at least)."""
+    lines = max((str(x).count("\n") + 1 for x in labels), default=1)
+    return max(24, 13 * lines + 6)
+
+
 def year_axis(**kwargs: Any) -> alt.Axis:
     """A date axis labelled by year, one tick per year at most (never "2021 2021 2022"):
     month ticks labelled "%Y" repeat the year; labels that would overlap are thinned."""
@@ -1189,9 +1212,10 @@ def china_stance_matrix(china_stances: pd.DataFrame | None = None) -> alt.LayerC
     )
     # one column per country's document: two countries' documents of the same name (each one's
     # "National Security Strategy") stay apart, and the label says whose document it is
-    short = d["document"].map(lambda t: t if len(t) <= 40 else t[:39].rstrip() + "…")
     year = d["year"].astype("string").fillna("n.d.")
-    d["column"] = d["country"] + ": " + short + " (" + year + ")"
+    d["column"] = (d["country"] + ": " + d["document"] + " (" + year + ")").map(
+        lambda t: wrap_label(t, 30)
+    )
     d["title"] = d["document"] + " (" + d["year"].astype("string").fillna("n.d.") + ")"
     d["rank"] = d["stance"].map(rank).fillna(-1)
     # several statements in one cell: keep the most wary stance and list every quote
@@ -1214,7 +1238,7 @@ def china_stance_matrix(china_stances: pd.DataFrame | None = None) -> alt.LayerC
             "column:N",
             title="Document (year)",
             sort=columns,
-            axis=alt.Axis(labelAngle=-30, labelLimit=0),
+            axis=alt.Axis(labelAngle=-30, labelLimit=0, labelExpr=LINES),
         ),
         "y": alt.Y("country:N", title="Country", sort=countries),
     }
@@ -1387,14 +1411,14 @@ def policy_ranking_parts(
         ranking = rank_options(opts, weights)
     r = ranking.reset_index(drop=True)
     label_src = _col(r, "label") if "label" in r.columns else _col(r, "option_id")
-    option = label_src.map(lambda t: t if len(t) <= 44 else t[:43].rstrip() + "…")
+    option = label_src.map(lambda t: wrap_label(t, 56))
     cols = ("rank", "option", "option_id", "area", "asks", "score", "rationale")
     keep = [c for c in cols if c in r or c == "option"]
     d = r.assign(option=option)[keep]
     d["source"] = _col(r, "source_id")
     d["score"] = d["score"].astype(float).round(1)
     order = list(d.sort_values(["score", "option"], ascending=[False, True])["option"])
-    best = order[0] if order else "none"
+    best = _one_line(order[0]) if order else "none"
     desc = (
         f"Bar chart ranking {len(d)} policy options by weighted score with {perspective} weights;"
         f" longer bars score better. Top option: {best}."
@@ -1409,7 +1433,7 @@ def policy_ranking_parts(
             "description": desc,
             "order": order,
         },
-        (("columns", tuple(keep)), ("height", max(60, 24 * len(d)))),
+        (("columns", tuple(keep)), ("height", max(60, _row_height(d["option"]) * len(d)))),
     )
 
 
@@ -1441,7 +1465,14 @@ def _draw_policy_ranking(
         "option:N",
         title="Policy option",
         sort=s["order"],
-        axis=alt.Axis(labelLimit=0, titleAngle=0, titleAlign="left", titleX=-5, titleY=-8),
+        axis=alt.Axis(
+            labelLimit=0,
+            labelExpr=LINES,
+            titleAngle=0,
+            titleAlign="left",
+            titleX=-5,
+            titleY=-8,
+        ),
     )
     base = alt.Chart(data["options"])
     titles = {

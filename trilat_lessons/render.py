@@ -32,7 +32,7 @@ _TAG = re.compile(r"<(path|rect|circle|line|text|g)\b([^>]*?)(/?)>")
 _ARIA_LABEL = re.compile(r'\baria-label="([^"]*)"')
 # a mark group with nothing drawn in it (e.g. no rows to show): hidden from screen readers,
 # as it has nothing to name (axe svg-img-alt)
-_EMPTY_GROUP = re.compile(r'(<g\b[^>]*\brole="graphics-(?:object|symbol)"[^>]*?)\s*></g>')
+_EMPTY_GROUP = re.compile(r'(<g\b[^>]*\brole="graphics-(?:object|symbol)"[^>]*?)\s*(?:/>|></g>)')
 
 
 def _add_mark_titles(svg: str) -> str:

@@ -152,16 +152,22 @@ CHART_TEXT = """([minPx, minContrast]) => {
     for (const t of texts) {
       const cs = getComputedStyle(t);
       if (cs.visibility === 'hidden' || cs.display === 'none' || +cs.opacity === 0) continue;
+      if (own(t).trim().endsWith('…')) bad.push(`${name}: "${own(t)}" is cut off`);
       const px = parseFloat(cs.fontSize) * scale;
       if (px < minPx - 0.01) bad.push(`${name}: "${own(t)}" is ${px.toFixed(1)} px`);
       const fg = rgb(cs.fill);
       if (!fg) continue;
       let box = t.getBoundingClientRect();
-      if (box.left < 0 || box.top < 0 || box.right > innerWidth || box.bottom > innerHeight) {
+      const centre = (b) => [b.left + b.width / 2, b.top + b.height / 2];
+      if (!document.elementsFromPoint(...centre(box)).includes(t)) {
         t.scrollIntoView({block: 'center', inline: 'center'});  // e.g. in a wide chart's scroll
         box = t.getBoundingClientRect();
       }
-      const x = box.left + box.width / 2, y = box.top + box.height / 2;
+      const [x, y] = centre(box);
+      if (!document.elementsFromPoint(x, y).includes(t)) {
+        bad.push(`${name}: "${own(t)}" is hidden under something else`);
+        continue;
+      }
       let bg = {r: 255, g: 255, b: 255, a: 1};
       const under = document.elementsFromPoint(x, y).filter(
         e => svg.contains(e) && e !== svg && e.tagName !== 'text' && e.tagName !== 'g');
@@ -186,6 +192,35 @@ CHART_TEXT = """([minPx, minContrast]) => {
       }
     }
   }
+  return bad;
+}"""
+
+
+# Widget labels, toggle buttons and dropdowns whose text is cut off (ellipsis or too narrow).
+CUT_OFF_WIDGET_TEXT = """() => {
+  const bad = [];
+  const sel = '.jp-OutputArea-output .jupyter-widgets';
+  for (const el of document.querySelectorAll(
+      `${sel} .widget-label, ${sel} .widget-toggle-button, ${sel} button`)) {
+    if (!el.offsetParent || !el.textContent.trim()) continue;
+    if (el.scrollWidth > el.clientWidth + 1) bad.push(`cut off: "${el.textContent.trim()}"`);
+  }
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+  document.body.appendChild(probe);
+  for (const s of document.querySelectorAll(`${sel} select`)) {
+    if (!s.offsetParent || s.multiple || s.size > 1) continue;
+    const cs = getComputedStyle(s);
+    probe.style.font = cs.font;
+    for (const o of s.options) {
+      probe.textContent = o.textContent;
+      if (probe.getBoundingClientRect().width > s.clientWidth - 16) {
+        bad.push(`dropdown too narrow for "${o.textContent}"`);
+        break;
+      }
+    }
+  }
+  probe.remove();
   return bad;
 }"""
 
@@ -310,6 +345,10 @@ def test_notebook_in_jupyterlab(
     text = page.evaluate(CHART_TEXT, [MIN_FONT_PX, MIN_CONTRAST])
     if text:
         problems["chart text"] = text
+
+    cut = page.evaluate(CUT_OFF_WIDGET_TEXT)
+    if cut:
+        problems["widget text cut off"] = cut
 
     progress(artifacts, f"{path}: typing")
     n_controls, changed = type_into_every_control(page)

@@ -78,8 +78,7 @@ def _option_labels(options: pd.DataFrame) -> list[str]:
         for oid, asks in zip(
             options["option_id"], options["asks"].astype("string").fillna(""), strict=True
         ):
-            text = str(asks)
-            text = text if len(text) <= 60 else text[:57].rstrip() + "…"
+            text = str(asks)  # whole: charts wrap long labels, never cut them
             out.append(f"{oid}: {text}" if text else str(oid))
         return out
     return [str(x) for x in options["option_id"]]
