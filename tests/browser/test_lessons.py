@@ -157,17 +157,25 @@ CHART_TEXT = """([minPx, minContrast]) => {
       if (px < minPx - 0.01) bad.push(`${name}: "${own(t)}" is ${px.toFixed(1)} px`);
       const fg = rgb(cs.fill);
       if (!fg) continue;
+      // (texts themselves may not take pointer events: find what is under their centre, once
+      // the text is scrolled into the visible part of every scrolling box around it)
       let box = t.getBoundingClientRect();
       const centre = (b) => [b.left + b.width / 2, b.top + b.height / 2];
-      if (!document.elementsFromPoint(...centre(box)).includes(t)) {
+      const shown = ([x, y]) => {
+        if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return false;
+        for (let e = t.parentElement; e; e = e.parentElement) {
+          const st = getComputedStyle(e);
+          if (st.overflowX === 'visible' && st.overflowY === 'visible') continue;
+          const r = e.getBoundingClientRect();
+          if (x < r.left || x > r.right || y < r.top || y > r.bottom) return false;
+        }
+        return true;
+      };
+      if (!shown(centre(box))) {
         t.scrollIntoView({block: 'center', inline: 'center'});  // e.g. in a wide chart's scroll
         box = t.getBoundingClientRect();
       }
       const [x, y] = centre(box);
-      if (!document.elementsFromPoint(x, y).includes(t)) {
-        bad.push(`${name}: "${own(t)}" is hidden under something else`);
-        continue;
-      }
       let bg = {r: 255, g: 255, b: 255, a: 1};
       const under = document.elementsFromPoint(x, y).filter(
         e => svg.contains(e) && e !== svg && e.tagName !== 'text' && e.tagName !== 'g');
@@ -302,6 +310,74 @@ def type_into_every_control(page: Any) -> tuple[int, list[str]]:
     return n, changed
 
 
+EXPLORER = ".jp-NotebookPanel:not(.lm-mod-hidden) .trilat-explorer"
+
+
+def chart_svg(page: Any) -> str:
+    """The first explorer's chart as SVG text (what the student sees)."""
+    return page.locator(f"{EXPLORER} .trilat-chart svg").first.evaluate("e => e.outerHTML")
+
+
+def wait_for_new_chart(page: Any, old: str) -> None:
+    page.wait_for_function(
+        """([sel, old]) => {
+          const svg = document.querySelector(sel + ' .trilat-chart svg');
+          return !!svg && svg.outerHTML !== old;
+        }""",
+        arg=[EXPLORER, old],
+        timeout=30_000,
+    )
+
+
+def check_start_here_explorer(page: Any, artifacts: Path) -> None:
+    """Lesson 00's timeline explorer answers the mouse and the keyboard alone."""
+    charts = page.locator('.trilat-chart svg[role="graphics-document document"]')
+    assert charts.count() >= 2  # the per-year chart and the explorer's timeline
+    assert all(charts.nth(i).get_attribute("aria-label") for i in range(charts.count()))
+    explorer = page.locator(EXPLORER).first
+    selects = explorer.locator("select")
+    assert selects.count() >= 3  # administration, level, track
+    labels = explorer.locator(".widget-label").all_inner_texts()
+    assert {"U.S. administration", "Level", "Track"} <= {t.strip() for t in labels}
+    summary = explorer.locator("[role=status]").first
+    first_summary = summary.inner_text()
+    assert "meetings match" in first_summary
+
+    # a dropdown changed with the mouse redraws the chart and the summary
+    before = chart_svg(page)
+    selects.nth(0).select_option(label="Biden")
+    wait_for_new_chart(page, before)
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).innerText !== old",
+        arg=[f"{EXPLORER} [role=status]", first_summary],
+    )
+    after = chart_svg(page)
+    assert "Biden" in after and "coloured by U.S. administration (Biden)" in after
+    assert "under Biden" in summary.inner_text()
+
+    # ... and one changed with the keyboard alone: Tab to the next dropdown, ArrowDown (no
+    # longer taken by JupyterLab's notebook shortcuts: the explorer opts out of them)
+    selects.nth(0).focus()
+    page.keyboard.press("Tab")
+    level = selects.nth(1)
+    assert level.evaluate("e => e === document.activeElement")
+    page.keyboard.press("ArrowDown")
+    wait_for_new_chart(page, after)
+    assert level.evaluate("e => e.selectedIndex") == 1
+    # the year slider has a name and moves with the arrow keys
+    handle = explorer.locator(".noUi-handle").first
+    assert handle.get_attribute("aria-label") == "Years (from)"
+    readout = explorer.locator(".widget-readout").first
+    years_before = readout.inner_text()
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).innerText !== old",
+        arg=[f"{EXPLORER} .widget-readout", years_before],
+    )
+    explorer.screenshot(path=artifacts / "00_start_here_explorer_keyboard.png")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_notebook_in_jupyterlab(
     lab_page: tuple[Any, Any], lab: Any, artifacts: Path, path: str
@@ -314,6 +390,8 @@ def test_notebook_in_jupyterlab(
     open_and_run(page, path)
     page.wait_for_timeout(300)  # let the widgets' page helper run (it retries every 50 ms)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    if path == NOTEBOOKS[0]:
+        check_start_here_explorer(page, artifacts)
     page.screenshot(path=artifacts / f"{stem}_after_run_all.png")
     problems: dict[str, Any] = {}
 
