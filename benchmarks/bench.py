@@ -846,6 +846,9 @@ def table(res: dict[str, Any]) -> str:
         )
         k = f["kernel_start_s"]
         rows.append(("  (kernel start, apart)", f"median {k['median_s']:.3f} s", "", ""))
+        if "kernel_cpu_s" in f:
+            c = f["kernel_cpu_s"]
+            rows.append(("  (kernel CPU time)", f"median {c['median_s']:.3f} s", "", ""))
     u = res.get("suite")
     if u:
         co = " (carried over)" if u.get("carried_over") else ""

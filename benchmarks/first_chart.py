@@ -4,7 +4,8 @@ Starts an ipykernel from the course venv (as JupyterLab does), waits until it an
 a lesson's first two steps as two cells -- ``import trilat_lessons as tl; tl.setup()`` and the
 first chart of lesson 00 -- and times until the chart's SVG arrives as display output. Each run
 uses a new kernel; the kernel's own start-up is reported apart (JupyterLab starts the kernel
-while the student reads the first cells).
+while the student reads the first cells). The kernel's CPU time for the two cells is reported
+too: on a loaded machine wall time grows with the load, CPU time much less.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def one_run(python: str, cwd: Path) -> dict[str, float]:
     km, client = start_new_kernel(kernel_name="python3", cwd=str(cwd))
     try:
         client.wait_for_ready(timeout=60)
+        _run_cell(client, "import time as _bench_t\n_bench_c = _bench_t.process_time()")
         ready = time.perf_counter()
         _run_cell(client, CELLS[0])
         after_setup = time.perf_counter()
@@ -54,6 +56,7 @@ def one_run(python: str, cwd: Path) -> dict[str, float]:
         done = time.perf_counter()
         if not any("<svg" in str(o.get("text/html", "")) for o in outputs):
             raise RuntimeError(f"no SVG chart in the output: {str(outputs)[:500]}")
+        cpu = _run_cell(client, "_bench_t.process_time() - _bench_c")[0]["text/plain"]
     finally:
         client.stop_channels()
         km.shutdown_kernel(now=True)
@@ -62,6 +65,7 @@ def one_run(python: str, cwd: Path) -> dict[str, float]:
         "setup_s": after_setup - ready,
         "first_chart_s": done - after_setup,
         "ready_to_chart_s": done - ready,
+        "kernel_cpu_s": float(cpu),  # the kernel's own CPU time for both cells (all threads)
     }
 
 
