@@ -1533,6 +1533,11 @@ def triangle_diagram_parts(
             edges.append({"dyad": dyad, "state": state, "end": end, "x": x, "y": y})
     e = pd.DataFrame(edges)
     mids = e.groupby(["dyad", "state"], as_index=False)[["x", "y"]].mean()
+    # each side's word sits beside its side, pushed out from the triangle's centre, not on it
+    cx = sum(x for x, _ in _NODES.values()) / len(_NODES)
+    cy = sum(y for _, y in _NODES.values()) / len(_NODES)
+    mids["x"] = mids["x"] + (mids["x"] - cx) * 0.55
+    mids["y"] = mids["y"] + (mids["y"] - cy) * 0.55
     nodes = pd.DataFrame(
         [
             {
@@ -1607,7 +1612,7 @@ def _draw_triangle_diagram(
     )
     edge_text = (
         alt.Chart(data["side_labels"])
-        .mark_text(fontSize=11, fontWeight="bold", dy=-9)
+        .mark_text(fontSize=11, fontWeight="bold")
         .encode(x=alt.X("x:Q", **ax), y=alt.Y("y:Q", **ay), text="state:N")
     )
     countries = data["countries"]
