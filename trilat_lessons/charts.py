@@ -1410,7 +1410,12 @@ def policy_ranking_parts(
             perspective = "your"
         ranking = rank_options(opts, weights)
     r = ranking.reset_index(drop=True)
-    label_src = _col(r, "label") if "label" in r.columns else _col(r, "option_id")
+    # the chart shows each option whole, wrapped ("label" in a ranking is cut at 60 characters)
+    if "asks" in r.columns and "option_id" in r.columns:
+        ids, asks = _col(r, "option_id").astype(str), _col(r, "asks").astype(str)
+        label_src = (ids + ": " + asks).where(asks.str.strip() != "", ids)
+    else:
+        label_src = _col(r, "label") if "label" in r.columns else _col(r, "option_id")
     option = label_src.map(lambda t: wrap_label(t, 56))
     cols = ("rank", "option", "option_id", "area", "asks", "score", "rationale")
     keep = [c for c in cols if c in r or c == "option"]

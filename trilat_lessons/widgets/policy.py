@@ -78,7 +78,8 @@ def _option_labels(options: pd.DataFrame) -> list[str]:
         for oid, asks in zip(
             options["option_id"], options["asks"].astype("string").fillna(""), strict=True
         ):
-            text = str(asks)  # whole: charts wrap long labels, never cut them
+            text = str(asks)
+            text = text if len(text) <= 60 else text[:57].rstrip() + "…"
             out.append(f"{oid}: {text}" if text else str(oid))
         return out
     return [str(x) for x in options["option_id"]]
