@@ -32,9 +32,9 @@ NOTEBOOKS = [
     "notebooks/06_policy_options.ipynb",
     "exercises/01_history.ipynb",
 ]
-# keys that are JupyterLab command-mode shortcuts (insert, delete, cut, paste, undo, to markdown,
-# to code, to raw, headings, merge, split...) when they reach the notebook
-SHORTCUT_KEYS = ["a", "b", "d", "d", "x", "c", "v", "z", "m", "y", "r", "1", "Shift+M", "Shift+V"]
+# keys that are JupyterLab command-mode shortcuts when they reach the notebook: insert above and
+# below, delete, cut, undo, to markdown, to code, to heading
+SHORTCUT_KEYS = ["a", "b", "d", "d", "x", "z", "m", "y", "1"]
 MIN_FONT_PX = 11.0
 MIN_CONTRAST = 4.5
 
@@ -65,7 +65,9 @@ CONTROLS = (
 )
 
 AXE_IN_OUTPUTS = """async () => {
-  const r = await axe.run(document, {
+  // only the cells' outputs are checked (faster than the whole of JupyterLab); contrast is
+  // still computed against the real page behind them
+  const r = await axe.run(document.querySelectorAll('.jp-OutputArea-output'), {
     runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
     resultTypes: ['violations'],
   });
