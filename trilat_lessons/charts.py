@@ -1551,6 +1551,8 @@ def triangle_diagram_parts(
                 "y": y,
                 "role": pattern.roles.get(c, ""),
                 "label": c + (f" ({pattern.roles[c]})" if pattern.roles.get(c) else ""),
+                # the name above the top corner and below the others, clear of the sides
+                "label_y": y + 0.13 if y > 0.5 else y - 0.14,
             }
             for c, (x, y) in _NODES.items()
         ]
@@ -1640,8 +1642,8 @@ def _draw_triangle_diagram(
     )
     node_text = (
         alt.Chart(countries)
-        .mark_text(fontSize=12, fontWeight="bold", dy=28)
-        .encode(x=alt.X("x:Q", **ax), y=alt.Y("y:Q", **ay), text="label:N")
+        .mark_text(fontSize=12, fontWeight="bold")
+        .encode(x=alt.X("x:Q", **ax), y=alt.Y("label_y:Q", **ay), text="label:N")
     )
     return (
         alt.layer(lines, edge_text, node_pts, node_text)

@@ -301,9 +301,10 @@ _HELPER_CSS = """
 .trilat-quiz .widget-checkbox label {
   white-space: normal !important; line-height: 1.35 !important;
 }
-.trilat-explorer .widget-dropdown, .trilat-explorer .widget-dropdown select {
-  width: auto !important; max-width: 100%;
+.trilat-explorer .widget-dropdown {
+  width: auto !important; max-width: 100%; align-self: flex-start;
 }
+.trilat-explorer .widget-dropdown select { width: auto !important; max-width: 100%; }
 .trilat-explorer .widget-toggle-buttons .widget-toggle-button {
   width: auto !important; min-width: 6em; padding: 0 0.8em; overflow: visible; text-overflow: clip;
 }
