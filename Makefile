@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint format unit nbval test-browser lock doctor clean bench \
+.PHONY: help install lab test lint format unit nbval test-browser browser-deps lock doctor clean bench \
 	student test-student leakscan lite lite-fetch test-lite lite-lock
 
 help:  ## list the targets
@@ -32,9 +32,13 @@ $(STAMP): requirements.lock pyproject.toml | $(PY)
 
 install: $(STAMP)  ## create .venv and install the lock + the package (skipped when up to date)
 
+# JupyterLab refuses to start as root unless told to (containers often run as root)
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)  ## open JupyterLab on the start-here lesson (file browser at the course folder)
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
-	  --LabApp.default_url=/lab/tree/$(NOTEBOOK) $(LAB_ARGS)
+	  --LabApp.default_url=/lab/tree/$(NOTEBOOK) \
+	  --ContentsManager.pre_save_hook=trilat_lessons.labhooks.pre_save $(ROOT_ARGS) $(LAB_ARGS)
 
 doctor: $(STAMP)  ## check that this environment can run the course
 	$(VENV)/bin/trilat doctor
@@ -53,10 +57,16 @@ unit: $(STAMP)  ## unit and data tests only
 nbval: $(STAMP)  ## run the instructor sources offline and check their stored check outputs (nbval)
 	scripts/offline $(PY) -m pytest -n $(WORKERS) --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider exercises/source $(PYTEST_ARGS)
 
+# The lessons keep no outputs, so nbval only runs them; where Chromium is installed the browser
+# test runs every lesson too (in JupyterLab, offline) and checks far more, so `make test` then
+# leaves the lessons to it and the student edition's test runs its released exercises and check().
+CHROMIUM ?= /usr/bin/chromium
+test: EDITION_TESTS = $(if $(wildcard $(CHROMIUM)),exercises tests,notebooks exercises tests)
 test: lint unit nbval test-student test-browser  ## everything: lint, unit (+ leak scan), sources, student edition, browser
 
 # --- the student edition (docs/instructor_guide.md, "Distribute"): what students get, nothing more --
 STUDENT_OUT ?= dist/student
+EDITION_TESTS ?= notebooks exercises tests
 
 student: $(STAMP)  ## write the student edition into dist/student (no solutions; leak-scanned)
 	$(VENV)/bin/trilat student --out $(STUDENT_OUT)
@@ -67,15 +77,24 @@ student: $(STAMP)  ## write the student edition into dist/student (no solutions;
 # `make -n test` must print this line, not run it.)
 test-student: $(STAMP)  ## build the edition in a temp folder and run its own `make test` there
 	@d=$$(mktemp -d) && $(VENV)/bin/trilat student --out $$d/student >/dev/null && \
-	  echo "student edition in $$d/student: make test" && \
+	  echo "student edition in $$d/student: make test ($(EDITION_TESTS))" && \
 	  PYTHONPATH=$$d/student make --no-print-directory -C $$d/student test \
-	    PY=$(abspath $(PY)) STAMP= PYTEST_ARGS="$(PYTEST_ARGS)"; \
+	    PY=$(abspath $(PY)) STAMP= TEST_PATHS="$(EDITION_TESTS)" PYTEST_ARGS="$(PYTEST_ARGS)"; \
 	  rc=$$?; rm -rf $$d; exit $$rc
 
 leakscan: $(STAMP)  ## scan dist/student (and _site, when built) for instructor material
 	$(VENV)/bin/trilat leakscan $(STUDENT_OUT) $(wildcard _site)
 
-test-browser: $(STAMP)  ## drive JupyterLab offline in headless Chromium (needs Debian's chromium)
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the browser test (apt-get install npm)"; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
+browser-deps: $(AXE)  ## install axe-core for the browser test (npm ci, from the pinned lock)
+
+test-browser: $(STAMP) $(AXE)  ## every lesson in JupyterLab, offline, headless Chromium + axe-core
 	scripts/offline $(PY) -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## speed benchmarks (grading vs nbgrader, check, widgets, start-up); not part of test

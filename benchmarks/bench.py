@@ -13,6 +13,9 @@ Parts
 3. widgets   ``benchmarks/widgets.py: measure_widgets()`` (value change -> chart spec + summary).
 4. startup   ``import trilat_lessons``, first load of every dataset, first chart spec, first SVG,
              each in a fresh subprocess.
+4b. first_chart  a fresh ipykernel (as JupyterLab starts it): ``tl.setup()`` then lesson 00's
+             first chart, timed from the kernel's first answer to the chart's SVG output
+             (``benchmarks/first_chart.py``).
 5. suite     wall time of each command of ``make test`` (read with ``make -n``); opt-in.
 
 Parts not run keep their previous numbers in results.json, marked ``"carried_over": true``.
@@ -48,13 +51,14 @@ NBG_VENV = WORK / "nbgrader-venv"
 NBGRADER_VERSION = "0.9.6"
 SOURCE = ROOT / "exercises" / "source" / "01_history.ipynb"
 ASSIGNMENT = "01_history"
-PARTS = ["grading", "check", "widgets", "startup", "suite"]
+PARTS = ["grading", "check", "widgets", "startup", "first_chart", "suite"]
 
 TARGETS = {
     "grading_ratio": 5.0,  # trilat grade throughput / nbgrader autograde throughput, at least
     "check_p95_ms": 20.0,
     "widget_p95_ms": 50.0,
     "import_s": 0.5,
+    "first_chart_s": 1.5,  # fresh kernel answering -> setup cell -> first chart shown
     "make_test_s": 180.0,
 }
 
@@ -608,6 +612,23 @@ def part_startup(repeats: int) -> dict[str, Any]:
     return out
 
 
+def part_first_chart(repeats: int) -> dict[str, Any]:
+    """Fresh kernel -> first chart (benchmarks/first_chart.py), ``repeats`` new kernels."""
+    from first_chart import measure
+
+    load0 = loadavg()
+    out = measure(repeats, cwd=ROOT / "notebooks")
+    out["what"] = (
+        "from a fresh ipykernel's first answer: `import trilat_lessons as tl; tl.setup()`, then"
+        " `tl.charts.meetings_per_year()`, until its SVG arrives (kernel start-up apart)"
+    )
+    out["target_s"] = TARGETS["first_chart_s"]
+    out["pass"] = out["ready_to_chart_s"]["median_s"] <= TARGETS["first_chart_s"]
+    out["load_before"] = load0
+    out["load_after"] = loadavg()
+    return out
+
+
 # ---------------------------------------------------------------------------- 5. suite
 
 DURATIONS = "--durations=8"  # report only: pytest lists the slowest tests (the suite's profile)
@@ -815,6 +836,22 @@ def table(res: dict[str, Any]) -> str:
             target = f"<= {s['target_import_s']:g} s" if key == "import" else ""
             st = status(s["pass"]) if key == "import" else ""
             rows.append((label, f"best {best:.3f} s  median {med:.3f} s", target, st))
+    f = res.get("first_chart")
+    if f:
+        got = f["ready_to_chart_s"]
+        rows.append(
+            (
+                "fresh kernel -> first chart",
+                f"best {got['best_s']:.3f} s  median {got['median_s']:.3f} s",
+                f"<= {f['target_s']:g} s",
+                status(f["pass"]),
+            )
+        )
+        k = f["kernel_start_s"]
+        rows.append(("  (kernel start, apart)", f"median {k['median_s']:.3f} s", "", ""))
+        if "kernel_cpu_s" in f:
+            c = f["kernel_cpu_s"]
+            rows.append(("  (kernel CPU time)", f"median {c['median_s']:.3f} s", "", ""))
     u = res.get("suite")
     if u:
         co = " (carried over)" if u.get("carried_over") else ""
@@ -904,6 +941,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": lambda: part_check(a.calls),
         "widgets": lambda: part_widgets(a.widget_n),
         "startup": lambda: part_startup(a.repeats),
+        "first_chart": lambda: part_first_chart(a.repeats),
         "suite": part_suite,
     }
     for part in PARTS:

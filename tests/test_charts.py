@@ -296,21 +296,23 @@ def test_china_stance_matrix_keeps_the_most_wary_stance_and_every_quote() -> Non
     assert rok["stance"] == "concern"  # 'partner with caution' and 'concern' in one document
     assert "key partner" in rok["quotes"] and "rules-based order" in rok["quotes"]
     x = encodings(spec, "x")[0]
-    assert x["sort"][0] == "Japan: National Security Strategy (2013)"  # columns in date order
+    assert x["sort"][0].replace("\n", " ") == "Japan: National Security Strategy (2013)"  # by date
     assert "(concern < challenge, from friendliest" in spec["description"]
 
 
 def test_china_stance_matrix_keeps_two_countries_documents_of_one_name_apart() -> None:
     # the U.S. and the Japanese "National Security Strategy" of 2022 are different documents
     spec = charts.china_stance_matrix(F.china_stances()).to_dict()
-    columns = encodings(spec, "x")[0]["sort"]
+    columns = [c.replace("\n", " ") for c in encodings(spec, "x")[0]["sort"]]  # wrapped labels
     assert "U.S.: National Security Strategy (2022)" in columns
     assert "Japan: National Security Strategy (2022)" in columns
     assert len(columns) == len(set(columns)) == 4
     assert "in 4 documents" in spec["description"]
     long = F.china_stances().iloc[[0]].assign(document="A" * 60)
     label = encodings(charts.china_stance_matrix(long).to_dict(), "x")[0]["sort"][0]
-    assert label == "U.S.: " + "A" * 39 + "… (2022)"  # long titles shortened, the country kept
+    # long titles are wrapped onto lines, never cut off; the country is kept
+    assert "…" not in label and label.startswith("U.S.: ") and label.endswith("(2022)")
+    assert label.replace("\n", "").count("A") == 60 and "\n" in label
 
 
 def test_obstacles_heatmap_counts_each_seed_and_code_on_a_full_grid() -> None:
@@ -493,3 +495,19 @@ def test_builders_default_to_the_packaged_dataset(name: str) -> None:
     spec = chart.to_dict()
     assert title_text(spec) and spec["description"]
     assert len(json.dumps(spec)) < SPEC_BUDGET
+
+
+def test_long_labels_wrap_instead_of_being_cut_off() -> None:
+    assert charts.wrap_label("short", 30) == "short"
+    wrapped = charts.wrap_label("P23: Counter North Korean cyber threats together.", 20)
+    assert "…" not in wrapped and wrapped.replace("\n", " ").endswith("threats together.")
+    assert all(len(line) <= 20 for line in wrapped.split("\n"))
+    spec = charts.policy_ranking().to_dict()
+    labels = encodings(spec, "y")[0]["sort"]
+    assert not any("…" in x for x in labels)
+    assert encodings(spec, "y")[0]["axis"]["labelExpr"] == charts.LINES
+
+
+def test_date_axes_tick_once_a_year_so_labels_never_repeat() -> None:
+    axis = charts.year_axis().to_dict()
+    assert axis["format"] == "%Y" and axis["tickCount"] == {"interval": "year", "step": 1}

@@ -59,7 +59,7 @@ def test_doctor_json_and_all_green(
     monkeypatch.setattr(doctor, "CHECKS", (lambda: doctor.Check("x", True, "fine"),))
     assert doctor.main(as_json=True) == 0
     assert json.loads(capsys.readouterr().out) == [
-        {"name": "x", "ok": True, "detail": "fine", "fix": ""}
+        {"name": "x", "ok": True, "detail": "fine", "fix": "", "warning": False}
     ]
 
 
@@ -84,3 +84,17 @@ def test_trilat_console_script_runs() -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert out.returncode == 0 and "trilat-lessons" in out.stdout
+
+
+def test_doctor_warns_when_korean_or_japanese_text_cannot_show(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(doctor, "_fonts_for", lambda lang: [] if lang == "ko" else ["Noto"])
+    check = doctor.check_fonts()
+    assert check.ok and check.warning and "Korean" in check.detail and "fonts-noto-cjk" in check.fix
+    monkeypatch.setattr(doctor, "_fonts_for", lambda lang: ["Noto Sans CJK JP"])
+    assert not doctor.check_fonts().warning
+    monkeypatch.setattr(doctor, "CHECKS", (lambda: doctor.Check("fonts", True, "no", "x", True),))
+    assert doctor.main() == 0
+    out = capsys.readouterr().out
+    assert "[WARN]" in out and "run its cells again" in out

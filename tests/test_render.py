@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import altair as alt
 import pandas as pd
@@ -65,3 +67,43 @@ def test_svg_has_no_network_reference(chart: alt.Chart) -> None:
 
 def test_rendering_is_deterministic(chart: alt.Chart) -> None:
     assert render.chart_to_svg(chart) == render.chart_to_svg(chart)
+
+
+def test_empty_mark_groups_are_hidden_from_screen_readers() -> None:
+    from trilat_lessons.render import _EMPTY_GROUP
+
+    empty = '<g class="mark-rect" role="graphics-symbol" aria-roledescription="rect"></g>'
+    closed = '<g class="mark-rect" role="graphics-symbol" aria-roledescription="rect"/>'
+    full = '<g class="mark-rect" role="graphics-object"><path aria-label="x"/></g>'
+    for svg in (empty, closed):
+        assert 'aria-hidden="true"' in _EMPTY_GROUP.sub(r'\1 aria-hidden="true"></g>', svg)
+    assert _EMPTY_GROUP.sub(r'\1 aria-hidden="true"></g>', full) == full
+
+
+def test_figures_are_drawn_at_full_size_and_wide_ones_scroll_with_the_keyboard() -> None:
+    from trilat_lessons.render import WIDE_CHART, figure_html
+
+    narrow = figure_html('<svg width="300" height="100" aria-label="Small"></svg>')
+    wide = figure_html(f'<svg width="{WIDE_CHART + 200}" height="100" aria-label="Big"></svg>')
+    assert "max-width:none" in narrow and "tabindex" not in narrow
+    assert 'tabindex="0"' in wide and 'role="region"' in wide and "Big" in wide
+
+
+def test_dataframes_show_in_a_focusable_scroll_box() -> None:
+    import pandas as pd
+
+    from trilat_lessons.render import table_html
+
+    out = table_html(pd.DataFrame({"a": [1, 2], "b": [3, 4]}))
+    assert out.startswith('<div class="trilat-table-scroll" tabindex="0" role="region"')
+    assert "2 rows by 2 columns" in out and "<table" in out
+
+
+def test_altair_is_imported_without_the_slow_iri_checker() -> None:
+    code = (
+        "import sys\nfrom trilat_lessons.render import import_altair\nimport_altair()\n"
+        "assert 'altair' in sys.modules and 'rfc3987_syntax' not in sys.modules\n"
+        "import importlib.util\n"
+        "assert importlib.util.find_spec('rfc3987_syntax') is None or __import__('rfc3987_syntax')"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -315,10 +315,28 @@ def test_compare_rankings_and_describe_change() -> None:
     assert table.loc["P1", "U.S."] == 3 and table.loc["P1", "ROK"] == 4
     text = W.describe_ranking_change(table, "U.S.", "ROK")
     assert text == (
-        "From U.S. to ROK weights the top option stays P3: Option P3, and the biggest move is"
-        " P1: Option P1 (3rd → 4th)."
+        "From the U.S. weights to the ROK weights, the top option stays P3: Option P3; the"
+        " biggest move is P1: Option P1 (3rd → 4th)."
     )
     assert W.describe_ranking_change(table, "ROK", "balanced").startswith("The ranking is the same")
+
+
+def test_ranking_sentence_with_your_weights_and_labels_ending_in_a_full_stop() -> None:
+    """Lesson 06 once read 'From U.S. to your weights weights ... together., and the ...'."""
+    table = pd.DataFrame(
+        {
+            "option": ["P1: Work together.", "P2: Talk more.", "P3: Wait."],
+            "U.S.": [1, 2, 3],
+            "your weights": [3, 2, 1],
+        },
+        index=["P1", "P2", "P3"],
+    )
+    text = W.describe_ranking_change(table, "U.S.", "your weights")
+    assert text == (
+        "From the U.S. weights to your weights, the top option changes from P1: Work together"
+        " to P3: Wait; the biggest move is P1: Work together (1st → 3rd)."
+    )
+    assert "weights weights" not in text and ".," not in text and ".;" not in text
 
 
 def test_policy_workbench_presets_sliders_and_dataframes() -> None:
@@ -350,7 +368,7 @@ def test_policy_workbench_presets_sliders_and_dataframes() -> None:
 def test_policy_workbench_compare_with() -> None:
     bench = W.PolicyWorkbench(F.policy_options(), F.policy_weights(), perspective="ROK")
     bench.compare.value = "U.S."
-    assert bench.change.startswith("From U.S. to your weights")
+    assert bench.change.startswith("From the U.S. weights to your weights,")
     assert "P1: Option P1 (3rd → 4th)" in bench.change
 
 
@@ -368,11 +386,53 @@ def test_grade_choice_single_and_multiple() -> None:
     assert "missed" in wrong.feedback[1].text.lower()
     partial = W.grade_choice(opts, [0, 1], ["Madrid"])
     assert not partial.correct and partial.score == pytest.approx(2 / 3)
-    assert W.grade_choice(opts, 0, None).message == "Choose an answer first."
+    assert W.grade_choice(opts, 0, None).message == "Choose an option first."
     with pytest.raises(ValueError, match="not one of the options"):
         W.grade_choice(opts, "Tokyo", None)
     with pytest.raises(ValueError, match="one feedback text per option"):
         W.grade_choice(opts, 0, 0, ["only one"])
+
+
+def test_check_with_nothing_chosen_reveals_nothing() -> None:
+    opts = ["Madrid", "Camp David", "Hiroshima"]
+    notes = {"Madrid": "No: NATO.", "Camp David": "Right: August 2023.", "Hiroshima": "No: G7."}
+    empty = W.grade_choice(opts, "Camp David", None, notes)
+    assert empty.message == "Choose an option first." and not empty.correct
+    assert all(f.text == "" for f in empty.feedback)
+    quiz = W.Quiz("Where?", opts, correct="Camp David", feedback=notes)
+    quiz.check()
+    shown = quiz.feedback_view.value
+    assert "Choose an option first." in shown and "August 2023" not in shown and "<li>" not in shown
+
+
+def test_rightly_unpicked_options_get_no_feedback_and_marks_are_words() -> None:
+    opts = ["Madrid", "Camp David", "Hiroshima"]
+    notes = {"Madrid": "No: NATO.", "Camp David": "Right: August 2023.", "Hiroshima": "No: G7."}
+    quiz = W.Quiz("Where?", opts, correct="Camp David", feedback=notes)
+    quiz.value = "Camp David"
+    quiz.check()
+    shown = quiz.feedback_view.value
+    assert "No: NATO." not in shown and "No: G7." not in shown  # left out, rightly: nothing
+    assert "Right choice" in shown and "August 2023" in shown
+    for emoji in ("✔", "✘", "✅", "❌", "⚠", "⬜"):
+        assert emoji not in shown
+    assert '<svg aria-hidden="true"' in shown  # the mark is drawn; the words carry the meaning
+
+
+def test_course_widgets_carry_a_static_fallback_and_the_page_helper() -> None:
+    from trilat_lessons.labhooks import FALLBACK_MARK, WIDGET_VIEW, strip_widget_views
+
+    quiz = W.Quiz("Where?", ["A", "B"], correct="A")
+    bundle = quiz._repr_mimebundle_()
+    assert WIDGET_VIEW in bundle and FALLBACK_MARK in bundle["text/html"]
+    assert "run this cell" in bundle["text/plain"]
+    assert "data-lm-suppress-shortcuts" in quiz.children[0].value
+    nb = {"cells": [{"cell_type": "code", "outputs": [{"data": dict(bundle)}]}]}
+    other = {"data": {WIDGET_VIEW: {"model_id": "x"}, "text/plain": "someone else's widget"}}
+    nb["cells"][0]["outputs"].append(other)
+    assert strip_widget_views(nb) == 1
+    assert WIDGET_VIEW not in nb["cells"][0]["outputs"][0]["data"]
+    assert WIDGET_VIEW in other["data"]  # not ours: left as it is
 
 
 def test_quiz_single_choice_feedback_and_reset() -> None:
@@ -387,7 +447,7 @@ def test_quiz_single_choice_feedback_and_reset() -> None:
     quiz.value = "Madrid"
     result = quiz.check()
     assert not result.correct and not quiz.correct
-    assert "NATO summit" in quiz.feedback_view.value and "✘" in quiz.feedback_view.value
+    assert "NATO summit" in quiz.feedback_view.value and "Wrong choice" in quiz.feedback_view.value
     quiz.value = 1  # by index
     assert quiz.feedback_view.value == ""  # old feedback cleared when the choice changes
     quiz.check_button.click()

@@ -36,9 +36,12 @@ from .theme import (
     EVENT_CATEGORIES,
     LEVEL_COLORS,
     LEVEL_ORDER,
+    MIN_FONT_SIZE,
     STANCE_COLORS,
     STATE_COLORS,
+    band_colors,
     color_scale_args,
+    readable_text_color,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,6 +88,45 @@ OBSTACLE_LABELS: dict[str, str] = {
 """Plain words for the obstacle codes (axis labels); unknown codes are spelled out from the code."""
 
 QUALIFIER_SHAPES: dict[str, str] = {"exact": "circle", "about": "diamond", "over": "triangle-up"}
+
+RANGE_OPACITY = 0.28
+"""Opacity of the shaded bands of published ranges in the opinion charts."""
+
+
+LINES = "split(datum.label, '\\n')"
+"""Vega label expression: a label with line breaks (from :func:`wrap_label`) on several lines."""
+
+
+def wrap_label(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters ("\\n" between them), so an
+    axis label is shown whole (with ``labelExpr=LINES``) instead of cut off with "…"."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
+def _one_line(label: str) -> str:
+    """A wrapped label back on one line, without a final full stop (for sentences)."""
+    return str(label).replace("\n", " ").rstrip(".")
+
+
+def _row_height(labels: Any) -> int:
+    """Pixels per bar row: room for the most lines any label has (13 px a line, 24 at least)."""
+    lines = max((str(x).count("\n") + 1 for x in labels), default=1)
+    return max(24, 13 * lines + 6)
+
+
+def year_axis(**kwargs: Any) -> alt.Axis:
+    """A date axis labelled by year, one tick per year at most (never "2021 2021 2022"):
+    month ticks labelled "%Y" repeat the year; labels that would overlap are thinned."""
+    import altair as alt
+
+    return alt.Axis(
+        format="%Y",
+        tickCount={"interval": "year", "step": 1},
+        labelOverlap=True,
+        **kwargs,
+    )
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -560,7 +602,7 @@ def _draw_meetings_timeline(
         scale=alt.Scale(domain=s["admin_domain"], range=s["admin_range"]),
         legend=alt.Legend(symbolOpacity=1),
     )
-    x = alt.X("when:T", title="Date", scale=x_scale, axis=alt.Axis(format="%Y"))
+    x = alt.X("when:T", title="Date", scale=x_scale, axis=year_axis())
     dots = (
         alt.Chart(data["meetings"])
         .mark_point(filled=True, size=80, opacity=0.9, stroke="white", strokeWidth=0.5)
@@ -644,7 +686,7 @@ def _leader_strip(data: Any, x_scale: alt.Scale, width: int) -> alt.LayerChart:
     )
     labels = (
         base.transform_filter("datum.days > 300")
-        .mark_text(fontSize=9, color="black")
+        .mark_text(fontSize=MIN_FONT_SIZE, color="black")
         .encode(x=alt.X("mid:T", scale=x_scale, axis=None), text="label:N")
     )
     return alt.layer(bars, labels).properties(width=width, height=60)
@@ -687,7 +729,7 @@ def leaders_timeline(
         y=alt.Y("country:N", title="Country", sort=countries, scale=alt.Scale(domain=countries))
     )
     bars = base.mark_bar(stroke="white", strokeWidth=1.5).encode(
-        x=alt.X("start:T", title="Date", scale=x_scale, axis=alt.Axis(format="%Y")),
+        x=alt.X("start:T", title="Date", scale=x_scale, axis=year_axis()),
         x2="end:T",
         color=alt.Color(
             "country:N",
@@ -702,7 +744,7 @@ def leaders_timeline(
     px_per_day = width / max(1, (hi - lo).days)
     labels = (  # a name only where it fits inside its bar (about 6 px per character)
         base.transform_filter(f"datum.days * {px_per_day:.4f} > 6 * length(datum.label) + 6")
-        .mark_text(fontSize=10, color="black")
+        .mark_text(fontSize=MIN_FONT_SIZE, color="black")
         .encode(x=alt.X("mid:T", scale=x_scale, title="Date"), text="label:N")
     )
     per_country = []
@@ -837,7 +879,7 @@ def events_timeline(events: pd.DataFrame | None = None) -> alt.Chart:
         alt.Chart(alt.Data(values=chart_data(d)))
         .mark_point(filled=True, size=110, opacity=0.85)
         .encode(
-            x=alt.X("when:T", title="Date", axis=alt.Axis(format="%Y"), scale=_date_scale(e)),
+            x=alt.X("when:T", title="Date", axis=year_axis(), scale=_date_scale(e)),
             y=alt.Y("category:N", title="Category of event", sort=cats),
             color=alt.Color(
                 "effect:N",
@@ -1015,6 +1057,11 @@ def opinion_trends_parts(
     else:
         slots = _opinion_axes(o if axes_from is None else axes_from, measure, axes_from is not None)
         layout = (("fixed_values", axes_from is not None),)
+    rng = list(slots["series_range"])
+    bands = band_colors(rng, RANGE_OPACITY)
+    shades = [readable_text_color(c, bands) for c in rng]
+    text_colors = dict(zip(slots["series_domain"], shades, strict=True))
+    d["label_color"] = [text_colors.get(x, "#000000") for x in d["series"]]
     slots["title"] = _covered(
         _titled(
             f"Public opinion: {measure}" if measure else "Public opinion", len(d), "survey results"
@@ -1127,7 +1174,7 @@ def _draw_opinion_trends(
     y = alt.Y("value:Q", title=y_title, scale=y_scale)
     ranges = (
         base.transform_filter("datum.low != null && datum.high != null")
-        .mark_rect(opacity=0.28)
+        .mark_rect(opacity=RANGE_OPACITY)
         .encode(
             x=alt.X("x0:Q", title="Survey year", axis=x_axis, scale=x_scale),
             x2="x1:Q",
@@ -1156,12 +1203,14 @@ def _draw_opinion_trends(
             ypos="datum.value != null ? datum.value : datum.high",
             xpos="datum.value != null ? datum.year : datum.x0",
         )
-        .mark_text(align="left", dx=7, dy=-6, fontSize=10)
+        .mark_text(align="left", dx=7, dy=-6, fontSize=MIN_FONT_SIZE)
         .encode(
             x=alt.X("xpos:Q", title="Survey year", scale=x_scale, axis=x_axis),
             y=alt.Y("ypos:Q", title=y_title),
             text="label:N",
-            color=color,
+            # darker shades of the series colours (4.5:1 on white and on the bands), given as
+            # colours in the data: a second "series" scale would merge with the legend's
+            color=alt.Color("label_color:N", scale=None, legend=None),
         )
     )
     return alt.layer(ranges, lines, points, text).properties(
@@ -1202,9 +1251,10 @@ def china_stance_matrix(china_stances: pd.DataFrame | None = None) -> alt.LayerC
     )
     # one column per country's document: two countries' documents of the same name (each one's
     # "National Security Strategy") stay apart, and the label says whose document it is
-    short = d["document"].map(lambda t: t if len(t) <= 40 else t[:39].rstrip() + "…")
     year = d["year"].astype("string").fillna("n.d.")
-    d["column"] = d["country"] + ": " + short + " (" + year + ")"
+    d["column"] = (d["country"] + ": " + d["document"] + " (" + year + ")").map(
+        lambda t: wrap_label(t, 30)
+    )
     d["title"] = d["document"] + " (" + d["year"].astype("string").fillna("n.d.") + ")"
     d["rank"] = d["stance"].map(rank).fillna(-1)
     # several statements in one cell: keep the most wary stance and list every quote
@@ -1227,7 +1277,7 @@ def china_stance_matrix(china_stances: pd.DataFrame | None = None) -> alt.LayerC
             "column:N",
             title="Document (year)",
             sort=columns,
-            axis=alt.Axis(labelAngle=-30, labelLimit=0),
+            axis=alt.Axis(labelAngle=-30, labelLimit=0, labelExpr=LINES),
         ),
         "y": alt.Y("country:N", title="Country", sort=countries),
     }
@@ -1249,7 +1299,13 @@ def china_stance_matrix(china_stances: pd.DataFrame | None = None) -> alt.LayerC
             alt.Tooltip("source:N", title="Source id"),
         ],
     )
-    text = base.mark_text(fontSize=10).encode(**enc, text="stance:N")
+    text = base.mark_text(fontSize=MIN_FONT_SIZE).encode(
+        **enc,
+        text="stance:N",
+        color=alt.condition(  # 4.5:1 or more on every cell colour
+            alt.datum.stance == "challenge", alt.value("white"), alt.value("black")
+        ),
+    )
     desc = (
         f"Matrix of stances towards China stated by {', '.join(countries) or 'no country'}"
         f" in {len(columns)} documents, ordered by date. Each cell names the stance"
@@ -1395,15 +1451,20 @@ def policy_ranking_parts(
             perspective = "your"
         ranking = rank_options(opts, weights)
     r = ranking.reset_index(drop=True)
-    label_src = _col(r, "label") if "label" in r.columns else _col(r, "option_id")
-    option = label_src.map(lambda t: t if len(t) <= 44 else t[:43].rstrip() + "…")
+    # the chart shows each option whole, wrapped ("label" in a ranking is cut at 60 characters)
+    if "asks" in r.columns and "option_id" in r.columns:
+        ids, asks = _col(r, "option_id").astype(str), _col(r, "asks").astype(str)
+        label_src = (ids + ": " + asks).where(asks.str.strip() != "", ids)
+    else:
+        label_src = _col(r, "label") if "label" in r.columns else _col(r, "option_id")
+    option = label_src.map(lambda t: wrap_label(t, 56))
     cols = ("rank", "option", "option_id", "area", "asks", "score", "rationale")
     keep = [c for c in cols if c in r or c == "option"]
     d = r.assign(option=option)[keep]
     d["source"] = _col(r, "source_id")
     d["score"] = d["score"].astype(float).round(1)
     order = list(d.sort_values(["score", "option"], ascending=[False, True])["option"])
-    best = order[0] if order else "none"
+    best = _one_line(order[0]) if order else "none"
     desc = (
         f"Bar chart ranking {len(d)} policy options by weighted score with {perspective} weights;"
         f" longer bars score better. Top option: {best}."
@@ -1418,7 +1479,7 @@ def policy_ranking_parts(
             "description": desc,
             "order": order,
         },
-        (("columns", tuple(keep)), ("height", max(60, 24 * len(d)))),
+        (("columns", tuple(keep)), ("height", max(60, _row_height(d["option"]) * len(d)))),
     )
 
 
@@ -1450,7 +1511,14 @@ def _draw_policy_ranking(
         "option:N",
         title="Policy option",
         sort=s["order"],
-        axis=alt.Axis(labelLimit=0, titleAngle=0, titleAlign="left", titleX=-5, titleY=-8),
+        axis=alt.Axis(
+            labelLimit=0,
+            labelExpr=LINES,
+            titleAngle=0,
+            titleAlign="left",
+            titleX=-5,
+            titleY=-8,
+        ),
     )
     base = alt.Chart(data["options"])
     titles = {
@@ -1474,7 +1542,7 @@ def _draw_policy_ranking(
             if c != "option"
         ],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=10).encode(
+    text = base.mark_text(align="left", dx=4, fontSize=MIN_FONT_SIZE).encode(
         x=alt.X("score:Q", title="Weighted score (0 = worst, 100 = best on every criterion)"),
         y=enc_y,
         text=alt.Text("score:Q", format=".0f"),
@@ -1511,6 +1579,11 @@ def triangle_diagram_parts(
             edges.append({"dyad": dyad, "state": state, "end": end, "x": x, "y": y})
     e = pd.DataFrame(edges)
     mids = e.groupby(["dyad", "state"], as_index=False)[["x", "y"]].mean()
+    # each side's word sits beside its side, pushed out from the triangle's centre, not on it
+    cx = sum(x for x, _ in _NODES.values()) / len(_NODES)
+    cy = sum(y for _, y in _NODES.values()) / len(_NODES)
+    mids["x"] = mids["x"] + (mids["x"] - cx) * 0.55
+    mids["y"] = mids["y"] + (mids["y"] - cy) * 0.55
     nodes = pd.DataFrame(
         [
             {
@@ -1519,6 +1592,8 @@ def triangle_diagram_parts(
                 "y": y,
                 "role": pattern.roles.get(c, ""),
                 "label": c + (f" ({pattern.roles[c]})" if pattern.roles.get(c) else ""),
+                # the name above the top corner and below the others, clear of the sides
+                "label_y": y + 0.13 if y > 0.5 else y - 0.14,
             }
             for c, (x, y) in _NODES.items()
         ]
@@ -1585,7 +1660,7 @@ def _draw_triangle_diagram(
     )
     edge_text = (
         alt.Chart(data["side_labels"])
-        .mark_text(fontSize=11, fontWeight="bold", dy=-9)
+        .mark_text(fontSize=11, fontWeight="bold")
         .encode(x=alt.X("x:Q", **ax), y=alt.Y("y:Q", **ay), text="state:N")
     )
     countries = data["countries"]
@@ -1608,8 +1683,8 @@ def _draw_triangle_diagram(
     )
     node_text = (
         alt.Chart(countries)
-        .mark_text(fontSize=12, fontWeight="bold", dy=28)
-        .encode(x=alt.X("x:Q", **ax), y=alt.Y("y:Q", **ay), text="label:N")
+        .mark_text(fontSize=12, fontWeight="bold")
+        .encode(x=alt.X("x:Q", **ax), y=alt.Y("label_y:Q", **ay), text="label:N")
     )
     return (
         alt.layer(lines, edge_text, node_pts, node_text)

@@ -22,6 +22,8 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+    warning: bool = False
+    """True for a limit worth knowing that does not stop the course (shown as WARN, exit 0)."""
 
 
 def _version(dist: str) -> str:
@@ -145,7 +147,68 @@ def check_kernel() -> Check:
     return Check("kernel", True, detail)
 
 
-CHECKS = (check_versions, check_data, check_charts, check_widgets_extension, check_kernel)
+_CJK = {"ko": "Korean", "ja": "Japanese"}
+
+
+def _fonts_for(lang: str) -> list[str] | None:
+    """Font families fontconfig has for ``lang``; None when fontconfig cannot be asked."""
+    try:
+        out = subprocess.run(
+            ["fc-list", f":lang={lang}", "family"], capture_output=True, text=True, timeout=20
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    return sorted({line.split(",")[0].strip() for line in out.stdout.splitlines() if line.strip()})
+
+
+def check_fonts() -> Check:
+    """A font with Korean and Japanese letters is installed (some sources quote them).
+
+    Checked with fontconfig on this machine, which is what a browser here uses; a browser on
+    another machine uses that machine's fonts.
+    """
+    found = {lang: _fonts_for(lang) for lang in _CJK}
+    if any(v is None for v in found.values()):
+        return Check(
+            "fonts",
+            True,
+            "cannot list fonts here (no fontconfig `fc-list`): if Korean or Japanese text shows"
+            " as empty boxes, install a CJK font",
+            "Debian/Ubuntu: sudo apt-get install fonts-noto-cjk",
+            warning=True,
+        )
+    missing = [_CJK[lang] for lang, fams in found.items() if not fams]
+    if missing:
+        return Check(
+            "fonts",
+            True,
+            f"no {' or '.join(missing)} font installed: names and quotes in"
+            f" {' and '.join(missing)} will show as empty boxes (the English beside them reads"
+            " correctly)",
+            "Debian/Ubuntu: sudo apt-get install fonts-noto-cjk (macOS and Windows have one)",
+            warning=True,
+        )
+    names = ", ".join(sorted({f for fams in found.values() for f in (fams or [])})[:3])
+    return Check("fonts", True, f"Korean and Japanese text can be shown ({names})")
+
+
+WIDGET_TIP = (
+    "An explorer or quiz that says 'run this cell to start it' (or 'Error displaying widget:"
+    " model not found') is not broken: its controls live in the running kernel, so run its"
+    " cells again (Run > Run All Cells). Only if it still does not appear is something above"
+    " wrong."
+)
+
+CHECKS = (
+    check_versions,
+    check_data,
+    check_charts,
+    check_widgets_extension,
+    check_kernel,
+    check_fonts,
+)
 
 
 def run_checks() -> list[Check]:
@@ -160,10 +223,17 @@ def main(*, as_json: bool = False) -> int:
         print(json.dumps([asdict(r) for r in results], indent=2))
     else:
         for r in results:
-            mark = "OK  " if r.ok else "FAIL"
+            mark = "FAIL" if not r.ok else "WARN" if r.warning else "OK  "
             print(f"[{mark}] {r.name:8} {r.detail}")
-            if not r.ok and r.fix:
+            if (not r.ok or r.warning) and r.fix:
                 print(f"         fix: {r.fix}")
         bad = sum(not r.ok for r in results)
-        print("All green: the course is ready." if not bad else f"{bad} problem(s) found.")
+        warn = sum(r.ok and r.warning for r in results)
+        if bad:
+            print(f"{bad} problem(s) found.")
+        elif warn:
+            print(f"The course is ready; {warn} warning(s) above.")
+        else:
+            print("All green: the course is ready.")
+        print(f"Tip: {WIDGET_TIP}")
     return 0 if all(r.ok for r in results) else 1

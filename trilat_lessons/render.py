@@ -19,6 +19,7 @@ import html
 import json
 import re
 import sys
+import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,6 +30,9 @@ THEME_NAME = "trilat"
 
 _TAG = re.compile(r"<(path|rect|circle|line|text|g)\b([^>]*?)(/?)>")
 _ARIA_LABEL = re.compile(r'\baria-label="([^"]*)"')
+# a mark group with nothing drawn in it (e.g. no rows to show): hidden from screen readers,
+# as it has nothing to name (axe svg-img-alt)
+_EMPTY_GROUP = re.compile(r'(<g\b[^>]*\brole="graphics-(?:object|symbol)"[^>]*?)\s*(?:/>|></g>)')
 
 
 def _add_mark_titles(svg: str) -> str:
@@ -139,6 +143,7 @@ def spec_to_svg(spec: dict[str, Any]) -> str:
         f"<desc>{desc}</desc>" if desc else ""
     )
     svg = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + head, svg, count=1)
+    svg = _EMPTY_GROUP.sub(r'\1 aria-hidden="true"></g>', svg)
     return _add_mark_titles(svg)
 
 
@@ -147,9 +152,59 @@ def chart_to_svg(chart: alt.TopLevelMixin) -> str:
     return spec_to_svg(chart.to_dict())
 
 
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"')
+_SVG_LABEL = re.compile(r'<svg\b[^>]*?\saria-label="([^"]*)"')
+WIDE_CHART = 640
+"""Charts wider than this (px) may not fit beside the prompt: their box scrolls sideways and
+takes keyboard focus, so arrow keys scroll it (axe ``scrollable-region-focusable``)."""
+
+
+def figure_html(svg: str) -> str:
+    """Accessible SVG in the ``<figure>`` the notebooks and explorers show.
+
+    The chart is drawn at 100% (JupyterLab would shrink a wide SVG to fit, and its text below
+    a readable size); a wide chart scrolls sideways in its own focusable box instead.
+    """
+    svg = svg.replace("<svg ", '<svg style="max-width:none;height:auto" ', 1)
+    width = _SVG_WIDTH.search(svg)
+    attrs = ""
+    if width is not None and float(width.group(1)) > WIDE_CHART:
+        label = _SVG_LABEL.search(svg)
+        name = label.group(1) if label else "Chart"
+        attrs = f' tabindex="0" role="region" aria-label="Wide chart, scrolls sideways: {name}"'
+    style = "margin:0;overflow-x:auto;max-width:100%"
+    return f'<figure class="trilat-chart" style="{style}"{attrs}>{svg}</figure>'
+
+
 def _figure_html(spec: dict[str, Any]) -> str:
-    svg = spec_to_svg(spec)
-    return f'<figure class="trilat-chart" style="margin:0">{svg}</figure>'
+    return figure_html(spec_to_svg(spec))
+
+
+def table_html(df: Any) -> str | None:
+    """A DataFrame's HTML (pandas' own) inside a box that scrolls sideways and takes keyboard
+    focus, so a wide table can be scrolled with the arrow keys. ``setup()`` makes it the
+    notebook's HTML for DataFrames."""
+    inner = df._repr_html_()
+    if inner is None:
+        return None
+    rows, cols = df.shape
+    label = html.escape(f"Table, {rows} rows by {cols} columns (scrolls sideways)", quote=True)
+    return (
+        f'<div class="trilat-table-scroll" tabindex="0" role="region" aria-label="{label}"'
+        f' style="overflow-x:auto;max-width:100%">{inner}</div>'
+    )
+
+
+def _register_table_html() -> None:
+    try:
+        import pandas as pd
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - not in a notebook
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
 
 
 def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
@@ -160,16 +215,74 @@ def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
     return {"text/html": _figure_html(spec), "text/plain": plain}
 
 
+_SLOW_OPTIONAL = "rfc3987_syntax"
+"""jsonschema imports this IRI-syntax checker when it is installed; building its grammar takes
+about 1.7 s, most of ``import altair``. It only checks strings of format "iri", which the
+Vega-Lite schema does not use, so the course imports altair without it."""
+
+
+def import_altair() -> Any:
+    """``import altair``, about 1.7 s faster: without jsonschema's optional IRI checker.
+
+    The module is hidden only while altair (and so jsonschema) is first imported; importing
+    ``rfc3987_syntax`` yourself afterwards works as usual.
+    """
+    if "altair" in sys.modules:
+        return sys.modules["altair"]
+    hide = _SLOW_OPTIONAL not in sys.modules
+    if hide:
+        sys.modules[_SLOW_OPTIONAL] = None  # type: ignore[assignment]  # "import" -> ImportError
+    try:
+        import altair
+    finally:
+        if hide and sys.modules.get(_SLOW_OPTIONAL, 0) is None:
+            del sys.modules[_SLOW_OPTIONAL]
+    return altair
+
+
+_WARM_SPEC = {
+    "data": {"values": [{"a": 1}]},
+    "mark": "point",
+    "encoding": {"x": {"field": "a", "type": "quantitative"}},
+}
+_warming: list[threading.Thread] = []
+
+
+def warm_converter() -> None:
+    """Start vl-convert's JavaScript engine in a background thread, once per kernel.
+
+    Its first conversion costs about 0.8 s; started by ``setup()``, it runs while the student
+    reads (or while the next cell builds its chart), so the first chart does not wait for all
+    of it. Not needed in the browser (JupyterLite draws with vega's JavaScript).
+    """
+    if _warming or in_browser():
+        return
+
+    def run() -> None:
+        try:
+            import vl_convert as vlc
+
+            vlc.vegalite_to_svg(_WARM_SPEC)
+        except Exception:  # a failed warm-up only means the first chart pays the start-up
+            pass
+
+    thread = threading.Thread(target=run, name="trilat-vl-convert-warmup", daemon=True)
+    _warming.append(thread)
+    thread.start()
+
+
 def setup(*, theme: bool = True, quiet: bool = False) -> None:
     """Prepare a notebook: offline SVG chart rendering and the course theme. Safe to call twice.
 
     Call once at the top of every lesson (``tl.setup()``).
     """
-    import altair as alt
+    warm_converter()
+    alt = import_altair()
 
     if RENDERER_NAME not in alt.renderers.names():
         alt.renderers.register(RENDERER_NAME, _renderer)
     alt.renderers.enable(RENDERER_NAME)
+    _register_table_html()
     if theme:
         from .theme import enable_theme
 

@@ -26,6 +26,9 @@ ADMINISTRATION_COLORS: dict[str, str] = {
 
 FONT = "DejaVu Sans, Verdana, sans-serif"
 
+MIN_FONT_SIZE = 11
+"""Smallest text in any chart, in px at 100% (charts are never scaled down: render.py)."""
+
 
 def theme_config() -> dict[str, Any]:
     """The Vega-Lite config of the course theme."""
@@ -35,8 +38,22 @@ def theme_config() -> dict[str, Any]:
             "background": "white",
             "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
             "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#444"},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "right"},
+            "axis": {
+                "labelFontSize": MIN_FONT_SIZE,
+                "titleFontSize": 12,
+                "gridColor": "#e6e6e6",
+                "labelColor": "#333",
+                "titleColor": "#222",
+                "labelLimit": 0,  # never cut a label off with "…"
+            },
+            "legend": {
+                "labelFontSize": MIN_FONT_SIZE,
+                "titleFontSize": 12,
+                "orient": "right",
+                "labelLimit": 0,
+                "labelColor": "#333",
+            },
+            "text": {"fontSize": MIN_FONT_SIZE},
             "range": {"category": [*COUNTRY_COLORS.values(), "#56B4E9", "#F0E442"]},
         }
     }
@@ -121,3 +138,61 @@ def color_scale_args(colors: dict[str, str], present: list[str] | None = None) -
         "domain": domain + extra,
         "range": [colors[k] for k in domain] + [OTHER_COLOR] * len(extra),
     }
+
+
+# --- Text on colour: every chart text at 4.5:1 or more against what is behind it -------------
+
+
+def _rgb(color: str) -> tuple[float, float, float]:
+    c = color.lstrip("#")
+    if len(c) == 3:
+        c = "".join(ch * 2 for ch in c)
+    return (int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16))
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(max(0, min(255, v))):02x}" for v in rgb)
+
+
+def luminance(color: str) -> float:
+    """WCAG relative luminance of a ``#rrggbb`` colour."""
+
+    def channel(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = _rgb(color)
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def blend(color: str, opacity: float, under: str = "#ffffff") -> str:
+    """``color`` drawn at ``opacity`` over ``under``."""
+    top, bottom = _rgb(color), _rgb(under)
+    return _hex(tuple(t * opacity + u * (1 - opacity) for t, u in zip(top, bottom, strict=True)))
+
+
+def band_colors(colors: list[str], opacity: float) -> list[str]:
+    """What translucent bands of ``colors`` look like on the white chart background."""
+    return [blend(c, opacity) for c in colors]
+
+
+def readable_text_color(
+    color: str, backgrounds: list[str] | None = None, minimum: float = 4.6
+) -> str:
+    """``color``, darkened just enough for ``minimum`` contrast on white and on each background.
+
+    Text drawn in a series colour (labels beside marks) keeps its hue but stays readable:
+    WCAG asks 4.5:1 for normal text.
+    """
+    grounds = ["#ffffff", *(backgrounds or [])]
+    for step in range(21):
+        candidate = blend(color, 1 - step * 0.05, "#000000")
+        if all(contrast(candidate, g) >= minimum for g in grounds):
+            return candidate
+    return "#000000"

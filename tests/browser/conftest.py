@@ -37,6 +37,7 @@ from chromium_support import (
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
 SERVER_START_TIMEOUT = 90  # seconds
+SAVE_HOOK = "trilat_lessons.labhooks.pre_save"  # what `make lab` passes too
 
 
 @dataclass
@@ -95,16 +96,24 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def lab(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """JupyterLab from this venv, serving a temporary copy of notebooks/ (never the repo)."""
+    """JupyterLab from this venv, serving a temporary copy of notebooks/ and exercises/ (never
+    the repo), with the course's save hook (widget outputs keep a static fallback on disk)."""
     base = tmp_path_factory.mktemp("lab")
-    root = base / "notebooks"
-    shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    root = base / "course"
+    for folder in ("notebooks", "exercises"):
+        shutil.copytree(
+            REPO / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+        )
     settings = base / "settings"
     notif = settings / "@jupyterlab" / "apputils-extension"
     notif.mkdir(parents=True)
     (notif / "notification.jupyterlab-settings").write_text(
         json.dumps({"checkForUpdates": False, "fetchNews": "false"})
     )
+    # every cell stays in the page (no virtual scrolling), so each output can be checked
+    tracker = settings / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     port, token = _free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
@@ -128,6 +137,7 @@ def lab(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[La
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
+        f"--ContentsManager.pre_save_hook={SAVE_HOOK}",
     ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers and CI often run as root

@@ -1,7 +1,8 @@
 """How check() and progress() results look: HTML in JupyterLab, plain text everywhere else.
 
-Every status is said in words as well as with a symbol and a colour (never colour alone), and the
-text is deterministic, so the outputs stored in instructor sources can be validated by nbval.
+Every status is said in words as well as with a mark and a colour (never colour or a symbol
+alone; the marks are ASCII in text and SVG in HTML, so no emoji font is needed), and the text is
+deterministic, so the outputs stored in instructor sources can be validated by nbval.
 """
 
 from __future__ import annotations
@@ -10,15 +11,41 @@ import html
 from dataclasses import dataclass, field
 
 STYLE = {
-    # status: (symbol, words, colour)
-    "correct": ("✅", "correct", "#1b7f3b"),
-    "incorrect": ("❌", "not yet", "#b3261e"),
-    "malformed": ("⚠️", "check the type", "#9a5b00"),
-    "not attempted": ("⬜", "not attempted", "#555555"),
-    "manual": ("📝", "graded by your instructor", "#1f5fa8"),
-    "error": ("⚠️", "could not check", "#9a5b00"),
-    "unchecked": ("·", "not checked yet", "#777777"),
+    # status: (mark in plain text, words, colour); the HTML draws the mark (see ICONS)
+    "correct": ("+", "correct", "#1b7f3b"),
+    "incorrect": ("x", "not yet", "#b3261e"),
+    "malformed": ("!", "check the type", "#9a5b00"),
+    "not attempted": ("-", "not attempted", "#555555"),
+    "manual": ("*", "graded by your instructor", "#1f5fa8"),
+    "error": ("!", "could not check", "#9a5b00"),
+    "unchecked": (".", "not checked yet", "#767676"),
 }
+"""Plain-text marks are ASCII and the HTML marks are drawn as SVG, so no status depends on an
+emoji or symbol font (many machines have none); the words always stand beside the mark."""
+
+_PATHS = {
+    "correct": '<path d="M3 8.5l3.2 3.2L13 5" fill="none" stroke-width="2.4"/>',
+    "incorrect": '<path d="M4 4l8 8M12 4l-8 8" fill="none" stroke-width="2.4"/>',
+    "malformed": '<path d="M8 2.5v7M8 12.2v1.3" fill="none" stroke-width="2.4"/>',
+    "not attempted": (
+        '<rect x="2.5" y="2.5" width="11" height="11" fill="none" stroke-width="1.6"/>'
+    ),
+    "manual": '<path d="M3 13l1-3.5L11 2.5l2.5 2.5-7 7z" fill="none" stroke-width="1.6"/>',
+    "error": '<path d="M8 2.5v7M8 12.2v1.3" fill="none" stroke-width="2.4"/>',
+    "unchecked": '<circle cx="8" cy="8" r="2" stroke-width="2"/>',
+}
+
+
+def icon(status: str) -> str:
+    """The status mark as inline SVG (hidden from screen readers: the words say it)."""
+    colour = STYLE.get(status, STYLE["error"])[2]
+    path = _PATHS.get(status, _PATHS["error"])
+    return (
+        '<svg aria-hidden="true" focusable="false" width="14" height="14" viewBox="0 0 16 16"'
+        f' style="vertical-align:-2px" stroke="{colour}" fill="{colour}"'
+        f' stroke-linecap="round">{path}</svg>'
+    )
+
 
 _BOX = (
     'style="border-left:4px solid {c};padding:4px 10px;margin:3px 0;background:#f8f8f8;'
@@ -64,8 +91,8 @@ class CheckResult:
 
     def headline(self) -> str:
         """One line: question, points, verdict."""
-        symbol, words, _ = STYLE.get(self.status, STYLE["error"])
-        return f"{self.question} ({_points(self.points)}): {symbol} {words}"
+        _, words, _ = STYLE.get(self.status, STYLE["error"])
+        return f"{self.question} ({_points(self.points)}): {words}"
 
     def text(self) -> str:
         """Plain-text rendering."""
@@ -82,12 +109,12 @@ class CheckResult:
 
     def html(self) -> str:
         """HTML rendering (one box)."""
-        symbol, words, colour = STYLE.get(self.status, STYLE["error"])
+        _, words, colour = STYLE.get(self.status, STYLE["error"])
         e = html.escape
         parts = [
             f'<div role="status" {_BOX.format(c=colour)}>',
             f"<strong>{e(self.question)} ({e(_points(self.points))}): "
-            f'<span aria-hidden="true">{symbol}</span> {e(words)}</strong>',
+            f"{icon(self.status)} {e(words)}</strong>",
         ]
         if self.message:
             parts.append(f" &mdash; {e(self.message)}")
@@ -160,8 +187,8 @@ class ProgressReport:
             marks = " ".join(f"{q} {STYLE.get(s, STYLE['unchecked'])[0]}" for q, s in qs)
             lines.append(f"{set_id} {title}: {passed}/{auto} pass   {marks}")
         lines.append(
-            "Legend: ✅ correct · ❌ not yet · ⚠️ check the type · ⬜ not attempted · "
-            "📝 graded by your instructor · · not checked yet"
+            "Legend: + correct, x not yet, ! check the type, - not attempted,"
+            " * graded by your instructor, . not checked yet"
         )
         return "\n".join(lines)
 
@@ -181,9 +208,9 @@ class ProgressReport:
         for set_id, title, qs in self.rows:
             passed = sum(1 for _, s in qs if s == "correct")
             auto = sum(1 for _, s in qs if s != "manual")
-            cells = " ".join(
-                f'<span title="{e(STYLE.get(s, STYLE["unchecked"])[1])}">{e(q)} '
-                f"{STYLE.get(s, STYLE['unchecked'])[0]}</span>"
+            cells = "; ".join(
+                f'<span style="white-space:nowrap">{e(q)} {icon(s if s in STYLE else "unchecked")}'
+                f" {e(STYLE.get(s, STYLE['unchecked'])[1])}</span>"
                 for q, s in qs
             )
             out.append(

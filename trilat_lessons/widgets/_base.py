@@ -50,9 +50,10 @@ def _own_config(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 @lru_cache(maxsize=128)
 def _svg(spec_json: str) -> str:
-    from ..render import spec_to_svg
+    """The chart's ``<figure>`` (render.figure_html), cached per spec."""
+    from ..render import figure_html, spec_to_svg
 
-    return spec_to_svg(json.loads(spec_json))
+    return figure_html(spec_to_svg(json.loads(spec_json)))
 
 
 def chart_html(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
@@ -63,8 +64,7 @@ def chart_html(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
     a spec drawn before (same JSON) comes from a cache.
     """
     spec = chart if isinstance(chart, dict) else chart_spec(chart)
-    svg = _svg(json.dumps(spec, sort_keys=True))
-    return f'<figure class="trilat-chart" style="margin:0">{svg}</figure>'
+    return _svg(json.dumps(spec, sort_keys=True))
 
 
 # --- spec templates: build a chart with altair once, then only fill in new values ---------------
@@ -209,22 +209,166 @@ def chart_from_spec(spec: dict[str, Any]) -> alt.TopLevelMixin:
 
 
 KEYBOARD_HELP = (
-    "Keyboard: Tab moves to a control; on a dropdown press Space or Alt+↓ to open it, then the"
-    " arrow keys and Enter to choose (↓ alone is taken by JupyterLab); sliders move with the"
-    " arrow keys."
+    "Keyboard: Tab moves to a control; a dropdown changes with the arrow keys (or opens with"
+    " Space or Alt+↓); sliders move with the arrow keys. Keys typed here stay in the explorer:"
+    " Tab out of it before using notebook shortcuts."
 )
-"""One line of help under each explorer's heading. A bare ArrowDown on a closed dropdown is
-taken by JupyterLab's notebook shortcuts (ipywidgets issue #3912), hence Space / Alt+ArrowDown."""
+"""One line of help under each explorer's heading."""
+
+WIDGET_ROOTS = ".trilat-explorer, .trilat-quiz"
+"""CSS selector of the course widgets' outer boxes (what :func:`page_helper` works on)."""
+
+# Runs in the page when an explorer or quiz is drawn (inline handler of a 1x1 data: image that
+# fails to load, so no network and no notebook trust is needed: ipywidgets draws an HTML widget's
+# value as it is). On the widget's outer box it sets ``data-lm-suppress-shortcuts``, so keys typed
+# in a control never reach JupyterLab's notebook shortcuts (Lumino's keymap stops at that
+# attribute; ipywidgets #3912) and on each of its controls, names every slider handle after its
+# label, and makes scrollable parts focusable. A MutationObserver repeats this when ipywidgets
+# redraws a part.
+_HELPER_JS = """(function (img) {
+  var tries = 0;
+  function name(el) {
+    var l = el && el.querySelector('.widget-label');
+    return l ? l.textContent.trim() : '';
+  }
+  function fix(root) {
+    root.setAttribute('data-lm-suppress-shortcuts', 'true');
+    // Lumino checks the attribute from the focused element upwards and stops at the first
+    // element its selector matches (the focused control itself), so every control carries it
+    root.querySelectorAll('select, input, button, textarea, [tabindex]').forEach(function (c) {
+      if (!c.hasAttribute('data-lm-suppress-shortcuts')) {
+        c.setAttribute('data-lm-suppress-shortcuts', 'true');
+      }
+    });
+    root.querySelectorAll('.noUi-handle').forEach(function (h) {
+      var box = h.closest('.widget-slider, .jupyter-widget-slider, .widget-hslider');
+      var label = name(box) || 'Slider';
+      var target = h.closest('.noUi-target');
+      if (target && target.querySelectorAll('.noUi-handle').length > 1) {
+        label += h.classList.contains('noUi-handle-upper') ? ' (to)' : ' (from)';
+      }
+      if (h.getAttribute('aria-label') !== label) h.setAttribute('aria-label', label);
+    });
+    root.querySelectorAll('.widget-html, .widget-html-content').forEach(function (el) {
+      var s = getComputedStyle(el);
+      var scrolls = /(auto|scroll)/.test(s.overflowX + s.overflowY) &&
+        (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+      if (scrolls && !el.hasAttribute('tabindex')) {
+        var cap = el.querySelector('caption, svg[aria-label]');
+        var what = cap ? (cap.getAttribute('aria-label') || cap.textContent) : 'content';
+        what = what.slice(0, 120);
+        el.setAttribute('tabindex', '0');
+        el.setAttribute('role', 'region');
+        el.setAttribute('aria-label', 'Scrollable: ' + what);
+      }
+    });
+  }
+  function go() {
+    var root = img.closest('WIDGET_ROOTS');
+    if (!root) { if (tries++ < 200) setTimeout(go, 50); return; }
+    img.remove();
+    fix(root);
+    if (!root.__trilatObserved) {
+      root.__trilatObserved = true;
+      var pending = false;
+      new MutationObserver(function () {
+        if (pending) return;
+        pending = true;
+        requestAnimationFrame(function () { pending = false; fix(root); });
+      }).observe(root, {childList: true, subtree: true});
+      window.addEventListener('resize', function () { fix(root); });
+    }
+  }
+  go();
+})(this)""".replace("WIDGET_ROOTS", WIDGET_ROOTS)
+
+_HELPER_CSS = """
+.trilat-explorer :focus-visible, .trilat-quiz :focus-visible,
+.trilat-explorer .noUi-handle:focus, .trilat-quiz input:focus {
+  outline: 3px solid #1a4f8b !important; outline-offset: 2px !important;
+}
+.trilat-quiz .widget-radio-box label {
+  height: auto !important; line-height: 1.35 !important; white-space: normal !important;
+  display: flex !important; align-items: flex-start; gap: 0.4em; margin: 0.2em 0 !important;
+  overflow-wrap: anywhere;
+}
+.trilat-quiz .widget-radio-box label input {
+  order: -1; flex: none; float: none !important; margin: 0.2em 0 0 1px !important;
+}
+.trilat-quiz .widget-radio-box { flex: 1 1 auto; min-width: 0; }
+.trilat-quiz .widget-radio { width: auto !important; max-width: 100%; }
+.trilat-quiz .widget-checkbox { height: auto !important; }
+.trilat-quiz .widget-checkbox label {
+  white-space: normal !important; line-height: 1.35 !important;
+}
+.trilat-explorer .widget-dropdown {
+  width: auto !important; max-width: 100%; align-self: flex-start;
+}
+.trilat-explorer .widget-dropdown select { width: auto !important; max-width: 100%; }
+.trilat-explorer .widget-toggle-buttons .widget-toggle-button {
+  width: auto !important; min-width: 6em; padding: 0 0.8em; overflow: visible; text-overflow: clip;
+}
+.trilat-explorer .widget-label, .trilat-quiz .widget-label {
+  overflow: visible; text-overflow: clip;
+}
+"""
+
+
+def page_helper() -> str:
+    """HTML for one course widget: its style and the small script that opts it out of notebook
+    shortcuts and names its sliders (see ``_HELPER_JS``). Put it in one HTML part of the widget."""
+    return (
+        f"<style>{_HELPER_CSS}</style>"
+        '<img alt="" hidden width="1" height="1" src="data:," '
+        f'onerror="{html.escape(_HELPER_JS, quote=True)}">'
+    )
+
+
+FALLBACK_CLASS = "trilat-widget-fallback"
+"""Marks the static fallback of a course widget (the save hook in ``labhooks`` looks for it)."""
+
+
+def fallback_bundle(bundle: dict[str, Any] | None, what: str) -> dict[str, Any] | None:
+    """Add a static text/html and text/plain fallback to a widget's display bundle.
+
+    JupyterLab draws the widget view while its kernel runs; a saved notebook keeps only the
+    fallback (``trilat_lessons.labhooks``), so a reopened lesson says what to do instead of
+    "Error displaying widget: model not found".
+    """
+    if not bundle:
+        return bundle
+    text = f"{what}: run this cell to start it (interactive parts need a running kernel)."
+    bundle = dict(bundle)
+    bundle["text/plain"] = text
+    bundle["text/html"] = (
+        f'<p class="{FALLBACK_CLASS}" style="border:1px solid #767676;padding:0.4em 0.6em">'
+        f"<b>{html.escape(what)}</b>: run this cell (Shift+Enter) to start it. Its controls"
+        " need a running kernel, so they are not saved with the notebook.</p>"
+    )
+    return bundle
+
+
+class StaticFallback:
+    """Mixin for course widgets: their display carries a static fallback (``fallback_bundle``)."""
+
+    fallback_name = "Interactive explorer"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        return fallback_bundle(bundle, self.fallback_name)
 
 
 def heading(text_html: str) -> w.HTML:
     """An explorer's heading (trusted HTML) with the keyboard help line below it."""
     import ipywidgets as w
 
-    return w.HTML(f"{text_html}<br><small class='trilat-help'>{html.escape(KEYBOARD_HELP)}</small>")
+    return w.HTML(
+        f"{text_html}<br><small class='trilat-help'>{html.escape(KEYBOARD_HELP)}</small>"
+        + page_helper()
+    )
 
 
-class ChartExplorer:
+class ChartExplorer(StaticFallback):
     """What the explorers share: the chart kept as a Vega-Lite spec, drawn after the text.
 
     ``refresh()`` runs ``_update()`` (selection, sentences, tables, and ``spec`` filled into a

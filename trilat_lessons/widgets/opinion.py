@@ -137,6 +137,8 @@ class OpinionExplorer(ChartExplorer, w.VBox):
     you pick a series; ``spec`` is its Vega-Lite spec, ``chart`` the altair chart.
     """
 
+    fallback_name = "Opinion explorer"
+
     def __init__(
         self,
         opinion: pd.DataFrame | None = None,

@@ -164,25 +164,37 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def _weights_name(column: str) -> str:
+    """'the U.S. weights' for a perspective; 'your weights' stays 'your weights'."""
+    column = str(column).strip()
+    return column if column.lower().endswith("weights") else f"the {column} weights"
+
+
+def _label(option: Any) -> str:
+    """An option's label inside a sentence: without its own final full stop."""
+    return str(option).strip().rstrip(".").rstrip()
+
+
 def describe_ranking_change(comparison: pd.DataFrame, before: str, after: str) -> str:
     """One sentence: how the top option and the biggest mover differ between two columns."""
-    top_b = comparison[comparison[before] == comparison[before].min()]["option"].iloc[0]
-    top_a = comparison[comparison[after] == comparison[after].min()]["option"].iloc[0]
+    top_b = _label(comparison[comparison[before] == comparison[before].min()]["option"].iloc[0])
+    top_a = _label(comparison[comparison[after] == comparison[after].min()]["option"].iloc[0])
+    b_name, a_name = _weights_name(before), _weights_name(after)
     delta = comparison[before] - comparison[after]  # positive = moves up
     if (delta == 0).all():
-        return f"The ranking is the same with {before} and {after} weights (top: {top_a})."
+        return f"The ranking is the same with {b_name} and {a_name} (top: {top_a})."
     mover = delta.abs().idxmax()
     row = comparison.loc[mover]
     move = (
-        f"the biggest move is {row['option']} ({_ordinal(int(row[before]))} →"
+        f"the biggest move is {_label(row['option'])} ({_ordinal(int(row[before]))} →"
         f" {_ordinal(int(row[after]))})"
     )
     head = (
-        f"From {before} to {after} weights the top option stays {top_a}"
+        f"From {b_name} to {a_name}, the top option stays {top_a}"
         if top_a == top_b
-        else f"From {before} to {after} weights the top option changes from {top_b} to {top_a}"
+        else f"From {b_name} to {a_name}, the top option changes from {top_b} to {top_a}"
     )
-    return f"{head}, and {move}."
+    return f"{head}; {move}."
 
 
 YOURS = "your weights"
@@ -194,6 +206,8 @@ class PolicyWorkbench(ChartExplorer, w.VBox):
 
     ``spec`` is the ranking chart's Vega-Lite spec, ``chart`` the altair chart.
     """
+
+    fallback_name = "Policy workbench"
 
     def __init__(
         self,

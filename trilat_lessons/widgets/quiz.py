@@ -9,6 +9,8 @@ from typing import Any
 
 import ipywidgets as w
 
+from ._base import StaticFallback, page_helper
+
 
 @dataclass(frozen=True)
 class OptionFeedback:
@@ -62,7 +64,8 @@ def grade_choice(
     """Check a choice: correct only if exactly the right options are chosen; partial credit.
 
     The score is the share of options judged right (chosen if correct, left if not). Feedback
-    is given for every chosen option and for every right option that was missed.
+    is given for every chosen option and for every right option that was missed; an option
+    rightly left unpicked gets none. With nothing chosen, nothing is judged or revealed.
     """
     options = list(options)
     right = _indices(options, correct)
@@ -89,14 +92,16 @@ def grade_choice(
             if is_right
             else ""
         )
-        text = notes[i] or default
+        text = (notes[i] or default) if (is_chosen or is_right) else ""
         if is_right and not is_chosen and notes[i]:
             text = "Missed: " + notes[i]
+        if not chosen:  # nothing picked yet: judge nothing, reveal nothing
+            text = ""
         items.append(OptionFeedback(option, is_chosen, is_right, text))
     n_ok = sum(f.ok for f in items)
     is_correct = chosen == right
     if not chosen:
-        message = "Choose an answer first."
+        message = "Choose an option first."
     elif is_correct:
         message = "Correct!"
     elif len(right) > 1:
@@ -106,11 +111,41 @@ def grade_choice(
     return QuizResult(is_correct, n_ok / len(options) if chosen else 0.0, message, tuple(items))
 
 
-class Quiz(w.VBox):
+def _mark(ok: bool) -> str:
+    """A check or cross drawn as inline SVG (no emoji or symbol font needed); words carry the
+    meaning beside it."""
+    colour = "#006d4e" if ok else "#a33c00"
+    shape = "M3 8.5l3.2 3.2L13 5" if ok else "M4 4l8 8M12 4l-8 8"
+    return (
+        '<svg aria-hidden="true" focusable="false" width="14" height="14" viewBox="0 0 16 16"'
+        f' style="vertical-align:-2px"><path d="{shape}" fill="none" stroke="{colour}"'
+        ' stroke-width="2.4" stroke-linecap="round"/></svg>'
+    )
+
+
+def feedback_line(f: OptionFeedback) -> str:
+    """One feedback item as HTML: a drawn mark, words saying what it means, option and note."""
+    verdict = (
+        "Right choice"
+        if f.chosen and f.right
+        else "Wrong choice"
+        if f.chosen
+        else "Missed"
+        if f.right
+        else "Rightly left out"
+    )
+    return (
+        f"<li>{_mark(f.ok)} <b>{verdict}</b> — {html.escape(f.option)}: {html.escape(f.text)}</li>"
+    )
+
+
+class Quiz(StaticFallback, w.VBox):
     """A question with radio buttons (one answer) or checkboxes (several), Check button, feedback.
 
     ``multiple`` defaults to True when more than one option is correct.
     """
+
+    fallback_name = "Quiz"
 
     def __init__(
         self,
@@ -157,7 +192,7 @@ class Quiz(w.VBox):
         self.feedback_view = w.HTML()
         super().__init__(
             [
-                w.HTML(f"<p><b>{html.escape(question)}</b> <i>{hint}</i></p>"),
+                w.HTML(f"<p><b>{html.escape(question)}</b> <i>{hint}</i></p>{page_helper()}"),
                 picker,
                 self.check_button,
                 self.feedback_view,
@@ -198,12 +233,7 @@ class Quiz(w.VBox):
         self.result = grade_choice(
             self.options, self.correct_answer, self.value, self.feedback_texts
         )
-        lines = []
-        for f in self.result.feedback:
-            if not f.text:
-                continue
-            mark = "✔" if f.ok else "✘"
-            lines.append(f"<li>{mark} <b>{html.escape(f.option)}</b>: {html.escape(f.text)}</li>")
+        lines = [feedback_line(f) for f in self.result.feedback if f.text]
         colour = "#006d4e" if self.result.correct else "#a33c00"
         extra = (
             f"<p>{html.escape(self.explanation)}</p>"
@@ -212,6 +242,7 @@ class Quiz(w.VBox):
         )
         self.feedback_view.value = (
             f'<div role="status" aria-live="polite"><p style="color:{colour}"><b>'
-            f"{html.escape(self.result.message)}</b></p><ul>{''.join(lines)}</ul>{extra}</div>"
+            f"{html.escape(self.result.message)}</b></p>"
+            f"{'<ul>' + ''.join(lines) + '</ul>' if lines else ''}{extra}</div>"
         )
         return self.result

@@ -140,6 +140,8 @@ class TimelineExplorer(ChartExplorer, w.VBox):
     filter, so dots never jump; ``spec`` is its Vega-Lite spec, ``chart`` the altair chart.
     """
 
+    fallback_name = "Timeline explorer"
+
     def __init__(
         self,
         meetings: pd.DataFrame | None = None,

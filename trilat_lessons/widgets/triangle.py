@@ -195,6 +195,8 @@ class TriangleExplorer(ChartExplorer, w.VBox):
     ``spec`` is the diagram's Vega-Lite spec, ``chart`` the altair chart.
     """
 
+    fallback_name = "Triangle explorer"
+
     def __init__(
         self,
         events: pd.DataFrame | None = None,

@@ -1,0 +1,452 @@
+"""The browser gate: every lesson and exercise 01 in real JupyterLab (offline, headless Chromium).
+
+For each notebook, in one shared JupyterLab and one shared page: run all cells; no error output
+and no widget error; axe-core (pinned in tests/browser/package-lock.json) with the WCAG 2 A/AA
+rules finds no violation inside a cell's output; letters typed into every widget control leave the
+notebook's cells unchanged (JupyterLab's single-key shortcuts must not fire); no two quiz options
+overlap and every radio is visible; chart text is at least 11 px as drawn, has >= 4.5:1 contrast
+against what is behind it, and no axis repeats a tick label. Screenshots go to _artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+HERE = Path(__file__).resolve().parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+NOTEBOOKS = [
+    "notebooks/00_start_here.ipynb",
+    "notebooks/01_history.ipynb",
+    "notebooks/02_obstacles_korea_japan.ipynb",
+    "notebooks/03_obstacles_structure.ipynb",
+    "notebooks/04_china_perceptions.ipynb",
+    "notebooks/05_theory_and_comparison.ipynb",
+    "notebooks/06_policy_options.ipynb",
+    "exercises/01_history.ipynb",
+]
+# keys that are JupyterLab command-mode shortcuts when they reach the notebook: insert above and
+# below, delete, cut, undo, to markdown, to code, to heading
+SHORTCUT_KEYS = ["a", "b", "d", "d", "x", "z", "m", "y", "1"]
+MIN_FONT_PX = 11.0
+MIN_CONTRAST = 4.5
+
+KERNEL_IDLE = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!k && k.status === 'idle';
+}"""
+ALL_CELLS_RAN = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const prompts = [...w.node.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
+CELLS = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  const out = [];
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells.get(i);
+    out.push([c.type, c.sharedModel.getSource()]);
+  }
+  return out;
+}"""
+CONTROLS = (
+    ".jp-OutputArea-output .jupyter-widgets select, "
+    ".jp-OutputArea-output .jupyter-widgets input, "
+    ".jp-OutputArea-output .jupyter-widgets button, "
+    ".jp-OutputArea-output .jupyter-widgets [role=slider]"
+)
+
+AXE_IN_OUTPUTS = """async () => {
+  // only the cells' outputs are checked (faster than the whole of JupyterLab); contrast is
+  // still computed against the real page behind them
+  const r = await axe.run(document.querySelectorAll('.jp-OutputArea-output'), {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+    resultTypes: ['violations'],
+  });
+  const out = [];
+  for (const v of r.violations) {
+    for (const n of v.nodes) {
+      const sel = n.target[n.target.length - 1];
+      const el = typeof sel === 'string' ? document.querySelector(sel) : null;
+      if (el && el.closest('.jp-OutputArea-output')) {
+        out.push({rule: v.id, target: n.target.join(' '), html: n.html.slice(0, 200),
+                  summary: n.failureSummary});
+      }
+    }
+  }
+  return out;
+}"""
+
+# Overlapping quiz options, and radios hidden by another option's text.
+QUIZ_LAYOUT = """() => {
+  const bad = [];
+  for (const quiz of document.querySelectorAll('.jp-OutputArea-output .trilat-quiz')) {
+    const opts = [...quiz.querySelectorAll('.widget-radio-box label, .widget-checkbox')];
+    const boxes = opts.map(o => o.getBoundingClientRect());
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        const dx = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const dy = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (dx > 1 && dy > 1) bad.push(`overlap: "${opts[i].innerText}" / "${opts[j].innerText}"`);
+      }
+    }
+    for (const o of opts) {
+      const input = o.querySelector('input');
+      if (!input) continue;
+      o.scrollIntoView({block: 'center'});
+      const r = input.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (r.width < 8 || !(hit === input || o.contains(hit))) {
+        bad.push(`radio hidden: "${o.innerText}"`);
+      }
+      const t = o.getBoundingClientRect(), q = quiz.getBoundingClientRect();
+      if (t.bottom > q.bottom + 1 || o.scrollHeight > o.clientHeight + 2) {
+        bad.push(`text spills out of its box: "${o.innerText}"`);
+      }
+    }
+  }
+  return bad;
+}"""
+
+# Chart text: size as drawn, contrast with the topmost painted shape behind it (or the chart's
+# background), and repeated labels on one axis.
+CHART_TEXT = """([minPx, minContrast]) => {
+  const rgb = (c) => {
+    if (!c || c === 'none' || c === 'transparent') return null;
+    const m = c.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const p = m[1].split(',').map(Number);
+    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+  };
+  const lum = ({r, g, b}) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const over = (top, bottom) => ({
+    r: top.r * top.a + bottom.r * (1 - top.a), g: top.g * top.a + bottom.g * (1 - top.a),
+    b: top.b * top.a + bottom.b * (1 - top.a), a: 1,
+  });
+  // a text's own words (vega gives marks a <title> child too)
+  const own = (t) => [...t.childNodes].filter(n => n.nodeName !== 'title')
+    .map(n => n.textContent).join('');
+  const bad = [];
+  for (const svg of document.querySelectorAll('.jp-OutputArea-output .trilat-chart svg')) {
+    const name = (svg.getAttribute('aria-label') || '').slice(0, 60);
+    const w = svg.width.baseVal.value;
+    const scale = w ? svg.getBoundingClientRect().width / w : 1;
+    for (const axis of svg.querySelectorAll('g.role-axis')) {
+      const labels = [...axis.querySelectorAll(".role-axis-label text")].map(own);
+      const seen = new Set(), dup = new Set();
+      labels.forEach(l => (seen.has(l) ? dup.add(l) : seen.add(l)));
+      if (dup.size) bad.push(`${name}: axis repeats ${[...dup].join(', ')}`);
+    }
+    svg.scrollIntoView({block: 'center'});
+    const texts = [...svg.querySelectorAll('text')].filter(t => own(t).trim());
+    for (const t of texts) {
+      const cs = getComputedStyle(t);
+      if (cs.visibility === 'hidden' || cs.display === 'none' || +cs.opacity === 0) continue;
+      if (own(t).trim().endsWith('…')) bad.push(`${name}: "${own(t)}" is cut off`);
+      const px = parseFloat(cs.fontSize) * scale;
+      if (px < minPx - 0.01) bad.push(`${name}: "${own(t)}" is ${px.toFixed(1)} px`);
+      const fg = rgb(cs.fill);
+      if (!fg) continue;
+      // (texts themselves may not take pointer events: find what is under their centre, once
+      // the text is scrolled into the visible part of every scrolling box around it)
+      let box = t.getBoundingClientRect();
+      const centre = (b) => [b.left + b.width / 2, b.top + b.height / 2];
+      const shown = ([x, y]) => {
+        if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) return false;
+        for (let e = t.parentElement; e; e = e.parentElement) {
+          const st = getComputedStyle(e);
+          if (st.overflowX === 'visible' && st.overflowY === 'visible') continue;
+          const r = e.getBoundingClientRect();
+          if (x < r.left || x > r.right || y < r.top || y > r.bottom) return false;
+        }
+        return true;
+      };
+      if (!shown(centre(box))) {
+        t.scrollIntoView({block: 'center', inline: 'center'});  // e.g. in a wide chart's scroll
+        box = t.getBoundingClientRect();
+      }
+      const [x, y] = centre(box);
+      let bg = {r: 255, g: 255, b: 255, a: 1};
+      const under = document.elementsFromPoint(x, y).filter(
+        e => svg.contains(e) && e !== svg && e.tagName !== 'text' && e.tagName !== 'g');
+      const layers = [];
+      for (const e of under) {
+        const fill = rgb(getComputedStyle(e).fill);
+        if (fill && fill.a > 0 && e.tagName !== 'line') {
+          layers.push({...fill, a: fill.a * parseFloat(getComputedStyle(e).fillOpacity || 1)
+                                   * parseFloat(getComputedStyle(e).opacity || 1)});
+          if (layers[layers.length - 1].a >= 0.99) break;
+        }
+      }
+      for (const layer of layers.reverse()) bg = over(layer, bg);
+      const text = over({...fg, a: fg.a * parseFloat(cs.fillOpacity || 1)}, bg);
+      const [l1, l2] = [lum(text), lum(bg)].sort((a, b) => b - a);
+      const ratio = (l1 + 0.05) / (l2 + 0.05);
+      const bold = cs.fontWeight === 'bold' || +cs.fontWeight >= 700;
+      const large = px >= 24 || (px >= 18.66 && bold);
+      if (ratio < (large ? 3 : minContrast) - 0.005) {
+        bad.push(`${name}: "${own(t)}" contrast ${ratio.toFixed(2)}:1 (${cs.fill} on ` +
+                 `rgb(${Math.round(bg.r)},${Math.round(bg.g)},${Math.round(bg.b)}))`);
+      }
+    }
+  }
+  return bad;
+}"""
+
+
+# Widget labels, toggle buttons and dropdowns whose text is cut off (ellipsis or too narrow).
+CUT_OFF_WIDGET_TEXT = """() => {
+  const bad = [];
+  const sel = '.jp-OutputArea-output .jupyter-widgets';
+  for (const el of document.querySelectorAll(
+      `${sel} .widget-label, ${sel} .widget-toggle-button, ${sel} button`)) {
+    if (!el.offsetParent || !el.textContent.trim()) continue;
+    if (el.scrollWidth > el.clientWidth + 1) bad.push(`cut off: "${el.textContent.trim()}"`);
+  }
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+  document.body.appendChild(probe);
+  for (const s of document.querySelectorAll(`${sel} select`)) {
+    if (!s.offsetParent || s.multiple || s.size > 1) continue;
+    const cs = getComputedStyle(s);
+    probe.style.font = cs.font;
+    for (const o of s.options) {
+      probe.textContent = o.textContent;
+      if (probe.getBoundingClientRect().width > s.clientWidth - 16) {
+        bad.push(`dropdown too narrow for "${o.textContent}"`);
+        break;
+      }
+    }
+  }
+  probe.remove();
+  return bad;
+}"""
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab: Any, browser: Any) -> Iterator[tuple[Any, Any]]:
+    """One page of the shared JupyterLab; each test opens its notebook in it."""
+    from chromium_support import guarded_page
+
+    if not AXE.exists():
+        pytest.fail(f"{AXE} missing: run `make browser-deps` (npm ci in tests/browser)")
+    with guarded_page(browser, service_workers="block") as (page, blocked):
+        page.goto(f"{lab.url}/lab?token={lab.token}&reset")
+        page.wait_for_selector(".jp-LabShell", timeout=60_000)
+        page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+        yield page, blocked
+        assert blocked.urls == [], f"the page tried to reach the network: {blocked.urls}"
+
+
+CLOSE_ALL = """async ({save}) => {
+  const app = window.jupyterapp;
+  for (const w of [...app.shell.widgets('main')]) {
+    if (w.context) {
+      if (save) await w.context.save();
+      w.context.model.dirty = false;  // no "save changes?" dialog
+      if (w.sessionContext) await w.sessionContext.shutdown();
+    }
+    w.close();
+  }
+}"""
+
+
+def progress(artifacts: Path, text: str) -> None:
+    """A line in _artifacts/progress.log (where a slow or stuck run spends its time)."""
+    with (artifacts / "progress.log").open("a", encoding="utf-8") as f:
+        f.write(f"{time.strftime('%H:%M:%S')} {text}\n")
+
+
+def open_notebook(page: Any, path: str) -> None:
+    page.evaluate(CLOSE_ALL, {"save": False})
+    page.evaluate(
+        "async (p) => { await window.jupyterapp.commands.execute('docmanager:open', {path: p}); }",
+        path,
+    )
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=60_000)
+
+
+def open_and_run(page: Any, path: str) -> None:
+    open_notebook(page, path)
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=60_000)
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(ALL_CELLS_RAN, timeout=120_000, polling=250)
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
+        ".innerText.includes('Loading widget...')",
+        timeout=30_000,
+    )
+
+
+def type_into_every_control(page: Any) -> tuple[int, list[str]]:
+    """Type shortcut letters into each widget control; report controls after which cells changed."""
+    before = page.evaluate(CELLS)
+    controls = page.locator(CONTROLS)
+    changed = []
+    n = controls.count()
+    for i in range(n):
+        control = controls.nth(i)
+        if not control.is_visible() or control.is_disabled():
+            continue
+        control.focus()
+        for key in SHORTCUT_KEYS:
+            page.keyboard.press(key)
+        if page.evaluate(CELLS) != before:
+            changed.append(control.evaluate("e => e.outerHTML.slice(0, 160)"))
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:undo')")
+            break
+    return n, changed
+
+
+EXPLORER = ".jp-NotebookPanel:not(.lm-mod-hidden) .trilat-explorer"
+
+
+def chart_svg(page: Any) -> str:
+    """The first explorer's chart as SVG text (what the student sees)."""
+    return page.locator(f"{EXPLORER} .trilat-chart svg").first.evaluate("e => e.outerHTML")
+
+
+def wait_for_new_chart(page: Any, old: str) -> None:
+    page.wait_for_function(
+        """([sel, old]) => {
+          const svg = document.querySelector(sel + ' .trilat-chart svg');
+          return !!svg && svg.outerHTML !== old;
+        }""",
+        arg=[EXPLORER, old],
+        timeout=30_000,
+    )
+
+
+def check_start_here_explorer(page: Any, artifacts: Path) -> None:
+    """Lesson 00's timeline explorer answers the mouse and the keyboard alone."""
+    charts = page.locator('.trilat-chart svg[role="graphics-document document"]')
+    assert charts.count() >= 2  # the per-year chart and the explorer's timeline
+    assert all(charts.nth(i).get_attribute("aria-label") for i in range(charts.count()))
+    explorer = page.locator(EXPLORER).first
+    selects = explorer.locator("select")
+    assert selects.count() >= 3  # administration, level, track
+    labels = explorer.locator(".widget-label").all_inner_texts()
+    assert {"U.S. administration", "Level", "Track"} <= {t.strip() for t in labels}
+    summary = explorer.locator("[role=status]").first
+    first_summary = summary.inner_text()
+    assert "meetings match" in first_summary
+
+    # a dropdown changed with the mouse redraws the chart and the summary
+    before = chart_svg(page)
+    selects.nth(0).select_option(label="Biden")
+    wait_for_new_chart(page, before)
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).innerText !== old",
+        arg=[f"{EXPLORER} [role=status]", first_summary],
+    )
+    after = chart_svg(page)
+    assert "Biden" in after and "coloured by U.S. administration (Biden)" in after
+    assert "under Biden" in summary.inner_text()
+
+    # ... and one changed with the keyboard alone: Tab to the next dropdown, ArrowDown (no
+    # longer taken by JupyterLab's notebook shortcuts: the explorer opts out of them)
+    selects.nth(0).focus()
+    page.keyboard.press("Tab")
+    level = selects.nth(1)
+    assert level.evaluate("e => e === document.activeElement")
+    page.keyboard.press("ArrowDown")
+    wait_for_new_chart(page, after)
+    assert level.evaluate("e => e.selectedIndex") == 1
+    # the year slider has a name and moves with the arrow keys
+    handle = explorer.locator(".noUi-handle").first
+    assert handle.get_attribute("aria-label") == "Years (from)"
+    readout = explorer.locator(".widget-readout").first
+    years_before = readout.inner_text()
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([sel, old]) => document.querySelector(sel).innerText !== old",
+        arg=[f"{EXPLORER} .widget-readout", years_before],
+    )
+    explorer.screenshot(path=artifacts / "00_start_here_explorer_keyboard.png")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_notebook_in_jupyterlab(
+    lab_page: tuple[Any, Any], lab: Any, artifacts: Path, path: str
+) -> None:
+    page, _blocked = lab_page
+    if not (lab.root / path).exists():
+        pytest.skip(f"{path} does not exist")
+    stem = Path(path).stem + ("_exercise" if path.startswith("exercises") else "")
+    progress(artifacts, f"{path}: run")
+    open_and_run(page, path)
+    page.wait_for_timeout(300)  # let the widgets' page helper run (it retries every 50 ms)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    if path == NOTEBOOKS[0]:
+        check_start_here_explorer(page, artifacts)
+    page.screenshot(path=artifacts / f"{stem}_after_run_all.png")
+    problems: dict[str, Any] = {}
+
+    errors = (
+        panel.locator(".jp-OutputArea-output")
+        .filter(has_text="Traceback (most recent call")
+        .all_inner_texts()
+        + panel.locator(".jp-OutputArea-output")
+        .filter(has_text="Error displaying widget")
+        .all_inner_texts()
+    )
+    if errors:
+        problems["errors"] = [e[-600:] for e in errors]
+
+    progress(artifacts, f"{path}: axe")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_IN_OUTPUTS)
+    if violations:
+        problems["axe"] = violations
+
+    progress(artifacts, f"{path}: quiz layout")
+    quiz = page.evaluate(QUIZ_LAYOUT)
+    if quiz:
+        problems["quiz layout"] = quiz
+    for i, q in enumerate(panel.locator(".trilat-quiz").all()[:3]):
+        q.screenshot(path=artifacts / f"{stem}_quiz{i}.png")
+
+    progress(artifacts, f"{path}: chart text")
+    text = page.evaluate(CHART_TEXT, [MIN_FONT_PX, MIN_CONTRAST])
+    if text:
+        problems["chart text"] = text
+
+    cut = page.evaluate(CUT_OFF_WIDGET_TEXT)
+    if cut:
+        problems["widget text cut off"] = cut
+
+    progress(artifacts, f"{path}: typing")
+    n_controls, changed = type_into_every_control(page)
+    if changed:
+        problems["shortcuts reached the notebook from"] = changed
+    for i, ex in enumerate(panel.locator(".trilat-explorer").all()[:4]):
+        ex.screenshot(path=artifacts / f"{stem}_explorer{i}.png")
+
+    if path == NOTEBOOKS[0]:  # saved and reopened: a clear static fallback, no widget error
+        page.evaluate(CLOSE_ALL, {"save": True})
+        open_notebook(page, path)
+        page.wait_for_timeout(1000)
+        reopened = panel.inner_text()
+        if "Error displaying widget" in reopened or "run this cell" not in reopened.lower():
+            problems["reopened"] = "no static fallback, or a widget error, after reopening"
+        page.screenshot(path=artifacts / f"{stem}_reopened.png")
+
+    (artifacts / f"{stem}_report.json").write_text(
+        json.dumps({"controls_typed_into": n_controls, "problems": problems}, indent=2)
+    )
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)[:6000]

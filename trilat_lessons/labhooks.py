@@ -1,0 +1,43 @@
+"""JupyterLab server hooks used by ``make lab`` (and the browser test).
+
+``pre_save``: a widget's view can only be drawn while its kernel holds the widget; a notebook
+reopened later shows "Error displaying widget: model not found". The course's widgets put a
+static ``text/html`` fallback ("Run this cell to start the explorer") beside their view, so on
+save we drop the view from those outputs: a reopened notebook shows the fallback instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+FALLBACK_MARK = "trilat-widget-fallback"
+"""Class name in the ``text/html`` fallback of every course widget (see widgets/_base.py)."""
+
+
+def strip_widget_views(nb: dict[str, Any]) -> int:
+    """Drop the widget view from each output that carries the course's static fallback.
+
+    Returns how many outputs changed. Outputs of other widgets are left as they are.
+    """
+    changed = 0
+    for cell in nb.get("cells") or []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        for output in cell.get("outputs") or []:
+            data = output.get("data") if isinstance(output, dict) else None
+            if not isinstance(data, dict) or WIDGET_VIEW not in data:
+                continue
+            fallback = data.get("text/html")
+            if isinstance(fallback, list):
+                fallback = "".join(str(x) for x in fallback)
+            if isinstance(fallback, str) and FALLBACK_MARK in fallback:
+                del data[WIDGET_VIEW]
+                changed += 1
+    return changed
+
+
+def pre_save(model: dict[str, Any], **_: Any) -> None:
+    """``ContentsManager.pre_save_hook``: keep only static fallbacks of course widgets on disk."""
+    if model.get("type") == "notebook" and isinstance(model.get("content"), dict):
+        strip_widget_views(model["content"])
