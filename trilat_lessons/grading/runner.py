@@ -338,16 +338,21 @@ def run_cells(
         except (TimeoutError, InterruptedError, ValueError):
             hello = None
         if not hello or hello.get("event") != "hello":
-            result.broken, result.broken_status = 0, "kernel died"
+            result.broken_status = "no start"  # no student code ran: the caller retries
             return result
         job = {"cells": cells, "limits": limits, "workdir": workdir, "denied": denied}
-        sock.sendall(json.dumps(job).encode() + b"\n")
+        sock.settimeout(STARTUP_TIMEOUT)  # a big job is sent in full; no leftover short timeout
+        try:
+            sock.sendall(json.dumps(job).encode() + b"\n")
+        except OSError:
+            result.broken_status = "no start"
+            return result
         try:
             ready = lines.next(start_deadline)
         except (TimeoutError, InterruptedError, ValueError):
             ready = None
         if not ready or ready.get("event") != "ready":
-            result.broken, result.broken_status = 0, "kernel died"
+            result.broken_status = "no start"
             return result
         landlock = ready.get("landlock", 0)
         result.landlock = landlock if isinstance(landlock, int) else 0
@@ -451,7 +456,9 @@ def run_with_restarts(
     outcomes: dict[int, CellRun] = {}
     exports: dict[str, dict[str, Any]] = {}
     info: dict[str, Any] = {"runs": 0, "printed": 0, "landlock": 0, "ignored": 0, "flooded": 0}
-    for run in range(max_runs):
+    failed_starts = 0
+    run = 0
+    while run < max_runs:
         todo = [i for i in range(len(cells)) if i not in skip]
         batch = [cells[i] for i in todo]
         workdir = os.path.join(workdir_root, f"run{run}")
@@ -466,6 +473,12 @@ def run_with_restarts(
             registry=registry,
             stop=stop,
         )
+        if res.broken_status == "no start":  # the kernel never got ready: not the student's
+            failed_starts += 1
+            if failed_starts >= 3 or time.monotonic() >= deadline:
+                raise TemplateError("a grading kernel failed to start three times")
+            continue
+        run += 1
         info["runs"] += 1
         info["printed"] += res.printed
         info["landlock"] = max(info["landlock"], res.landlock)
