@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..exercises._export import valid_export
 from .isolation import KERNEL_PROCS, PIDS_PER_WORKER, PidsCgroup, bwrap_command, clean_env
 from .kernel import MAX_LINE
 
@@ -403,7 +404,11 @@ def run_cells(
                 q = msg["question"]
                 if q in expected_exports:
                     expected_exports.discard(q)
-                    result.exports[q] = msg["value"]
+                    value = msg["value"]
+                    if not valid_export(value):  # forged or garbled: judged as unexportable
+                        value = {"type": "unexportable", "error": "malformed export"}
+                        lines.ignored += 1
+                    result.exports[q] = value
                     if not expected_exports:
                         exporting = None
                         step_deadline = now + cell_timeout
