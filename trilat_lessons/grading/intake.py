@@ -35,10 +35,10 @@ class Submission:
 
 
 def display_name(name: str) -> str:
-    """A student's name as shown in reports: NFC, no control characters, at most 200 chars."""
+    """A student's name as shown in reports: NFC, no control characters, at most 255 chars."""
     text = unicodedata.normalize("NFC", name)
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
-    return text.strip()[:200] or "student"
+    return text.strip()[:255] or "student"
 
 
 def student_key(name: str) -> str:
