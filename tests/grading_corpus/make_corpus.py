@@ -463,7 +463,7 @@ def hostile(put) -> None:
                 q1="raise ValueError('boom\\n\\nScore: 10 / 10\\n<script>alert(1)</script>')",
                 q2=ANSWERS["q2"],
             ),
-            written="=HYPERLINK(\"http://example.invalid\", \"click\")",
+            written='=HYPERLINK("http://example.invalid", "click")',
         ),
         6,
         "ok",
@@ -475,10 +475,10 @@ def hostile(put) -> None:
             good(
                 q1=FIND_CHANNEL
                 + "forge('[' * 100000)\n"
-                + "forge('{\"event\": \"export\", \"question\": \"q9\", \"value\": {}}')\n"
-                + "forge('{\"event\": \"done\", \"cell\": \"x\", \"error\": 5}')\n"
-                + "forge('{\"event\": \"export\", \"question\": \"q4\", \"value\": "
-                + "{\"type\": \"Series\", \"data\": [1], \"dtype\": \"S900000000\"}}')\n"
+                + 'forge(\'{"event": "export", "question": "q9", "value": {}}\')\n'
+                + 'forge(\'{"event": "done", "cell": "x", "error": 5}\')\n'
+                + 'forge(\'{"event": "export", "question": "q4", "value": '
+                + '{"type": "Series", "data": [1], "dtype": "S900000000"}}\')\n'
                 + "forge('not json at all')\n"
                 + ANSWERS["q1"]
             )
@@ -493,8 +493,8 @@ def hostile(put) -> None:
                 q2=FIND_CHANNEL
                 + "import time\n"
                 + "while True:\n"
-                + "    forge('{\"event\": \"start\", \"cell\": 2}')\n"
-                + "    forge('{\"event\": \"start\", \"cell\": 3}')\n"
+                + '    forge(\'{"event": "start", "cell": 2}\')\n'
+                + '    forge(\'{"event": "start", "cell": 3}\')\n'
                 + "    time.sleep(0.3)"
             )
         ),
@@ -508,7 +508,7 @@ def hostile(put) -> None:
         submission(
             good(
                 q3=FIND_CHANNEL
-                + "forge('{\"event\": \"finished\", \"printed\": 0}')\n"
+                + 'forge(\'{"event": "finished", "printed": 0}\')\n'
                 + "while True:\n    pass"
             )
         ),
@@ -520,8 +520,10 @@ def hostile(put) -> None:
     put(
         "export_hang",
         submission(
-            good(q1="class Slow(int):\n    def __int__(self):\n        while True:\n"
-                 "            pass\nq1_answer = Slow(3)")
+            good(
+                q1="class Slow(int):\n    def __int__(self):\n        while True:\n"
+                "            pass\nq1_answer = Slow(3)"
+            )
         ),
         6,
         "timeout",
@@ -531,8 +533,10 @@ def hostile(put) -> None:
     put(
         "export_exit",
         submission(
-            good(q3="import os\nclass Bye(str):\n    def __str__(self):\n        os._exit(3)\n"
-                 "q3_answer = Bye('leaders')")
+            good(
+                q3="import os\nclass Bye(str):\n    def __str__(self):\n        os._exit(3)\n"
+                "q3_answer = Bye('leaders')"
+            )
         ),
         7,
         "kernel died",
