@@ -29,7 +29,6 @@ CORPUS = Path(__file__).parent / "grading_corpus"
 SOURCE = CORPUS / "source" / "00_demo.ipynb"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())
 SECRET = "trilat-grader-secret-7f3a91"
-ESCAPE_TAG = "trilatescape"
 OPTIONS = dict(workers=2, timeout_cell=5.0, timeout_total=60.0, memory_mb=300, progress=False)
 sys.path.insert(0, str(CORPUS))
 from make_corpus import ANSWERS, good, submission  # noqa: E402
@@ -174,19 +173,22 @@ def native_answer(lib: bytes) -> str:
 
 
 ESCAPE_Q1 = (
-    "import _posixsubprocess, os, sys\n"
+    "import _posixsubprocess, os, time\n"
     "def burn():\n"
     "    os.setsid()\n"
-    f"    open('/proc/self/comm', 'w').write('{ESCAPE_TAG}')\n"
     "    while True:\n"
     "        pass\n"
-    "for _ in range(4):\n"
+    "def escape():  # fork with no audit event; the child leaves the session and burns CPU\n"
+    "    args = [[b'/bin/true'], [b'/bin/true'], True, (), None, None, -1, -1, -1, -1, -1, -1,\n"
+    "            *os.pipe(), False, False, -1, None, None, None, -1, burn]\n"
     "    try:\n"
-    "        _posixsubprocess.fork_exec(\n"
-    "            [b'/bin/true'], [b'/bin/true'], True, (), None, None, -1, -1, -1, -1, -1, -1,\n"
-    "            *os.pipe(), False, False, -1, None, None, None, -1, burn)\n"
-    "    except Exception:\n"
-    "        pass\n" + ANSWERS["q1"]
+    "        return _posixsubprocess.fork_exec(*args, False)  # 3.11.7+: allow_vfork\n"
+    "    except TypeError:\n"
+    "        return _posixsubprocess.fork_exec(*args)\n"
+    "burners = [escape() for _ in range(4)]\n"
+    "time.sleep(0.5)\n"
+    "assert all(os.waitpid(p, os.WNOHANG) == (0, 0) for p in burners)  # all still running\n"
+    + ANSWERS["q1"]
 )
 
 
@@ -203,15 +205,23 @@ def dir_fd_answer(results: Path, source_dir: Path) -> str:
     )
 
 
-def _escaped_processes() -> list[int]:
-    found = []
+def _descendants(root: int) -> list[int]:
+    """Every live process below ``root`` (from /proc: parent links)."""
+    parent: dict[int, int] = {}
     for p in Path("/proc").iterdir():
         if p.name.isdigit():
             try:
-                if (p / "comm").read_text().strip() == ESCAPE_TAG:
-                    found.append(int(p.name))
+                stat = (p / "stat").read_text()
             except OSError:
                 continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if fields[0] != "Z":
+                parent[int(p.name)] = int(fields[1])
+    found, frontier = [], [root]
+    while frontier:
+        kids = [c for c, pp in parent.items() if pp in frontier]
+        found += kids
+        frontier = kids
     return found
 
 
@@ -321,8 +331,10 @@ def test_native_code_cannot_send_a_single_packet(isolated_run):
 
 
 def test_no_process_outlives_its_submission(isolated_run):
-    _base, _subs, out, _e, _run, _l, _t, _s = isolated_run
-    assert _escaped_processes() == []
+    _base, _subs, out, _e, _run, _l, template, _s = isolated_run
+    # bwrap -> its init (PID 1 of the sandbox) -> the template: nothing else survives the run,
+    # although "escape" started setsid() CPU burners with no audit event
+    assert len(_descendants(template._proc.pid)) == 2
     result = json.loads((out / "results" / "escape.json").read_text())
     assert result["questions"]["q1"]["status"] == "correct"
 
