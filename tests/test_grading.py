@@ -23,7 +23,19 @@ from trilat_lessons.grading.source import load_source, solution_lines
 CORPUS = Path(__file__).parent / "grading_corpus"
 SOURCE = CORPUS / "source" / "00_demo.ipynb"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())
-OPTIONS = dict(workers=2, timeout_cell=5.0, timeout_total=60.0, memory_mb=300, progress=False)
+from trilat_lessons.grading.isolation import probe  # noqa: E402
+
+# where bubblewrap is missing these tests run the documented fallback (tests/test_grading_hostile.py
+# covers both paths explicitly)
+UNSAFE = not probe().isolated
+OPTIONS = dict(
+    workers=2,
+    timeout_cell=5.0,
+    timeout_total=60.0,
+    memory_mb=300,
+    progress=False,
+    unsafe_no_sandbox=UNSAFE,
+)
 
 
 def _grades(out: Path) -> dict[str, dict[str, str]]:
@@ -233,6 +245,7 @@ def test_ctrl_c_loses_nothing(tmp_path, graded):
         "60",
         "--timeout-total",
         "120",
+        *(["--unsafe-no-sandbox"] if UNSAFE else []),
     ]
     proc = subprocess.Popen(
         cmd,
@@ -258,7 +271,9 @@ def test_ctrl_c_loses_nothing(tmp_path, graded):
     assert not (out / "grades.csv").exists()
     # the unfinished submission is replaced; the same grading (same limits) grades only it
     shutil.copy(CORPUS / "submissions" / "good.ipynb", subs / "infinite_loop.ipynb")
-    options = GradeOptions(workers=1, timeout_cell=60, timeout_total=120, progress=False)
+    options = GradeOptions(
+        workers=1, timeout_cell=60, timeout_total=120, progress=False, unsafe_no_sandbox=UNSAFE
+    )
     resumed = grade(SOURCE, subs, out, options, template=template)
     assert (resumed.graded, resumed.skipped) == (1, 2)
     assert _grades(out)["infinite_loop"]["total"] == "8"

@@ -134,7 +134,7 @@ class Protection:
 _PROBE = r"""
 import ctypes, os, socket, sys
 libc = ctypes.CDLL(None, use_errno=True)
-flags = 0x10000000 | 0x20000000 | 0x00020000 | 0x08000000  # user, pid, mount, ipc
+flags = 0x10000000 | 0x20000000 | 0x00020000 | 0x08000000 | 0x40000000  # user pid mnt ipc net
 if libc.unshare(flags) != 0:
     print("no-nested-unshare", ctypes.get_errno()); sys.exit(3)
 pid = os.fork()

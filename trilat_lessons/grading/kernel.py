@@ -36,12 +36,8 @@ import sys
 from typing import Any
 
 MAX_LINE = 8_000_000  # bytes in one message from a kernel (bigger exports are refused earlier)
-_CLONE_NEWNS, _CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWIPC = (
-    0x20000,
-    0x10000000,
-    0x20000000,
-    0x8000000,
-)
+_CLONE_NEWNS, _CLONE_NEWIPC = 0x20000, 0x8000000
+_CLONE_NEWUSER, _CLONE_NEWPID, _CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 KERNEL_UID = 1000  # the kernel's uid/gid inside its user namespace
 _dumps = json.dumps  # bound now: student code that patches ``json`` cannot garble our messages
 _loads = json.loads
@@ -202,7 +198,8 @@ def _reaper(job_fd: int, life_fd: int, ctrl_fd: int, shell: Any, isolated: bool)
     if isolated:
         libc = ctypes.CDLL(None, use_errno=True)
         uid, gid = os.geteuid(), os.getegid()
-        flags = _CLONE_NEWUSER | _CLONE_NEWPID | _CLONE_NEWNS | _CLONE_NEWIPC
+        # its own network namespace too: not even the sandbox's loopback is shared between kernels
+        flags = _CLONE_NEWUSER | _CLONE_NEWPID | _CLONE_NEWNS | _CLONE_NEWIPC | _CLONE_NEWNET
         if libc.unshare(flags) != 0:
             return 5  # the grader sees the kernel die; the probe makes this unreachable
         try:  # one unprivileged uid/gid inside (files in the kernel's tmpfs need a mapped owner)
