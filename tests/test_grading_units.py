@@ -90,8 +90,12 @@ def test_intake_never_follows_links_or_blocks(tmp_path):
     os.mkfifo(tmp_path / "pipe.ipynb")
     (tmp_path / "dir.ipynb").mkdir()
     (tmp_path / "big.ipynb").write_bytes(b" " * 2000)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "00_demo.ipynb").write_text("{}")
+    os.symlink(tmp_path / "real", tmp_path / "linked_folder")
     found = {s.student: s for s in find_submissions(tmp_path, "00_demo")}
-    assert sorted(found) == ["big", "dir", "link", "ok", "pipe"]
+    assert sorted(found) == ["big", "dir", "link", "linked_folder", "ok", "pipe", "real"]
+    assert "symbolic link" in read_safely(found["linked_folder"].path)[1]
     assert read_safely(found["ok"].path) == (b"{}", "")
     assert "symbolic link" in read_safely(found["link"].path)[1]
     assert "pipe" in read_safely(found["pipe"].path)[1]

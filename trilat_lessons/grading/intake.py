@@ -74,6 +74,8 @@ def _candidates(root: Path, set_id: str) -> list[tuple[str, Path]]:
         path = Path(entry.path)
         if entry.name.endswith(".ipynb"):
             found.setdefault(entry.name[: -len(".ipynb")], path)
+        elif stat.S_ISLNK(st.st_mode) and os.path.isdir(path):
+            found.setdefault(entry.name, path)  # a linked student folder: rejected, with a row
         elif stat.S_ISDIR(st.st_mode):
             try:
                 with os.scandir(path) as inner:

@@ -209,6 +209,7 @@ class PidsCgroup:
         self.path: str | None = None
         if os.geteuid() != 0 or not os.path.isdir(self.ROOT):
             return
+        self._remove_stale()
         path = os.path.join(self.ROOT, f"trilat-grade-{os.getpid()}-{id(self):x}")
         try:
             os.mkdir(path)
@@ -218,6 +219,17 @@ class PidsCgroup:
         except OSError:
             with contextlib.suppress(OSError):
                 os.rmdir(path)
+
+    def _remove_stale(self) -> None:
+        """Remove empty groups left by graders that were killed (their process is gone)."""
+        import re
+
+        with contextlib.suppress(OSError):
+            for name in os.listdir(self.ROOT):
+                m = re.match(r"trilat-grade-(\d+)-", name)
+                if m and not os.path.exists(f"/proc/{m.group(1)}"):
+                    with contextlib.suppress(OSError):
+                        os.rmdir(os.path.join(self.ROOT, name))
 
     def enter(self) -> None:
         """Move the calling process into the group (called in the child before exec)."""
