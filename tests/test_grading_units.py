@@ -195,3 +195,18 @@ def test_progress_never_raises_on_a_file_of_the_wrong_shape(tmp_path, monkeypatc
     _progress.reset_cache()
     assert not isinstance(progress(), str)
     _progress.reset_cache()
+
+
+def test_doctor_reports_the_grading_protection(monkeypatch):
+    from trilat_lessons import doctor
+    from trilat_lessons.grading import isolation
+
+    here = doctor.check_grading_sandbox()
+    assert here.ok and "grading protection: " in here.detail
+    isolation.probe.cache_clear()
+    monkeypatch.setenv("PATH", "/nonexistent")
+    try:
+        missing = doctor.check_grading_sandbox()
+    finally:
+        isolation.probe.cache_clear()
+    assert missing.ok and "NONE" in missing.detail and "apt-get install bubblewrap" in missing.detail

@@ -190,9 +190,10 @@ def probe() -> Protection:
         )
     return Protection(
         "namespaces",
-        "bubblewrap: user, PID, network (no interface), mount (read-only system, tmpfs "
-        f"scratch {SCRATCH_MB} MB per kernel), IPC namespaces; clean environment; every kernel "
-        "in its own PID namespace; Landlock, rlimits and an audit hook inside",
+        "bubblewrap: user, PID, network, mount (read-only system), IPC namespaces and a clean "
+        "environment for the template; every kernel in user, PID, mount, IPC and network "
+        f"namespaces of its own (no usable network, {SCRATCH_MB} MB tmpfs scratch); Landlock, "
+        "rlimits and an audit hook inside",
     )
 
 
