@@ -58,7 +58,7 @@ test: lint unit nbval test-browser  ## everything: lint, unit tests, notebooks (
 test-browser: $(STAMP)  ## drive JupyterLab offline in headless Chromium (needs Debian's chromium)
 	scripts/offline $(PY) -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## speed benchmarks (grading vs nbgrader, check, widgets, start-up); not part of test
+bench: $(STAMP)  ## speed benchmarks (grading vs nbgrader, isolated grading at 40 and 400, check, widgets, start-up); not part of test
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)

@@ -277,3 +277,24 @@ def test_ctrl_c_loses_nothing(tmp_path, graded):
     resumed = grade(SOURCE, subs, out, options, template=template)
     assert (resumed.graded, resumed.skipped) == (1, 2)
     assert _grades(out)["infinite_loop"]["total"] == "8"
+
+
+def test_feedback_and_sheets_cannot_be_forged(graded):
+    """Error text cannot forge a Score line or inject HTML; written answers cannot be formulas."""
+    _base, _subs, out, _run, _t = graded
+    md = (out / "feedback" / "markdown_forgery.md").read_text()
+    scores = [ln for ln in md.splitlines() if ln.startswith("Score:")]
+    assert len(scores) == 1 and scores[0].startswith("Score: 6 / 10"), scores
+    assert "<script>" not in md and "&lt;script&gt;" in md
+    html = (out / "feedback" / "markdown_forgery.html").read_text()
+    assert "<script>" not in html
+    sheet = (out / "manual_grading.csv").read_text()
+    row = next(ln for ln in sheet.splitlines() if ln.startswith("markdown_forgery,"))
+    assert ",'=HYPERLINK(" in row or ",\"'=HYPERLINK(" in row, row
+
+
+def test_channel_forgery_is_noted_and_ignored(graded):
+    _base, _subs, out, _run, _t = graded
+    garbage = json.loads((out / "results" / "channel_garbage.json").read_text())
+    assert garbage["questions"]["q4"]["status"] == "correct"  # the forged q4 export was dropped
+    assert any("were ignored" in n for n in garbage["notes"])

@@ -254,6 +254,8 @@ def _hostile_folder(base: Path, listener: Listener, isolated: bool) -> tuple[Pat
         expected[name] = (total, status)
 
     put("good", good_nb, 8, "ok")
+    big = "# " + "x" * 3_000_000 + "\n" + ANSWERS["q1"]  # a 3 MB answer cell is sent in full
+    put("big_cell", notebook_bytes(submission(good(q1=big))), 8, "ok")
     put("escape", notebook_bytes(submission(good(q1=ESCAPE_Q1))), 8, "ok")
     put(
         "dir_fd",
