@@ -446,12 +446,19 @@ def test_grade_refuses_without_the_sandbox(tmp_path):
 # ---------------------------------------------------------------- the fallback path
 
 
+TIME_LIMIT_CASES = ("infinite_loop", "channel_extend", "channel_finished", "export_hang")
+
+
 def test_corpus_on_the_fallback_path(tmp_path):
     """--unsafe-no-sandbox: Landlock, rlimits and the audit hook only. Python-level attacks still
     get their exact scores; the source and other results stay out of reach (Landlock); what the
     fallback does NOT stop (native code's network access) is shown, as docs/grading.md says."""
     subs = tmp_path / "subs"
     shutil.copytree(CORPUS / "submissions", subs)
+    # the time-limit cases take the grader-side path already tested above, at 5 s each: left out
+    # here to keep `make test` short
+    for name in TIME_LIMIT_CASES:
+        (subs / f"{name}.ipynb").unlink()
     listener = Listener()
     out = tmp_path / "out"
     (out / "results").mkdir(parents=True)
@@ -478,7 +485,10 @@ def test_corpus_on_the_fallback_path(tmp_path):
         packets = listener.close()
     assert run.protection == "none" and not run.interrupted
     rows = _grades(out)
+    assert not set(TIME_LIMIT_CASES) & set(rows)
     for student, exp in EXPECTED.items():
+        if student in TIME_LIMIT_CASES:
+            continue
         row = rows[student]
         assert (float(row["total"]), row["status"]) == (exp["total"], exp["status"]), row
     assert (rows["dir_fd"]["total"], rows["dir_fd"]["status"]) == ("6", "ok")
