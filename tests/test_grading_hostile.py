@@ -279,6 +279,9 @@ def _hostile_folder(base: Path, listener: Listener, isolated: bool) -> tuple[Pat
     put(NFD, notebook_bytes(submission(good(q2="q2_answer = 0.0"))), 7, "ok")
     put(LONG, good_nb, 8, "ok")
     put("=cmd|' -C calc'!A0", good_nb, 8, "ok")
+    with open(os.fsencode(subs) + b"/bad\xffname.ipynb", "wb") as f:  # not UTF-8
+        f.write(good_nb)
+    expected["bad\ufffdname"] = (8, "ok")
     del isolated
     return subs, out, expected
 
@@ -499,3 +502,41 @@ def test_corpus_on_the_fallback_path(tmp_path):
         # the documented gap of the fallback: native code reaches the network (UDP at least)
         assert rows["native_net"]["total"] == "8"
         assert packets > 0
+
+
+def test_killing_the_grader_kills_every_kernel(tmp_path):
+    """SIGKILL to `trilat grade` (no chance to clean up): its sandbox and kernels die with it."""
+    import signal
+    import time
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("infinite_loop", "channel_finished"):
+        shutil.copy(CORPUS / "submissions" / f"{name}.ipynb", subs)
+    cmd = [sys.executable, "-m", "trilat_lessons.grading.cli", "grade", str(SOURCE), str(subs)]
+    cmd += ["--out", str(tmp_path / "out"), "--timeout-cell", "60", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        tree: list[int] = []
+        while time.monotonic() < deadline and len(tree) < 8:  # bwrap, init, template, kernels
+            time.sleep(0.2)
+            tree = _descendants(proc.pid)
+        assert len(tree) >= 8, tree
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 10
+    alive = tree
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in tree if Path(f"/proc/{p}").exists() and not _zombie(p)]
+    assert alive == []
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2] == "Z"

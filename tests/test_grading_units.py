@@ -81,6 +81,8 @@ def test_student_keys_are_unique_stable_and_safe():
     assert all(len(k) <= 70 and k == k.lower() and "/" not in k for k in keys)
     assert [student_key(n) for n in names] == keys  # stable
     assert display_name("a\nb\x00c") == "a b c"
+    assert display_name(os.fsdecode(b"bad\xff\xfename")) == "bad\ufffd\ufffdname"
+    assert student_key(os.fsdecode(b"bad\xffname")) != student_key(os.fsdecode(b"bad\xfename"))
     assert display_name(unicodedata.normalize("NFD", "José")) == "José"
 
 

@@ -26,7 +26,7 @@ from ..exercises._compare import evaluate, norm_text
 from ..exercises._export import decode
 from ..exercises._keys import load_key
 from .instructor import InstructorRun, build_key, run_instructor
-from .intake import Submission, find_submissions, parse_notebook, read_safely
+from .intake import Submission, file_text, find_submissions, parse_notebook, read_safely
 from .progressbar import ProgressBar
 from .release import notebook_bytes, student_notebook
 from .runner import KernelTemplate, run_with_restarts
@@ -294,7 +294,7 @@ def grade_one(
     source = grader.source
     result: dict[str, Any] = {
         "student": student,
-        "file": path.name,
+        "file": file_text(path.name),
         "set": source.set_id,
         "status": "ok",
         "detail": "",
@@ -421,7 +421,7 @@ def _empty_result(grader: Grader, student: str, path: Path, status: str, detail:
     }
     return {
         "student": student,
-        "file": path.name,
+        "file": file_text(path.name),
         "set": grader.source.set_id,
         "status": status,
         "detail": detail[:300],

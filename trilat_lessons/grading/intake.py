@@ -28,15 +28,21 @@ class Submission:
     """One entry of the submissions folder."""
 
     student: str  # display name (NFC, control characters removed)
+    # (``path.name`` may hold bytes that are not UTF-8: reports use ``display_name`` of it)
     key: str  # unique, stable, file-name-safe id (results/<key>.json)
     path: Path
     raw: bytes | None = None  # None when rejected
     problem: str = ""  # why it was rejected (status "rejected")
 
 
+def file_text(name: str) -> str:
+    """A file name as text that can always be written (bytes that are not UTF-8 -> U+FFFD)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def display_name(name: str) -> str:
     """A student's name as shown in reports: NFC, no control characters, at most 255 chars."""
-    text = unicodedata.normalize("NFC", name)
+    text = unicodedata.normalize("NFC", file_text(name))
     text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     return text.strip()[:255] or "student"
 
