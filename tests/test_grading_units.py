@@ -103,6 +103,8 @@ def test_intake_never_follows_links_or_blocks(tmp_path):
     assert "pipe" in read_safely(found["pipe"].path)[1]
     assert "folder" in read_safely(found["dir"].path)[1]
     assert "too large" in read_safely(found["big"].path, max_bytes=1000)[1]
+    os.link(tmp_path / "ok.ipynb", tmp_path / "hard.ipynb")  # e.g. to the instructor source
+    assert "hard link" in read_safely(tmp_path / "hard.ipynb")[1]
 
 
 def test_deep_or_broken_notebook_json_is_corrupt_not_an_error():

@@ -117,6 +117,8 @@ def read_safely(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes | None, s
             return None, "a folder named like a notebook, not a file"
         if not stat.S_ISREG(st.st_mode):
             return None, "not a regular file (a pipe, socket or device)"
+        if st.st_nlink > 1:  # possibly the instructor source itself, under another name
+            return None, "a hard link to another file (submissions must be plain copies)"
         if st.st_size > max_bytes:
             return (
                 None,
