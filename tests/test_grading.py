@@ -35,6 +35,7 @@ OPTIONS = dict(
     memory_mb=300,
     progress=False,
     unsafe_no_sandbox=UNSAFE,
+    retry_timeouts_alone=False,  # tested once below; here it would only double the timeouts
 )
 
 
@@ -298,3 +299,20 @@ def test_channel_forgery_is_noted_and_ignored(graded):
     garbage = json.loads((out / "results" / "channel_garbage.json").read_text())
     assert garbage["questions"]["q4"]["status"] == "correct"  # the forged q4 export was dropped
     assert any("were ignored" in n for n in garbage["notes"])
+
+
+def test_a_timeout_among_other_kernels_is_graded_again_alone(tmp_path, graded):
+    """Another student's CPU burners cannot cost points: a time-out is re-measured alone."""
+    template = graded[4]
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("infinite_loop", "good"):
+        shutil.copy(CORPUS / "submissions" / f"{name}.ipynb", subs)
+    options = GradeOptions(**{**OPTIONS, "timeout_cell": 2.0, "retry_timeouts_alone": True})
+    run = grade(SOURCE, subs, tmp_path / "out", options, template=template)
+    assert run.graded == 2
+    loop = json.loads((tmp_path / "out" / "results" / "infinite_loop.json").read_text())
+    assert (loop["status"], loop["questions"]["q1"]["status"]) == ("timeout", "timeout")
+    assert any("graded again with nothing else running" in n for n in loop["notes"])
+    good = json.loads((tmp_path / "out" / "results" / "good.json").read_text())
+    assert not any("graded again" in n for n in good["notes"])

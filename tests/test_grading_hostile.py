@@ -29,7 +29,14 @@ CORPUS = Path(__file__).parent / "grading_corpus"
 SOURCE = CORPUS / "source" / "00_demo.ipynb"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())
 SECRET = "trilat-grader-secret-7f3a91"
-OPTIONS = dict(workers=2, timeout_cell=5.0, timeout_total=60.0, memory_mb=300, progress=False)
+OPTIONS = dict(
+    workers=2,
+    timeout_cell=5.0,
+    timeout_total=60.0,
+    memory_mb=300,
+    progress=False,
+    retry_timeouts_alone=False,
+)
 sys.path.insert(0, str(CORPUS))
 from make_corpus import ANSWERS, good, submission  # noqa: E402
 
@@ -479,6 +486,7 @@ def test_corpus_on_the_fallback_path(tmp_path):
         memory_mb=300,
         progress=False,
         unsafe_no_sandbox=True,
+        retry_timeouts_alone=False,
     )
     try:
         with KernelTemplate(isolated=False) as template:

@@ -57,6 +57,9 @@ class GradeOptions:
     # run kernels without the namespace sandbox when it cannot be set up (untrusted code can
     # then reach the network from native code, read what the grader's user can read, ...)
     unsafe_no_sandbox: bool = False
+    # a submission that ran past a time limit while other kernels ran is graded again alone at
+    # the end, so another student's CPU burners can never cost it points
+    retry_timeouts_alone: bool = True
 
     def fingerprint(self) -> dict[str, Any]:
         """The options that change grades (part of every input hash)."""
@@ -561,7 +564,9 @@ def grade(
     _clean_stale_workroots()
     workroot = tempfile.mkdtemp(prefix=f"trilat-grade-{os.getpid()}-")
 
-    def work(sub: Submission, h: str) -> None:
+    retry: list[tuple[Submission, str]] = []
+
+    def work(sub: Submission, h: str, alone: bool = False) -> None:
         if stop.is_set():
             return
         try:
@@ -577,6 +582,18 @@ def grade(
             res = _empty_result(grader, sub.student, sub.path, "internal error", detail)
         if stop.is_set():
             return  # interrupted mid-run: do not record a half-graded submission
+        timed_out = any(
+            q.get("status") in ("timeout", "total timeout") for q in res["questions"].values()
+        )
+        if timed_out and not alone and options.retry_timeouts_alone and workers > 1:
+            with lock:
+                retry.append((sub, h))
+            return
+        if timed_out and alone:
+            res["notes"].append(
+                "Your notebook ran past a time limit while other notebooks were being graded, "
+                "so it was graded again with nothing else running: this is that result."
+            )
         res["input_hash"] = h
         rebuilt = res.pop("rebuilt", None)
         try:
@@ -608,6 +625,17 @@ def grade(
                 for life in list(registry):
                     with contextlib.suppress(OSError):
                         life.shutdown(2)  # the reaper kills that kernel's namespace
+        try:
+            for t in sorted(retry, key=lambda t: t[0].key):  # alone: one kernel at a time
+                if stop.is_set():
+                    break
+                work(*t, alone=True)
+        except KeyboardInterrupt:
+            interrupted = True
+            stop.set()
+            for life in list(registry):
+                with contextlib.suppress(OSError):
+                    life.shutdown(2)
     finally:
         if owned:
             template.close()
