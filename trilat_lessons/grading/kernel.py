@@ -325,7 +325,7 @@ def _child(job_fd: int, shell: Any, isolated: bool) -> None:
         procs=limits.get("procs"),
     )
     landlock = sandbox.apply_landlock(sandbox.default_read_paths(), [workdir])
-    sandbox.install_audit_hook(job.get("denied", []), workdir)
+    sandbox.install_audit_hook(job.get("denied", []))
 
     # Nothing is displayed while grading: rendering (e.g. charts through vl-convert's V8) would
     # only cost time, and cannot run under the memory cap anyway.

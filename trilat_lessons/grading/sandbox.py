@@ -232,7 +232,7 @@ _PATH_EVENTS = {
 }
 
 
-def install_audit_hook(denied_roots: Iterable[str], workdir: str | None = None) -> None:
+def install_audit_hook(denied_roots: Iterable[str]) -> None:
     """Block process creation, C calls, sockets and access to the denied folders (irrevocable).
 
     Also refuses to open a directory as a file descriptor (the ``dir_fd`` way round a path
@@ -245,7 +245,6 @@ def install_audit_hook(denied_roots: Iterable[str], workdir: str | None = None) 
     realpath = os.path.realpath
     fspath = os.fspath
     isdir = os.path.isdir
-    del workdir
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         why = blocked.get(event)
