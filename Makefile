@@ -97,7 +97,7 @@ browser-deps: $(AXE)  ## install axe-core for the browser test (npm ci, from the
 test-browser: $(STAMP) $(AXE)  ## every lesson in JupyterLab, offline, headless Chromium + axe-core
 	scripts/offline $(PY) -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## speed benchmarks (grading vs nbgrader, check, widgets, start-up); not part of test
+bench: $(STAMP)  ## speed benchmarks (grading vs nbgrader, isolated grading at 40 and 400, check, widgets, start-up); not part of test
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)

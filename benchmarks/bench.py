@@ -17,6 +17,12 @@ Parts
              first chart, timed from the kernel's first answer to the chart's SVG output
              (``benchmarks/first_chart.py``).
 5. suite     wall time of each command of ``make test`` (read with ``make -n``); opt-in.
+6. isolation ``trilat grade`` with the namespace sandbox on 40 and 400 generated submissions of
+             01_history (no deliberately slow students), the same without it
+             (``--unsafe-no-sandbox``) for the sandbox's cost, a linear fit (fixed start + cost
+             per submission), and nbgrader on a 40-submission sample of the same students: its
+             400 figure is *extrapolated* from that sample (nbgrader runs one kernel per
+             notebook, sequentially, so its time is linear in n).
 
 Parts not run keep their previous numbers in results.json, marked ``"carried_over": true``.
 Timings on a shared machine are noisy: runs alternate, medians are reported, the load average is
@@ -51,7 +57,7 @@ NBG_VENV = WORK / "nbgrader-venv"
 NBGRADER_VERSION = "0.9.6"
 SOURCE = ROOT / "exercises" / "source" / "01_history.ipynb"
 ASSIGNMENT = "01_history"
-PARTS = ["grading", "check", "widgets", "startup", "first_chart", "suite"]
+PARTS = ["grading", "check", "widgets", "startup", "first_chart", "suite", "isolation"]
 
 TARGETS = {
     "grading_ratio": 5.0,  # trilat grade throughput / nbgrader autograde throughput, at least
@@ -60,6 +66,8 @@ TARGETS = {
     "import_s": 0.5,
     "first_chart_s": 1.5,  # fresh kernel answering -> setup cell -> first chart shown
     "make_test_s": 180.0,
+    "isolated_per_submission_ms": 60.0,
+    "isolated_fixed_start_s": 5.0,
 }
 
 
@@ -250,15 +258,18 @@ def run_nbgrader(prep: dict[str, Any], k: int) -> dict[str, Any]:
     return res
 
 
-def run_trilat(prep: dict[str, Any], k: int) -> dict[str, Any]:
+def run_trilat(
+    prep: dict[str, Any], k: int | str, subs: Path | None = None, extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """One ``trilat grade`` (default limits and workers) into a fresh output folder."""
     out = prep["base"] / f"trilat-run{k}"
     shutil.rmtree(out, ignore_errors=True)
     env = dict(os.environ)
     env["TRILAT_PROGRESS_FILE"] = str(WORK / f"progress-trilat{k}.json")
     trilat = str(ROOT / ".venv" / "bin" / "trilat")
+    subs = subs or prep["subs"]
     res = timed_run(
-        [trilat, "grade", str(SOURCE), str(prep["subs"]), "--out", str(out), "--quiet"],
+        [trilat, "grade", str(SOURCE), str(subs), "--out", str(out), "--quiet", *extra],
         env=env,
         log=prep["base"] / f"trilat-run{k}.log",
     )
@@ -420,6 +431,86 @@ def part_grading(n: int, rounds: int) -> dict[str, Any]:
     out["pass"] = ratio >= TARGETS["grading_ratio"]
     out["agreement"] = agreement[-1]
     out["agreement_all_rounds"] = all(not a["disagreements"] for a in agreement)
+    return out
+
+
+def part_isolation(sizes: tuple[int, int] = (40, 400), sample: int = 40) -> dict[str, Any]:
+    """Isolated trilat grade at two sizes, its cost over no sandbox, and the nbgrader ratio."""
+    import gradebench as gb
+
+    from trilat_lessons.grading.isolation import probe
+
+    prot = probe()
+    if not prot.isolated:
+        raise SystemExit(f"no namespace sandbox on this machine: {prot.detail}")
+    small, large = sizes
+    load0 = loadavg()
+    ensure_nbgrader()
+    saved = dict(gb.PROFILES)
+    gb.PROFILES.clear()
+    gb.PROFILES.update({"correct": 16, "partly wrong": 18, "blank": 6})  # no sleeping students
+    try:
+        say(f"preparing {large} submissions in both formats")
+        prep = prepare_grading(large)
+    finally:
+        gb.PROFILES.clear()
+        gb.PROFILES.update(saved)
+    names = sorted(prep["sets"])
+    sub_small = prep["base"] / f"trilat-{small}"
+    sub_small.mkdir()
+    for name in names[:small]:
+        shutil.copy(prep["subs"] / f"{name}.ipynb", sub_small / f"{name}.ipynb")
+    course = prep["course"]
+    for name in names[sample:]:  # nbgrader grades a sample of the same students
+        shutil.rmtree(course / "submitted" / name)
+    out: dict[str, Any] = {"protection": prot.level, "load_before": load0, "sizes": list(sizes)}
+    runs: dict[str, dict[int, list[float]]] = {"isolated": {}, "no_sandbox": {}}
+    for n, subs in ((small, sub_small), (large, prep["subs"])):
+        for mode, extra in (("isolated", ()), ("no_sandbox", ("--unsafe-no-sandbox",))):
+            for k in range(2 if n == small else 1):
+                say(f"trilat {mode}, {n} submissions, run {k + 1}")
+                res = run_trilat(prep, f"{mode}-{n}-{k}", subs, extra)
+                if res["rc"] != 0:
+                    raise SystemExit(f"trilat failed (exit {res['rc']}): see {res['log']}")
+                say(f"  {res['wall_s']:.1f} s wall")
+                runs[mode].setdefault(n, []).append(res["wall_s"])
+    for mode, by_n in runs.items():
+        w_small, w_large = statistics.median(by_n[small]), statistics.median(by_n[large])
+        per = (w_large - w_small) / (large - small)
+        out[mode] = {
+            "wall_s": {str(n): [r(w) for w in ws] for n, ws in by_n.items()},
+            "per_submission_ms": r(per * 1000, 1),
+            "fixed_start_s": r(w_small - small * per, 2),
+        }
+    say(f"nbgrader autograde on a sample of {sample} of the same students")
+    g = run_nbgrader(prep, 0)
+    if g["rc"] != 0:
+        raise SystemExit(f"nbgrader failed (exit {g['rc']}): see {g['log']}")
+    nb_per = g["wall_s"] / sample
+    out["nbgrader"] = {
+        "sample": sample,
+        "wall_s": r(g["wall_s"]),
+        "per_submission_s": r(nb_per),
+        "wall_s_extrapolated": {str(small): r(nb_per * small), str(large): r(nb_per * large)},
+        "note": f"measured on {sample} submissions; other sizes = per-submission cost x n",
+    }
+    iso = out["isolated"]
+    out["ratio"] = {
+        str(n): r(nb_per * n / statistics.median(runs["isolated"][n])) for n in (small, large)
+    }
+    out["ratio_note"] = (
+        f"nbgrader time / trilat (isolated) time; at {small} nbgrader is measured "
+        f"{'directly' if sample == small else 'from the sample'}, at {large} extrapolated"
+    )
+    out["targets"] = {
+        "per_submission_ms": TARGETS["isolated_per_submission_ms"],
+        "fixed_start_s": TARGETS["isolated_fixed_start_s"],
+    }
+    out["pass"] = (
+        iso["per_submission_ms"] <= TARGETS["isolated_per_submission_ms"]
+        and iso["fixed_start_s"] <= TARGETS["isolated_fixed_start_s"]
+    )
+    out["load_after"] = loadavg()
     return out
 
 
@@ -743,6 +834,42 @@ def status(ok: bool | None) -> str:
 def table(res: dict[str, Any]) -> str:
     """One plain-text table of every part that has numbers."""
     rows: list[tuple[str, str, str, str]] = []  # metric, value, target, status
+    iso = res.get("isolation")
+    if iso:
+        co = " (carried over)" if iso.get("carried_over") else ""
+        small, large = iso["sizes"]
+        for mode in ("isolated", "no_sandbox"):
+            m = iso[mode]
+            walls = ", ".join(f"{n}: {min(w):.1f} s" for n, w in m["wall_s"].items())
+            rows.append((f"trilat grade {mode}{co}", walls, "", ""))
+        m = iso["isolated"]
+        rows.append(
+            (
+                "  isolated: per submission",
+                f"{m['per_submission_ms']:.0f} ms",
+                f"<= {iso['targets']['per_submission_ms']:g} ms",
+                status(m["per_submission_ms"] <= iso["targets"]["per_submission_ms"]),
+            )
+        )
+        rows.append(
+            (
+                "  isolated: fixed start",
+                f"{m['fixed_start_s']:.1f} s",
+                f"<= {iso['targets']['fixed_start_s']:g} s",
+                status(m["fixed_start_s"] <= iso["targets"]["fixed_start_s"]),
+            )
+        )
+        nb = iso["nbgrader"]
+        rows.append(
+            (
+                f"nbgrader, sample of {nb['sample']}",
+                f"{nb['wall_s']:.0f} s = {nb['per_submission_s']:.2f} s each",
+                "",
+                "",
+            )
+        )
+        for n in (small, large):
+            rows.append((f"  ratio nbgrader/trilat at {n}", f"{iso['ratio'][str(n)]:.0f}x", "", ""))
     g = res.get("grading")
     if g:
         co = " (carried over)" if g.get("carried_over") else ""
@@ -943,6 +1070,7 @@ def main(argv: list[str] | None = None) -> int:
         "startup": lambda: part_startup(a.repeats),
         "first_chart": lambda: part_first_chart(a.repeats),
         "suite": part_suite,
+        "isolation": part_isolation,
     }
     for part in PARTS:
         if part in parts:

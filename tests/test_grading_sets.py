@@ -33,8 +33,15 @@ def test_solution_full_marks_blank_zero(source: Path, tmp_path: Path, template):
     shutil.copy(source, subs / "solution.ipynb")
     shutil.copy(ROOT / "exercises" / source.name, subs / "blank.ipynb")
     out = tmp_path / "out"
+    from trilat_lessons.grading.isolation import probe
+
     options = GradeOptions(
-        workers=2, timeout_cell=20, timeout_total=60, memory_mb=1024, progress=False
+        workers=2,
+        timeout_cell=20,
+        timeout_total=60,
+        memory_mb=1024,
+        progress=False,
+        unsafe_no_sandbox=not probe().isolated,
     )
     run = grade(source, subs, out, options, template=template)
     assert run.warning is None, run.warning  # the installed key matches the source

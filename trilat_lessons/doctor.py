@@ -201,6 +201,31 @@ WIDGET_TIP = (
     " wrong."
 )
 
+
+def check_grading_sandbox() -> Check:
+    """Which protection ``trilat grade`` gives kernels here (informational for students).
+
+    Never a failure: students do not grade. Instructors read the detail: without namespaces
+    ``trilat grade`` refuses untrusted submissions unless ``--unsafe-no-sandbox`` is passed.
+    """
+    try:
+        from .grading.isolation import probe
+    except ImportError:  # the student edition ships no grader
+        return Check("grading", True, "no grader in this edition (students do not grade)")
+    try:
+        prot = probe()
+    except Exception as exc:  # report, never crash the doctor
+        return Check("grading", True, f"grading protection unknown ({exc})")
+    if prot.isolated:
+        return Check("grading", True, f"grading protection: namespaces ({prot.detail})")
+    return Check(
+        "grading",
+        True,
+        f"grading protection: NONE ({prot.detail}); `trilat grade` refuses untrusted "
+        f"submissions here unless given --unsafe-no-sandbox. To fix: {prot.missing}",
+    )
+
+
 CHECKS = (
     check_versions,
     check_data,
@@ -208,6 +233,7 @@ CHECKS = (
     check_widgets_extension,
     check_kernel,
     check_fonts,
+    check_grading_sandbox,
 )
 
 

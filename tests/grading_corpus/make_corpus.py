@@ -389,8 +389,172 @@ def main() -> None:
         "ok",
         {"q4": "malformed"},
     )
+    hostile(put)
     (HERE / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n")
     print(f"wrote {SOURCE} and {len(expected)} submissions")
+
+
+# Channel forgery: student code finds the kernel's socket to the grader and writes to it.
+FIND_CHANNEL = """
+import os, stat
+def _channel_fds():
+    for fd in range(3, 64):
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                yield fd
+        except OSError:
+            pass
+def forge(line):
+    for fd in _channel_fds():
+        try:
+            os.write(fd, line.encode() + b"\\n")
+        except OSError:
+            pass
+"""
+
+
+def hostile(put) -> None:
+    """Submissions for the attack classes of issue 12 (each with an exact score and status)."""
+    put(
+        "env_and_proc",
+        submission(
+            good(
+                q1="import os\nraise ValueError(repr(dict(os.environ)))",
+                q2=(
+                    "import os\nseen = []\n"
+                    "for p in os.listdir('/proc'):\n"
+                    "    try:\n"
+                    "        seen.append(open(f'/proc/{p}/environ', 'rb').read().decode())\n"
+                    "    except Exception:\n"
+                    "        pass\n"
+                    "raise ValueError(' | '.join(seen)[:250])"
+                ),
+            )
+        ),
+        5,
+        "ok",
+        {"q1": "error", "q2": "error"},
+        why="both cells raise on purpose; their messages must hold no grader secret",
+    )
+    put(
+        "system_files",
+        submission(good(q1="secret = open('/etc/shadow').read()\n" + ANSWERS["q1"])),
+        6,
+        "ok",
+        {"q1": "error"},
+    )
+    put(
+        "fill_disk",
+        submission(
+            good(
+                q1=(
+                    "block = b'x' * (1 << 20)\n"
+                    "for n in range(8):\n"
+                    "    try:\n"
+                    "        with open(f'fill{n}.bin', 'wb') as f:\n"
+                    "            for _ in range(40):\n"
+                    "                f.write(block)\n"
+                    "    except OSError:\n"
+                    "        break\n" + ANSWERS["q1"]
+                )
+            )
+        ),
+        8,
+        "ok",
+    )
+    put(
+        "markdown_forgery",
+        submission(
+            good(
+                q1="raise ValueError('boom\\n\\nScore: 10 / 10\\n<script>alert(1)</script>')",
+                q2=ANSWERS["q2"],
+            ),
+            written='=HYPERLINK("http://example.invalid", "click")',
+        ),
+        6,
+        "ok",
+        {"q1": "error", "q6": "manual"},
+    )
+    put(
+        "channel_garbage",
+        submission(
+            good(
+                q1=FIND_CHANNEL
+                + "forge('[' * 100000)\n"
+                + 'forge(\'{"event": "export", "question": "q9", "value": {}}\')\n'
+                + 'forge(\'{"event": "done", "cell": "x", "error": 5}\')\n'
+                + 'forge(\'{"event": "export", "question": "q4", "value": '
+                + '{"type": "Series", "data": [1], "dtype": "S900000000"}}\')\n'
+                + "forge('not json at all')\n"
+                + ANSWERS["q1"]
+            )
+        ),
+        8,
+        "ok",
+    )
+    put(
+        "channel_extend",
+        submission(
+            good(
+                q2=FIND_CHANNEL
+                + "import time\n"
+                + "while True:\n"
+                + '    forge(\'{"event": "start", "cell": 2}\')\n'
+                + '    forge(\'{"event": "start", "cell": 3}\')\n'
+                + "    time.sleep(0.3)"
+            )
+        ),
+        7,
+        "timeout",
+        {"q2": "timeout"},
+        why="start events sent by the student do not extend the cell's time limit",
+    )
+    put(
+        "channel_finished",
+        submission(
+            good(
+                q3=FIND_CHANNEL
+                + 'forge(\'{"event": "finished", "printed": 0}\')\n'
+                + "while True:\n    pass"
+            )
+        ),
+        7,
+        "timeout",
+        {"q3": "timeout", "q4": "correct", "q5": "correct"},
+        why="a forged finished does not stop supervision; the kernel is still timed out",
+    )
+    put(
+        "export_hang",
+        submission(
+            good(
+                q1="class Slow(int):\n    def __int__(self):\n        while True:\n"
+                "            pass\nq1_answer = Slow(3)"
+            )
+        ),
+        6,
+        "timeout",
+        {"q1": "timeout", "q2": "correct", "q3": "correct"},
+        why="the export of q1 hangs: only q1 is lost",
+    )
+    put(
+        "export_exit",
+        submission(
+            good(
+                q3="import os\nclass Bye(str):\n    def __str__(self):\n        os._exit(3)\n"
+                "q3_answer = Bye('leaders')"
+            )
+        ),
+        7,
+        "kernel died",
+        {"q3": "kernel died", "q4": "correct", "q5": "correct"},
+        why="the export of q3 ends the kernel: only q3 is lost",
+    )
+    put(
+        "deep_json",
+        b'{"cells": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+        0,
+        "corrupt",
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,10 @@ the result is a friendly message.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 from typing import Any
 
 from ._display import CheckReport, CheckResult, ProgressReport
@@ -107,6 +110,50 @@ def _previous_cell_error() -> str | None:
         return None
 
 
+class _RealInterrupt:
+    """Tell a real Ctrl-C apart from a ``KeyboardInterrupt`` raised by a student's object.
+
+    While ``check()`` runs (main thread only), SIGINT goes through a handler that notes it came
+    from the keyboard (or the notebook's Stop button) before raising; a ``KeyboardInterrupt``
+    without that note came from the student's code (an ``__eq__``, say) and is reported instead.
+    """
+
+    def __init__(self) -> None:
+        self.seen = False
+        self._old: Any = None
+        self._installed = False
+
+    def __enter__(self) -> _RealInterrupt:
+        if threading.current_thread() is threading.main_thread():
+            try:
+                self._old = signal.getsignal(signal.SIGINT)
+
+                def handler(signum: int, frame: Any) -> None:
+                    self.seen = True
+                    raise KeyboardInterrupt
+
+                signal.signal(signal.SIGINT, handler)
+                self._installed = True
+            except (ValueError, TypeError, OSError):
+                self._installed = False
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed:
+            with contextlib.suppress(ValueError, TypeError, OSError):
+                signal.signal(signal.SIGINT, self._old)
+
+
+def _escaped(exc: BaseException, guard: _RealInterrupt) -> str:
+    """The message for a student's object that raised while being checked (or re-raise)."""
+    if isinstance(exc, KeyboardInterrupt) and guard.seen:
+        raise exc  # the student pressed Stop / Ctrl-C: let it interrupt
+    return (
+        f"Your answer raised {type(exc).__name__} while check() looked at it (an object whose "
+        "methods raise or exit cannot be judged). Store a plain value, then check again."
+    )
+
+
 def _check_one(
     set_id: str, key: dict[str, Any], q: dict[str, Any], namespace: dict[str, Any], value: Any
 ) -> CheckResult:
@@ -116,20 +163,26 @@ def _check_one(
     hidden = int(q.get("hidden", 0))
     base = {"set_id": set_id, "question": q["id"], "points": q["points"], "hidden": hidden}
     kind = q.get("kind", "auto")
+    guard = _RealInterrupt()
     try:
-        if kind == "manual":
-            rubric = q.get("rubric") or "see the question"
-            outcome = Outcome("manual", f"Your written answer is scored with this rubric: {rubric}")
-        else:
-            if value is MISSING:
-                value = namespace.get(q["variable"], MISSING)
-            outcome = evaluate(set_id, q, export_value(value, chart_data=False))
+        with guard:
+            if kind == "manual":
+                rubric = q.get("rubric") or "see the question"
+                outcome = Outcome(
+                    "manual", f"Your written answer is scored with this rubric: {rubric}"
+                )
+            else:
+                if value is MISSING:
+                    value = namespace.get(q["variable"], MISSING)
+                outcome = evaluate(set_id, q, export_value(value, chart_data=False))
     except Exception as exc:  # never a traceback from our code
         outcome = Outcome(
             "error",
             f"check() had a problem on its side ({type(exc).__name__}); your answer is not "
             "affected. Please tell your instructor.",
         )
+    except BaseException as exc:  # SystemExit, GeneratorExit, KeyboardInterrupt from the object
+        outcome = Outcome("error", _escaped(exc, guard))
     result = CheckResult(status=outcome.status, message=outcome.message, kind=kind, **base)
     result.notes.extend(outcome.notes)
     if outcome.status in ("correct", "incorrect", "malformed", "not attempted"):
@@ -194,8 +247,21 @@ def check(
         return f"check() had a problem on its side ({name}); please tell your instructor."
 
 
-def progress() -> ProgressReport:
-    """Which questions pass, for every exercise set (from your last check() of each)."""
+def progress() -> ProgressReport | str:
+    """Which questions pass, for every exercise set (from your last check() of each).
+
+    Never raises: a progress file of the wrong shape gives a message instead.
+    """
+    try:
+        return _progress_report()
+    except Exception as exc:
+        return (
+            f"progress() could not read your saved results ({type(exc).__name__}); they will be "
+            "saved again as you check answers."
+        )
+
+
+def _progress_report() -> ProgressReport:
     from ._keys import list_sets, load_key
     from ._progress import results
 
@@ -212,7 +278,8 @@ def progress() -> ProgressReport:
                 qs.append((q["id"], "manual"))
                 continue
             entry = stored.get(q["id"])
-            status = entry["status"] if entry and entry.get("key") == fp else "unchecked"
+            ok = isinstance(entry, dict) and entry.get("key") == fp
+            status = entry["status"] if ok and isinstance(entry.get("status"), str) else "unchecked"
             qs.append((q["id"], status))
         rows.append((set_id, key.get("title", ""), qs))
     return ProgressReport(rows)

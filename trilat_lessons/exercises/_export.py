@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from typing import Any
 
@@ -293,9 +294,90 @@ def decode(exported: dict[str, Any]) -> Any:
     return None
 
 
+SAFE_DTYPE = re.compile(
+    r"^(u?int(8|16|32|64)|U?Int(8|16|32|64)|float(16|32|64)|Float(32|64)|bool|boolean|object|"
+    r"str|string|category|datetime64\[(ns|us|ms|s)(, [A-Za-z0-9_/+-]{1,40})?\]|"
+    r"timedelta64\[(ns|us|ms|s)\])$"
+)
+EXPORT_TYPES = {
+    "missing", "placeholder", "none", "bool", "int", "float", "str", "list", "dict", "datetime",
+    "timedelta", "DataFrame", "Series", "chart", "other", "too_large", "unexportable",
+}  # fmt: skip
+
+
+def valid_export(exported: Any) -> bool:
+    """True when an export (from an untrusted kernel) has a known shape within the size caps.
+
+    The grader calls this before judging: a forged export cannot declare a dtype that allocates
+    gigabytes, nest without end, or hold more than an honest export could.
+    """
+    budget = [4 * MAX_CELLS]
+
+    def ok(e: Any, depth: int) -> bool:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > 2 * MAX_DEPTH + 2 or not isinstance(e, dict):
+            return False
+        kind = e.get("type")
+        if kind not in EXPORT_TYPES:
+            return False
+        if kind == "str":
+            return isinstance(e.get("value"), str) and len(e["value"]) <= MAX_STR
+        if kind == "int":
+            v = e.get("value")
+            return isinstance(v, int) and abs(v) <= 10**300
+        if kind == "list":
+            items = e.get("items", [])
+            return (
+                isinstance(items, list)
+                and len(items) <= MAX_ITEMS
+                and all(ok(i, depth + 1) for i in items)
+            )
+        if kind == "dict":
+            items = e.get("items", [])
+            return (
+                isinstance(items, list)
+                and len(items) <= MAX_ITEMS
+                and all(
+                    isinstance(p, list)
+                    and len(p) == 2
+                    and ok(p[0], depth + 1)
+                    and ok(p[1], depth + 1)
+                    for p in items
+                )
+            )
+        if kind in ("DataFrame", "Series"):
+            data = e.get("data", [])
+            if not isinstance(data, list) or len(data) > MAX_CELLS:
+                return False
+            dtypes = e.get("dtypes", []) if kind == "DataFrame" else [e.get("dtype", "object")]
+            if not isinstance(dtypes, list) or len(dtypes) > 10_000:
+                return False
+            if not all(isinstance(d, str) and SAFE_DTYPE.match(d) for d in dtypes):
+                return False
+            if kind == "DataFrame":
+                cols = e.get("columns", [])
+                if not isinstance(cols, list) or len(cols) > 10_000:
+                    return False
+                if not all(isinstance(r, list) and len(r) <= len(cols) for r in data):
+                    return False
+                if len(data) * max(len(cols), 1) > MAX_CELLS:
+                    return False
+            return True
+        if kind == "chart":
+            return isinstance(e.get("spec", {}), dict)
+        return True
+
+    try:
+        return ok(exported, 0)
+    except RecursionError:
+        return False
+
+
 def _restore_dtype(series: Any, dtype: str) -> Any:
     import pandas as pd
 
+    if not isinstance(dtype, str) or not SAFE_DTYPE.match(dtype):
+        return series
     try:
         if dtype.startswith("datetime64"):
             return pd.to_datetime(series)

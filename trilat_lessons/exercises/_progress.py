@@ -30,7 +30,7 @@ def _load() -> dict[str, Any]:
         try:
             data = json.loads(store_path().read_text(encoding="utf-8"))
             _STATE = data if isinstance(data, dict) and isinstance(data.get("sets"), dict) else {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             _STATE = {}
         _STATE.setdefault("format", 1)
         _STATE.setdefault("sets", {})
@@ -41,7 +41,9 @@ def record(set_id: str, qid: str, status: str, fingerprint: str) -> None:
     """Remember one result; writes the file only when something changed."""
     state = _load()
     entry = {"status": status, "key": fingerprint}
-    sets = state["sets"].setdefault(set_id, {})
+    if not isinstance(state["sets"].get(set_id), dict):
+        state["sets"][set_id] = {}
+    sets = state["sets"][set_id]
     if sets.get(qid) == entry:
         return
     sets[qid] = entry
@@ -56,8 +58,17 @@ def record(set_id: str, qid: str, status: str, fingerprint: str) -> None:
 
 
 def results(set_id: str) -> dict[str, dict[str, Any]]:
-    """Stored results of one set: question id -> {status, key}."""
-    return dict(_load()["sets"].get(set_id, {}))
+    """Stored results of one set: question id -> {status, key} (other shapes are dropped)."""
+    stored = _load()["sets"].get(set_id, {})
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        str(q): e
+        for q, e in stored.items()
+        if isinstance(e, dict)
+        and isinstance(e.get("status"), str)
+        and isinstance(e.get("key"), str)
+    }
 
 
 def reset_cache() -> None:

@@ -38,7 +38,7 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from .grade import GradeOptions, grade
+    from .grade import GradeOptions, OutputError, SandboxUnavailable, grade
     from .runner import TemplateError
     from .source import SourceError
 
@@ -50,15 +50,24 @@ def _grade(args: argparse.Namespace) -> int:
         timeout_cell=args.timeout_cell,
         timeout_total=args.timeout_total,
         memory_mb=args.memory_mb,
-        sandbox=not args.no_sandbox,
         progress=not args.quiet,
         force=args.force,
+        unsafe_no_sandbox=args.unsafe_no_sandbox,
     )
     try:
         run = grade(args.source, args.submissions, args.out, options)
-    except (SourceError, TemplateError) as exc:
+    except SandboxUnavailable as exc:
+        print(f"trilat grade: {exc}", file=sys.stderr)
+        return 3
+    except (SourceError, TemplateError, OutputError) as exc:
         print(f"trilat grade: {exc}", file=sys.stderr)
         return 1
+    if run.protection != "namespaces":
+        print(
+            "warning: graded WITHOUT the namespace sandbox (--unsafe-no-sandbox): kernels could "
+            "reach the network from native code and anything your user can read or write",
+            file=sys.stderr,
+        )
     if run.warning:
         print(f"warning: {run.warning}", file=sys.stderr)
     if run.interrupted:
@@ -109,7 +118,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     g.add_argument("--memory-mb", type=int, default=1024, metavar="M", help="memory per kernel")
     g.add_argument("--force", action="store_true", help="re-grade even unchanged submissions")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
-    g.add_argument("--no-sandbox", action="store_true", help=argparse.SUPPRESS)
+    g.add_argument(
+        "--unsafe-no-sandbox",
+        action="store_true",
+        help="grade even where kernels cannot be isolated in Linux namespaces (bubblewrap "
+        "missing or user namespaces disabled): only for submissions you trust",
+    )
     g.set_defaults(func=_grade)
 
 

@@ -26,13 +26,22 @@ from ..exercises._compare import evaluate, norm_text
 from ..exercises._export import decode
 from ..exercises._keys import load_key
 from .instructor import InstructorRun, build_key, run_instructor
+from .intake import Submission, file_text, find_submissions, parse_notebook, read_safely
 from .progressbar import ProgressBar
 from .release import notebook_bytes, student_notebook
 from .runner import KernelTemplate, run_with_restarts
 from .source import EDITABLE, RUBRIC_PLACEHOLDER, Source, cell_text, load_source
 
 RUNAWAY = ("total timeout", "timeout", "memory", "kernel died")
-STATUS_ORDER = ["corrupt", "wrong assignment", *RUNAWAY, "not attempted", "ok"]
+STATUS_ORDER = ["rejected", "corrupt", "wrong assignment", *RUNAWAY, "not attempted", "ok"]
+
+
+class SandboxUnavailable(RuntimeError):
+    """The namespace sandbox cannot be set up and the instructor did not accept the risk."""
+
+
+class OutputError(RuntimeError):
+    """A result or report could not be written (the run fails rather than lose a row)."""
 
 
 @dataclass
@@ -43,9 +52,14 @@ class GradeOptions:
     timeout_cell: float = 30.0
     timeout_total: float = 120.0
     memory_mb: int = 1024
-    sandbox: bool = True
     progress: bool = True
     force: bool = False  # re-grade even when results are up to date
+    # run kernels without the namespace sandbox when it cannot be set up (untrusted code can
+    # then reach the network from native code, read what the grader's user can read, ...)
+    unsafe_no_sandbox: bool = False
+    # a submission that ran past a time limit while other kernels ran is graded again alone at
+    # the end, so another student's CPU burners can never cost it points
+    retry_timeouts_alone: bool = True
 
     def fingerprint(self) -> dict[str, Any]:
         """The options that change grades (part of every input hash)."""
@@ -53,7 +67,6 @@ class GradeOptions:
             "timeout_cell": float(self.timeout_cell),
             "timeout_total": float(self.timeout_total),
             "memory_mb": int(self.memory_mb),
-            "sandbox": bool(self.sandbox),
         }
 
 
@@ -80,11 +93,6 @@ def fmt(points: float) -> str:
 def _sentence(text: str) -> str:
     """``text`` with a capital first letter (feedback messages are sentences)."""
     return text[:1].upper() + text[1:]
-
-
-def safe_name(student: str) -> str:
-    """A file-name-safe version of a student id."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", student).strip("._") or "student"
 
 
 def prepare(source_path: str | Path, options: GradeOptions, extra_denied: list[str]) -> Grader:
@@ -118,46 +126,14 @@ def prepare(source_path: str | Path, options: GradeOptions, extra_denied: list[s
             }
         )
     blob = json.dumps(
-        [source.fingerprint, key, options.fingerprint(), __version__, "grade-2"], sort_keys=True
+        [source.fingerprint, key, options.fingerprint(), __version__, "grade-3"], sort_keys=True
     )
     fp = hashlib.sha256(blob.encode()).hexdigest()
     denied = sorted({str(Path(source.path).resolve().parent), *extra_denied})
     return Grader(source, run, key, student_notebook(source), plan, fp, warning, denied)
 
 
-# ---------------------------------------------------------------------------- discovery
-
-
-def find_submissions(submissions_dir: str | Path, set_id: str) -> list[tuple[str, Path]]:
-    """(student, notebook) pairs: ``DIR/<student>.ipynb`` or ``DIR/<student>/<any>.ipynb``."""
-    root = Path(submissions_dir)
-    found: dict[str, Path] = {}
-    for entry in sorted(root.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_file() and entry.suffix == ".ipynb":
-            found.setdefault(entry.stem, entry)
-        elif entry.is_dir():
-            nbs = sorted(p for p in entry.glob("*.ipynb") if not p.name.startswith("."))
-            if nbs:
-                preferred = [p for p in nbs if p.stem == set_id]
-                found.setdefault(entry.name, (preferred or nbs)[0])
-    return sorted(found.items())
-
-
 # ---------------------------------------------------------------------------- one submission
-
-
-def _parse(raw: bytes) -> tuple[dict[str, Any] | None, str]:
-    if not raw.strip():
-        return None, "empty file"
-    try:
-        nb = json.loads(raw.decode("utf-8", errors="replace"))
-    except ValueError as exc:
-        return None, f"not valid notebook JSON ({str(exc)[:80]})"
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        return None, "not a Jupyter notebook"
-    return nb, ""
 
 
 def rebuild(grader: Grader, nb: dict[str, Any]) -> dict[str, Any]:
@@ -314,14 +290,14 @@ def grade_one(
     template: KernelTemplate | None,
     options: GradeOptions,
     workroot: str,
-    registry: set[int],
+    registry: set[Any],
     stop: threading.Event | None = None,
 ) -> dict[str, Any]:
     """Grade one submission; returns its result record (never raises for a bad submission)."""
     source = grader.source
     result: dict[str, Any] = {
         "student": student,
-        "file": path.name,
+        "file": file_text(path.name),
         "set": source.set_id,
         "status": "ok",
         "detail": "",
@@ -330,7 +306,7 @@ def grade_one(
     }
     qids = list(source.questions)
     empty = {q: {"max": source.questions[q].points, "points": 0.0} for q in qids}
-    nb, problem = _parse(raw)
+    nb, problem = parse_notebook(raw)
     if nb is None:
         for q in qids:
             empty[q].update(status="corrupt", message="The file could not be read as a notebook.")
@@ -350,7 +326,6 @@ def grade_one(
     workdir = tempfile.mkdtemp(prefix="k-", dir=workroot)
     limits = {
         "memory_mb": options.memory_mb,
-        "sandbox": options.sandbox,
         "cpu_seconds": int(options.timeout_total) + 10,
     }
     outcomes, exports, info = run_with_restarts(
@@ -399,6 +374,14 @@ def grade_one(
         result["notes"].append(
             "Some of your code tried something the grading sandbox does not allow."
         )
+    if info.get("ignored"):
+        result["notes"].append(
+            f"{info['ignored']} message(s) your code wrote to the grader's channel were ignored."
+        )
+    if info.get("flooded"):
+        result["notes"].append(
+            "Your code sent more data to the grader than a notebook can; it was stopped."
+        )
     if info.get("printed", 0) > 1_000_000:
         result["notes"].append(
             f"Your code printed {info['printed'] / 1e6:.0f} MB of output (ignored)."
@@ -422,10 +405,68 @@ def grade_one(
 
 def _write_json(path: Path, obj: Any) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(
-        json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    try:
+        tmp.write_text(
+            json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _empty_result(grader: Grader, student: str, path: Path, status: str, detail: str) -> dict:
+    """The record of a submission that never reached a kernel (every question gets ``status``)."""
+    messages = {
+        "rejected": "The submission was not accepted: " + detail + ".",
+        "internal error": "The grader failed on this submission; please re-run.",
+    }
+    return {
+        "student": student,
+        "file": file_text(path.name),
+        "set": grader.source.set_id,
+        "status": status,
+        "detail": detail[:300],
+        "notes": [],
+        "questions": {
+            q: {
+                "max": grader.source.questions[q].points,
+                "points": 0.0,
+                "status": status,
+                "message": messages.get(status, detail),
+            }
+            for q in grader.source.questions
+        },
+    }
+
+
+def _clean_stale_workroots() -> None:
+    """Remove work folders left by grading runs that were killed (their process is gone)."""
+    base = Path(tempfile.gettempdir())
+    for d in base.glob("trilat-grade-*"):
+        m = re.match(r"trilat-grade-(\d+)-", d.name)
+        if not m or not d.is_dir() or d.is_symlink():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (PermissionError, OverflowError):
+            continue
+
+
+def sandbox_refusal(missing: str, detail: str) -> str:
+    """What ``trilat grade`` says when it will not run untrusted code unprotected."""
+    return (
+        "cannot isolate the grading kernels: "
+        + detail
+        + ".\nWithout that sandbox a submission's native code can send data over the network, "
+        "start processes that outlive the run, and read or change what your user can (other "
+        "students' results, the instructor source).\nFix: "
+        + missing
+        + ". Or, only for submissions you trust, re-run with --unsafe-no-sandbox."
     )
-    os.replace(tmp, path)
 
 
 @dataclass
@@ -438,6 +479,7 @@ class GradeRun:
     counts: dict[str, int]
     out_dir: Path
     warning: str | None = None
+    protection: str = ""
 
 
 def grade(
@@ -452,20 +494,38 @@ def grade(
     """Grade every submission in ``submissions_dir`` into ``out_dir`` (resumable).
 
     ``template`` lets several runs share one warm template (the caller then closes it).
+    Raises ``SandboxUnavailable`` when kernels cannot be isolated and ``unsafe_no_sandbox`` is
+    not set, ``OutputError`` when anything cannot be written.
     """
     import sys
 
+    from .isolation import probe
     from .report import write_reports
 
     options = options or GradeOptions()
+    if template is not None:
+        isolated = template.isolated
+        protection = "namespaces" if isolated else "none"
+    else:
+        prot = probe()
+        isolated, protection = prot.isolated, prot.level
+        if not isolated and not options.unsafe_no_sandbox:
+            raise SandboxUnavailable(sandbox_refusal(prot.missing, prot.detail))
+    if not isolated and not options.unsafe_no_sandbox:
+        raise SandboxUnavailable(
+            sandbox_refusal("use an isolated template", "the kernel template is not isolated")
+        )
     out = Path(out_dir)
     results_dir = out / "results"
-    results_dir.mkdir(parents=True, exist_ok=True)
-    (out / "rebuilt").mkdir(exist_ok=True)
+    try:
+        results_dir.mkdir(parents=True, exist_ok=True)
+        (out / "rebuilt").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {results_dir}: {exc.strerror or exc}") from None
     denied = [str(Path(submissions_dir).resolve()), str(out.resolve())]
     owned = template is None
     if template is None:
-        template = KernelTemplate()
+        template = KernelTemplate(isolated=isolated, workers=options.workers or os.cpu_count() or 1)
         template.start_background()  # warms up while the source is prepared
     try:
         grader = prepare(source_path, options, denied)
@@ -474,69 +534,79 @@ def grade(
             template.close()
         raise
     subs = find_submissions(submissions_dir, grader.source.set_id)
-    names: dict[str, str] = {}
-    todo: list[tuple[str, Path, bytes, str]] = []
+    names = {s.student: s.key for s in subs}
+    todo: list[tuple[Submission, str]] = []
     skipped = 0
-    used: set[str] = set()
-    for student, path in subs:
-        name = safe_name(student)
-        while name in used:
-            name += "_"
-        used.add(name)
-        names[student] = name
-        raw = path.read_bytes()
-        h = hashlib.sha256(grader.fingerprint.encode() + b"\0" + raw).hexdigest()
-        rpath = results_dir / f"{name}.json"
-        if not options.force and rpath.is_file():
+    for sub in subs:
+        sub.raw, sub.problem = read_safely(sub.path)
+        data = sub.raw if sub.raw is not None else b"rejected\0" + sub.problem.encode()
+        h = hashlib.sha256(grader.fingerprint.encode() + b"\0" + data).hexdigest()
+        rpath = results_dir / f"{sub.key}.json"
+        if not options.force and rpath.is_file() and not rpath.is_symlink():
             try:
-                if json.loads(rpath.read_text(encoding="utf-8")).get("input_hash") == h:
+                old = json.loads(rpath.read_text(encoding="utf-8"))
+                if old.get("input_hash") == h and old.get("student") == sub.student:
                     skipped += 1
                     continue
-            except (OSError, ValueError):
+            except (OSError, ValueError, AttributeError, RecursionError):
                 pass
-        todo.append((student, path, raw, h))
+        todo.append((sub, h))
     stream = stream if stream is not None else sys.stderr
     bar = ProgressBar(len(subs), stream=stream, enabled=options.progress, done=skipped)
     counts: dict[str, int] = {}
+    fresh: dict[str, dict[str, Any]] = {}  # results of this run, kept here (never re-read)
+    errors: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()
-    registry: set[int] = set()
+    registry: set[Any] = set()
     workers = options.workers or os.cpu_count() or 1
     interrupted = False
-    workroot = tempfile.mkdtemp(prefix="trilat-grade-")
+    _clean_stale_workroots()
+    workroot = tempfile.mkdtemp(prefix=f"trilat-grade-{os.getpid()}-")
 
-    def work(student: str, path: Path, raw: bytes, h: str) -> None:
+    retry: list[tuple[Submission, str]] = []
+
+    def work(sub: Submission, h: str, alone: bool = False) -> None:
         if stop.is_set():
             return
         try:
-            res = grade_one(grader, student, path, raw, template, options, workroot, registry, stop)
+            if sub.raw is None:
+                res = _empty_result(grader, sub.student, sub.path, "rejected", sub.problem)
+            else:
+                res = grade_one(
+                    grader, sub.student, sub.path, sub.raw, template, options, workroot,
+                    registry, stop,
+                )  # fmt: skip
         except Exception as exc:  # an internal error must not stop the run
-            res = {
-                "student": student,
-                "file": path.name,
-                "set": grader.source.set_id,
-                "status": "internal error",
-                "detail": f"{type(exc).__name__}: {exc}"[:300],
-                "notes": [],
-                "questions": {
-                    q: {
-                        "max": grader.source.questions[q].points,
-                        "points": 0.0,
-                        "status": "internal error",
-                        "message": "The grader failed on this submission; please re-run.",
-                    }
-                    for q in grader.source.questions
-                },
-            }
+            detail = f"{type(exc).__name__}: {exc}"
+            res = _empty_result(grader, sub.student, sub.path, "internal error", detail)
         if stop.is_set():
             return  # interrupted mid-run: do not record a half-graded submission
+        timed_out = any(
+            q.get("status") in ("timeout", "total timeout") for q in res["questions"].values()
+        )
+        if timed_out and not alone and options.retry_timeouts_alone and workers > 1:
+            with lock:
+                retry.append((sub, h))
+            return
+        if timed_out and alone:
+            res["notes"].append(
+                "Your notebook ran past a time limit while other notebooks were being graded, "
+                "so it was graded again with nothing else running: this is that result."
+            )
         res["input_hash"] = h
-        name = names[student]
         rebuilt = res.pop("rebuilt", None)
-        if rebuilt is not None:
-            (out / "rebuilt" / f"{name}.ipynb").write_bytes(notebook_bytes(rebuilt))
-        _write_json(results_dir / f"{name}.json", res)
+        try:
+            if rebuilt is not None:
+                _write_bytes(out / "rebuilt" / f"{sub.key}.ipynb", notebook_bytes(rebuilt))
+            _write_json(results_dir / f"{sub.key}.json", res)
+        except OutputError as exc:
+            with lock:
+                errors.append(str(exc))
+            stop.set()
+            return
         with lock:
+            fresh[sub.key] = res
             counts[res["status"]] = counts.get(res["status"], 0) + 1
             bar.update(res["status"])
 
@@ -552,25 +622,62 @@ def grade(
                 stop.set()
                 for f in futures:
                     f.cancel()
-                for pid in list(registry):
+                for life in list(registry):
                     with contextlib.suppress(OSError):
-                        os.killpg(pid, 9)
+                        life.shutdown(2)  # the reaper kills that kernel's namespace
+        try:
+            for t in sorted(retry, key=lambda t: t[0].key):  # alone: one kernel at a time
+                if stop.is_set():
+                    break
+                work(*t, alone=True)
+        except KeyboardInterrupt:
+            interrupted = True
+            stop.set()
+            for life in list(registry):
+                with contextlib.suppress(OSError):
+                    life.shutdown(2)
     finally:
         if owned:
             template.close()
         shutil.rmtree(workroot, ignore_errors=True)
     bar.close(interrupted=interrupted)
+    if errors:
+        raise OutputError(
+            f"{len(errors)} result(s) could not be written, so the run stopped: {errors[0]}"
+        )
     if not interrupted:
         results = []
-        for student, _path in subs:
-            rpath = results_dir / f"{names[student]}.json"
+        for sub in subs:
+            if sub.key in fresh:
+                results.append(fresh[sub.key])
+                continue
+            rpath = results_dir / f"{sub.key}.json"
             try:
                 results.append(json.loads(rpath.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                continue
-        write_reports(grader, results, out, names)
+            except (OSError, ValueError, RecursionError) as exc:
+                raise OutputError(f"cannot read back {rpath}: {exc}") from None
+        try:
+            write_reports(grader, results, out, names)
+        except OSError as exc:
+            raise OutputError(f"cannot write the reports in {out}: {exc}") from None
     graded = sum(counts.values())
-    return GradeRun(graded, skipped, interrupted, counts, out, grader.key_warning)
+    return GradeRun(graded, skipped, interrupted, counts, out, grader.key_warning, protection)
 
 
-__all__ = ["GradeOptions", "GradeRun", "find_submissions", "grade", "prepare", "rebuild"]
+def _write_bytes(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+__all__ = [
+    "GradeOptions",
+    "GradeRun",
+    "OutputError",
+    "SandboxUnavailable",
+    "find_submissions",
+    "grade",
+    "prepare",
+    "rebuild",
+]

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import html
 import io
+import re
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,10 +48,34 @@ def _fmt(p: float | None) -> str:
     return "" if p is None else fmt(p)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: cells a sheet evaluates
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+|~!=-])")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP: prefix a quote)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_uncell(value: str) -> str:
+    """The value ``csv_cell`` escaped (for reading our own sheets back)."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+def md(text: Any) -> str:
+    """Text safe inside one Markdown line: one line, no raw HTML, no markup of its own."""
+    one_line = " ".join(str(text).splitlines())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+
+
 def _csv(rows: list[list[Any]]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerows(rows)
+    w.writerows([[csv_cell(v) for v in row] for row in rows])
     return buf.getvalue().encode("utf-8")
 
 
@@ -73,8 +98,15 @@ def _manual_sheet(
     if path.is_file():
         try:
             for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
-                k = (row.get("student", ""), row.get("question", ""), row.get("answer_sha", ""))
-                previous[k] = (row.get("score", "") or "", row.get("comment", "") or "")
+                k = (
+                    csv_uncell(row.get("student", "") or ""),
+                    row.get("question", ""),
+                    row.get("answer_sha", ""),
+                )
+                previous[k] = (
+                    csv_uncell(row.get("score", "") or ""),
+                    csv_uncell(row.get("comment", "") or ""),
+                )
         except (OSError, csv.Error):
             previous = {}
     manual = [q for q in grader.source.questions.values() if q.kind == "manual"]
@@ -116,13 +148,19 @@ def hidden_summary(qr: dict[str, Any]) -> str:
 def _feedback_md(grader: Grader, r: dict[str, Any], total: float, pending: list[str]) -> str:
     src = grader.source
     maxp = sum(q.points for q in src.questions.values())
-    lines = [f"# Feedback: {src.set_id} {src.title}".rstrip(), "", f"Student: {r['student']}  "]
+    lines = [
+        f"# Feedback: {src.set_id} {md(src.title)}".rstrip(),
+        "",
+        f"Student: {md(r['student'])}  ",
+    ]
     lines.append(
         f"Score: {_fmt(total)} / {_fmt(maxp)}"
         + (f" (still to be graded by your instructor: {', '.join(pending)})" if pending else "")
     )
     lines.append("")
-    lines.append(f"Status: {r['status']}" + (f" ({r['detail']})" if r.get("detail") else ""))
+    lines.append(
+        f"Status: {md(r['status'])}" + (f" ({md(r['detail'])})" if r.get("detail") else "")
+    )
     lines.append("")
     lines.append("| Question | Points | Result |")
     lines.append("|---|---|---|")
@@ -140,18 +178,18 @@ def _feedback_md(grader: Grader, r: dict[str, Any], total: float, pending: list[
         lines.append(f"## {qid}: {ICON.get(qr['status'], '')} {qr['status']}")
         lines.append("")
         if qr.get("message"):
-            lines.append(qr["message"])
+            lines.append(md(qr["message"]))
             lines.append("")
         hidden = qr.get("hidden") or []
         if hidden:
             lines.append(hidden_summary(qr))
             for h in hidden:
-                lines.append(f"- {'passed' if h['passed'] else 'failed'}: {h['description']}")
+                lines.append(f"- {'passed' if h['passed'] else 'failed'}: {md(h['description'])}")
             lines.append("")
     if r.get("notes"):
         lines.append("## Notes")
         lines.append("")
-        lines.extend(f"- {n}" for n in r["notes"])
+        lines.extend(f"- {md(n)}" for n in r["notes"])
         lines.append("")
     return "\n".join(lines)
 

@@ -1,10 +1,16 @@
 """Grader side of the kernels: start the template, run one notebook's cells with limits.
 
-``KernelTemplate`` owns the warm template process (see ``kernel.py``); ``run_cells`` asks it for
-one fresh kernel, sends the cells, and watches: a cell that runs past its timeout, or past the
-submission's total deadline, gets its whole process group killed; a kernel that dies (``os._exit``,
-a signal, a crash) is noticed by end-of-file. ``run_with_restarts`` then starts a new kernel and
-re-runs the notebook without the cell that broke, so runaway code loses only what it breaks.
+``KernelTemplate`` owns the warm template process (see ``kernel.py``), inside the bubblewrap
+sandbox when ``isolated`` (``isolation.py``); ``run_cells`` asks it for one fresh kernel, sends the
+cells, and watches on the grader's own clock: a cell (or a question's export) that runs past its
+timeout, or past the submission's total deadline, gets its kernel killed through the job's
+lifeline, with every process it started; a kernel that dies (``os._exit``, a signal, a crash) is
+noticed by end-of-file. ``run_with_restarts`` then starts a new kernel and re-runs the notebook
+without the cell that broke, so runaway code loses only what it breaks.
+
+Everything read from a kernel is untrusted: ``Channel`` caps each message and the whole
+submission's traffic, decodes with bounded nesting, and checks every message against the expected
+sequence and schema; anything else is ignored and counted.
 """
 
 from __future__ import annotations
@@ -12,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -22,9 +27,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..exercises._export import valid_export
+from .isolation import KERNEL_PROCS, PIDS_PER_WORKER, PidsCgroup, bwrap_command, clean_env
 from .kernel import MAX_LINE
 
 STARTUP_TIMEOUT = 30.0  # seconds for a forked kernel to say hello and get ready
+MAX_SMALL = 4096  # bytes in any message but an export
+MAX_TRAFFIC = 64_000_000  # bytes one kernel may send in all
+MAX_DEPTH = 64  # nesting of JSON arrays/objects in one message
+EVENTS = {"hello", "ready", "start", "done", "export", "finished"}
 
 
 class TemplateError(RuntimeError):
@@ -32,36 +43,39 @@ class TemplateError(RuntimeError):
 
 
 def kernel_env() -> dict[str, str]:
-    """Environment of grading kernels: single-threaded maths, fixed hash seed, no startup files."""
-    env = dict(os.environ)
-    for var in (
-        "OPENBLAS_NUM_THREADS",
-        "OMP_NUM_THREADS",
-        "MKL_NUM_THREADS",
-        "NUMEXPR_NUM_THREADS",
-    ):
-        env[var] = "1"
-    env["PYTHONHASHSEED"] = "0"
-    env["MPLBACKEND"] = "Agg"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.pop("PYTHONSTARTUP", None)
-    env.pop("PYTHONBREAKPOINT", None)
-    return env
+    """Environment of grading kernels: a clean one (nothing of the grader's is inherited)."""
+    return clean_env()
 
 
 class KernelTemplate:
-    """The warm template process; ``spawn()`` gives a socket to a brand-new forked kernel."""
+    """The warm template process; ``spawn()`` gives a socket to a brand-new forked kernel.
 
-    def __init__(self) -> None:
+    ``isolated=True`` runs the template (and so every kernel) inside the bubblewrap sandbox.
+    """
+
+    def __init__(self, isolated: bool | None = None, workers: int = 2) -> None:
+        if isolated is None:
+            from .isolation import probe
+
+            isolated = probe().isolated
+        self.isolated = isolated
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._ctrl: socket.socket | None = None
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the template
+        self._cgroup: PidsCgroup | None = None
+        self._workers = max(1, workers)
         self.starts = 0
 
     def _start(self) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         cmd = [sys.executable, "-m", "trilat_lessons.grading.kernel", str(child.fileno())]
+        preexec = None
+        if self.isolated:
+            cmd = bwrap_command([*cmd, "--isolated"])
+            if self._cgroup is None:
+                self._cgroup = PidsCgroup(32 + PIDS_PER_WORKER * self._workers)
+            preexec = self._cgroup.enter
         self._proc = subprocess.Popen(
             cmd,
             pass_fds=(child.fileno(),),
@@ -70,6 +84,7 @@ class KernelTemplate:
             stdout=self._log,
             stderr=self._log,
             start_new_session=True,
+            preexec_fn=preexec,
         )
         child.close()
         parent.settimeout(180)
@@ -97,9 +112,14 @@ class KernelTemplate:
 
         threading.Thread(target=run, daemon=True).start()
 
-    def spawn(self) -> socket.socket:
-        """A connected socket to a newly forked kernel (restarts the template if it died)."""
+    def spawn(self) -> tuple[socket.socket, socket.socket]:
+        """(job socket, lifeline) of a newly forked kernel (restarts the template if it died).
+
+        Closing the lifeline kills the kernel and every process it started; the reaper writes
+        one byte on it once they are all gone.
+        """
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        life, life_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             with self._lock:
                 for attempt in range(2):
@@ -107,7 +127,7 @@ class KernelTemplate:
                         self._start()
                     try:
                         assert self._ctrl is not None
-                        socket.send_fds(self._ctrl, [b"j"], [theirs.fileno()])
+                        socket.send_fds(self._ctrl, [b"j"], [theirs.fileno(), life_theirs.fileno()])
                         break
                     except OSError:
                         self._proc = None
@@ -115,7 +135,8 @@ class KernelTemplate:
                             raise
         finally:
             theirs.close()
-        return mine
+            life_theirs.close()
+        return mine, life
 
     def close(self) -> None:
         """Stop the template (running kernels are stopped by their own watchers)."""
@@ -143,6 +164,9 @@ class KernelTemplate:
                 self._proc.kill()
                 self._proc.wait()
             self._proc = None
+        if self._cgroup is not None:
+            self._cgroup.close()
+            self._cgroup = None
 
     def __enter__(self) -> KernelTemplate:
         return self
@@ -169,29 +193,82 @@ class RunResult:
     broken_status: str = ""
     printed: int = 0
     landlock: int = 0
+    ignored: int = 0  # messages from the kernel that were malformed or out of sequence
+    flooded: bool = False  # the kernel sent more than its share and was stopped
 
 
-class _Lines:
-    """Read JSON lines from a socket with deadlines and a size cap."""
+def _depth_ok(line: bytes, limit: int = MAX_DEPTH) -> bool:
+    """True when the JSON text nests arrays/objects at most ``limit`` deep (strings skipped)."""
+    import re
+
+    depth = 0
+    # drop string bodies (escaped quotes included), then count brackets
+    for ch in re.sub(rb'"(?:[^"\\]|\\.)*"', b"", line):
+        if ch in (91, 123):  # [ {
+            depth += 1
+            if depth > limit:
+                return False
+        elif ch in (93, 125):
+            depth -= 1
+    return True
+
+
+class Channel:
+    """Messages from one kernel: size-capped, depth-checked, schema-checked, never trusted."""
 
     def __init__(self, sock: socket.socket, stop: threading.Event | None = None) -> None:
         self.sock = sock
         self.buf = bytearray()
         self.stop = stop
+        self.traffic = 0
+        self.ignored = 0
+
+    def _decode(self, line: bytes) -> dict[str, Any] | None:
+        if len(line) > MAX_SMALL and not line.startswith(b'{"event":"export"'):
+            return None
+        if not _depth_ok(line):
+            return None
+        try:
+            msg = json.loads(line)
+        except (ValueError, RecursionError, MemoryError):
+            return None
+        if not isinstance(msg, dict) or msg.get("event") not in EVENTS:
+            return None
+        event = msg["event"]
+        if event in ("start", "done") and not (
+            isinstance(msg.get("cell"), int) and not isinstance(msg.get("cell"), bool)
+        ):
+            return None
+        if event == "done":
+            err = msg.get("error")
+            if err is not None and not (
+                isinstance(err, dict)
+                and isinstance(err.get("ename"), str)
+                and isinstance(err.get("evalue"), str)
+            ):
+                return None
+            if err is not None:
+                msg["error"] = {"ename": err["ename"][:100], "evalue": err["evalue"][:300]}
+        if event == "export" and not (
+            isinstance(msg.get("question"), str) and isinstance(msg.get("value"), dict)
+        ):
+            return None
+        if event == "finished" and not isinstance(msg.get("printed", 0), int):
+            msg["printed"] = 0
+        return msg
 
     def next(self, deadline: float) -> dict[str, Any] | None:
-        """Next message; None on EOF; raises TimeoutError past the deadline."""
+        """Next well-formed message; None on EOF; TimeoutError past the deadline;
+        ValueError when the kernel sends more than its share."""
         while True:
             nl = self.buf.find(b"\n")
             if nl >= 0:
                 line = bytes(self.buf[:nl])
                 del self.buf[: nl + 1]
-                try:
-                    msg = json.loads(line)
-                except ValueError:
-                    continue  # garbage written to our socket by student code: ignore it
-                if isinstance(msg, dict):
+                msg = self._decode(line)
+                if msg is not None:
                     return msg
+                self.ignored += 1  # garbage written to our socket by student code
                 continue
             if len(self.buf) > MAX_LINE:
                 raise ValueError("oversized message")
@@ -200,7 +277,7 @@ class _Lines:
                 raise TimeoutError
             if self.stop is not None and self.stop.is_set():
                 raise InterruptedError
-            self.sock.settimeout(min(remaining, 0.2) if self.stop is not None else remaining)
+            self.sock.settimeout(min(remaining, 0.2))
             try:
                 chunk = self.sock.recv(1 << 20)
             except TimeoutError:
@@ -209,18 +286,21 @@ class _Lines:
                 return None
             if not chunk:
                 return None
+            self.traffic += len(chunk)
+            if self.traffic > MAX_TRAFFIC:
+                raise ValueError("too much traffic")
             self.buf += chunk
 
 
-def _kill(pid: int | None) -> None:
-    if not pid:
-        return
-    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-        try:
-            target()
-            return
-        except (ProcessLookupError, PermissionError):
-            continue
+def _end(life: socket.socket) -> None:
+    """Kill a kernel (and all its processes) through its lifeline, and wait until it is gone."""
+    with contextlib.suppress(OSError):
+        life.shutdown(socket.SHUT_WR)  # the reaper sees EOF and kills the kernel's namespace
+    life.settimeout(5)
+    with contextlib.suppress(OSError):
+        life.recv(1)  # one byte (or EOF) once the reaper has waited for the kernel
+    with contextlib.suppress(OSError):
+        life.close()
 
 
 def run_cells(
@@ -232,91 +312,129 @@ def run_cells(
     limits: dict[str, Any],
     workdir: str,
     denied: list[str],
-    registry: set[int] | None = None,
+    registry: set[Any] | None = None,
     stop: threading.Event | None = None,
 ) -> RunResult:
-    """Run ``cells`` in one fresh kernel; stop at the first cell that hangs or kills it."""
+    """Run ``cells`` in one fresh kernel; stop at the first cell that hangs or kills it.
+
+    The grader's clock alone decides: each cell, and each question's export after it, gets
+    ``cell_timeout`` from the moment the grader saw the previous step end. Messages out of
+    sequence (a second "start", a "done" for another cell, "finished" before the last cell)
+    are ignored. The kernel is always killed at the end, whatever it said.
+    """
     result = RunResult()
-    sock = template.spawn()
-    lines = _Lines(sock, stop)
-    pid: int | None = None
-    current: int | None = None
+    sock, life = template.spawn()
+    if registry is not None:
+        registry.add(life)
+    lines = Channel(sock, stop)
+    current: int | None = None  # cell running
+    exporting: int | None = None  # cell whose exports are being sent
+    expected_exports: set[str] = set()
+    next_cell = 0
+    limits = {**limits, "procs": KERNEL_PROCS}
     try:
         start_deadline = min(deadline, time.monotonic() + STARTUP_TIMEOUT)
         try:
             hello = lines.next(start_deadline)
-        except (TimeoutError, InterruptedError):
+        except (TimeoutError, InterruptedError, ValueError):
             hello = None
         if not hello or hello.get("event") != "hello":
-            result.broken, result.broken_status = 0, "kernel died"
+            result.broken_status = "no start"  # no student code ran: the caller retries
             return result
-        pid = int(hello["pid"])
-        if registry is not None:
-            registry.add(pid)
         job = {"cells": cells, "limits": limits, "workdir": workdir, "denied": denied}
-        sock.sendall(json.dumps(job).encode() + b"\n")
+        sock.settimeout(STARTUP_TIMEOUT)  # a big job is sent in full; no leftover short timeout
+        try:
+            sock.sendall(json.dumps(job).encode() + b"\n")
+        except OSError:
+            result.broken_status = "no start"
+            return result
         try:
             ready = lines.next(start_deadline)
-        except (TimeoutError, InterruptedError):
+        except (TimeoutError, InterruptedError, ValueError):
             ready = None
         if not ready or ready.get("event") != "ready":
-            result.broken, result.broken_status = 0, "kernel died"
+            result.broken_status = "no start"
             return result
-        result.landlock = int(ready.get("landlock", 0))
-        cell_deadline = deadline
+        landlock = ready.get("landlock", 0)
+        result.landlock = landlock if isinstance(landlock, int) else 0
+        step_deadline = min(deadline, time.monotonic() + cell_timeout)
         while True:
-            wait_until = cell_deadline if current is not None else deadline
+            at = current if current is not None else exporting
             try:
-                msg = lines.next(min(wait_until, deadline))
+                msg = lines.next(min(step_deadline, deadline))
             except TimeoutError:
-                _kill(pid)
-                at = current if current is not None else len(result.cells)
                 total = time.monotonic() >= deadline - 1e-3
-                result.broken = at
+                result.broken = at if at is not None else next_cell
                 result.broken_status = "total timeout" if total else "timeout"
-                return result
+                break
             except ValueError:
-                _kill(pid)
-                result.broken = current if current is not None else 0
+                result.broken = at if at is not None else next_cell
                 result.broken_status = "kernel died"
-                return result
+                result.flooded = True
+                break
             except InterruptedError:  # the whole run was interrupted (Ctrl-C)
-                result.broken = current if current is not None else 0
+                result.broken = at if at is not None else 0
                 result.broken_status = "interrupted"
-                return result
+                break
             if msg is None:
-                result.broken = current if current is not None else len(result.cells)
+                result.broken = at if at is not None else next_cell
                 result.broken_status = "kernel died"
-                return result
-            event = msg.get("event")
-            if event == "start":
-                current = int(msg.get("cell", 0))
-                cell_deadline = time.monotonic() + cell_timeout
-            elif event == "done":
-                idx = int(msg.get("cell", current or 0))
+                break
+            event = msg["event"]
+            now = time.monotonic()
+            if event == "start" and current is None and msg["cell"] == next_cell < len(cells):
+                current, exporting = next_cell, None
+                next_cell += 1
+                step_deadline = now + cell_timeout
+            elif event == "done" and current is not None and msg["cell"] == current:
                 err = msg.get("error")
                 status = "ok"
                 if err:
                     status = "memory" if err.get("ename") == "MemoryError" else "error"
-                result.cells[idx] = CellRun(status, err)
-                current = None
+                result.cells[current] = CellRun(status, err)
                 if status == "memory":  # free the memory: restart without this cell
-                    _kill(pid)
-                    result.broken, result.broken_status = idx, "memory"
-                    return result
-            elif event == "export":
-                q = str(msg.get("question"))
-                value = msg.get("value")
-                if q not in result.exports and isinstance(value, dict):
+                    result.broken, result.broken_status = current, "memory"
+                    break
+                exporting, current = current, None
+                expected_exports = {str(q) for q, _v in cells[exporting].get("exports", [])}
+                if not expected_exports:
+                    exporting = None
+                step_deadline = now + cell_timeout  # the export runs under its own limit
+            elif event == "export" and exporting is not None:
+                q = msg["question"]
+                if q in expected_exports:
+                    expected_exports.discard(q)
+                    value = msg["value"]
+                    if not valid_export(value):  # forged or garbled: judged as unexportable
+                        value = {"type": "unexportable", "error": "malformed export"}
+                        lines.ignored += 1
                     result.exports[q] = value
-            elif event == "finished":
-                result.printed = int(msg.get("printed", 0) or 0)
-                return result
+                    if not expected_exports:
+                        exporting = None
+                        step_deadline = now + cell_timeout
+                else:
+                    lines.ignored += 1
+            elif (
+                event == "finished"
+                and current is None
+                and next_cell == len(cells)
+                and not expected_exports
+            ):
+                printed = msg.get("printed", 0)
+                result.printed = printed if isinstance(printed, int) else 0
+                break
+            else:
+                lines.ignored += 1
+        if result.broken is not None and exporting == result.broken:
+            # the question's export broke (a hang or exit in the student's object): that
+            # question alone is lost; the restart goes on without this cell
+            result.cells[result.broken] = CellRun(result.broken_status)
+        return result
     finally:
-        if registry is not None and pid is not None:
-            registry.discard(pid)
-        if result.broken is not None:
-            _kill(pid)
+        result.ignored = lines.ignored
+        if registry is not None:
+            registry.discard(life)
+        _end(life)
         with contextlib.suppress(OSError):
             sock.close()
 
@@ -331,7 +449,7 @@ def run_with_restarts(
     workdir_root: str,
     denied: list[str],
     max_runs: int = 4,
-    registry: set[int] | None = None,
+    registry: set[Any] | None = None,
     stop: threading.Event | None = None,
 ) -> tuple[dict[int, CellRun], dict[str, dict[str, Any]], dict[str, Any]]:
     """Run a notebook; after a hang or a crash, restart without the broken cell and go on.
@@ -342,8 +460,10 @@ def run_with_restarts(
     skip: dict[int, CellRun] = {}
     outcomes: dict[int, CellRun] = {}
     exports: dict[str, dict[str, Any]] = {}
-    info: dict[str, Any] = {"runs": 0, "printed": 0, "landlock": 0}
-    for run in range(max_runs):
+    info: dict[str, Any] = {"runs": 0, "printed": 0, "landlock": 0, "ignored": 0, "flooded": 0}
+    failed_starts = 0
+    run = 0
+    while run < max_runs:
         todo = [i for i in range(len(cells)) if i not in skip]
         batch = [cells[i] for i in todo]
         workdir = os.path.join(workdir_root, f"run{run}")
@@ -358,9 +478,17 @@ def run_with_restarts(
             registry=registry,
             stop=stop,
         )
+        if res.broken_status == "no start":  # the kernel never got ready: not the student's
+            failed_starts += 1
+            if failed_starts >= 3 or time.monotonic() >= deadline:
+                raise TemplateError("a grading kernel failed to start three times")
+            continue
+        run += 1
         info["runs"] += 1
         info["printed"] += res.printed
         info["landlock"] = max(info["landlock"], res.landlock)
+        info["ignored"] += res.ignored
+        info["flooded"] += int(res.flooded)
         for local, outcome in res.cells.items():
             outcomes.setdefault(todo[local], outcome)
         for q, v in res.exports.items():

@@ -1,6 +1,9 @@
-"""Confine a grading kernel process: resource limits, Landlock, and an audit hook.
+"""Confine a grading kernel process from inside: resource limits, Landlock, and an audit hook.
 
-Layers, each a fallback for the one before:
+These are the *second* layer. The first is the namespace sandbox (``isolation.py``: bubblewrap
+plus a private user/PID/mount/IPC namespace per kernel), which is what stops native code, UDP and
+escaping processes. Without it (``--unsafe-no-sandbox``) only these layers remain, and they do not
+stop native code: see docs/grading.md. Layers, each a fallback for the one before:
 
 1. **rlimits** (POSIX): address-space cap (``--memory-mb`` on top of the warm kernel), no core
    dumps, a file-size cap.
@@ -134,20 +137,23 @@ def apply_landlock(read_paths: Iterable[str], write_paths: Iterable[str]) -> int
 
 
 def default_read_paths() -> list[str]:
-    """What a kernel may read: Python, the installed packages, system folders."""
-    import trilat_lessons
+    """What a kernel may read: Python, the installed packages, system libraries, its own /proc.
 
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    for p in sys.path:
-        if p and os.path.isdir(p) and ("site-packages" in p or p.startswith(sys.base_prefix)):
-            paths.add(p)
-    paths.add(os.path.dirname(os.path.abspath(trilat_lessons.__file__)))
-    for extra in ("/usr", "/lib", "/lib64", "/lib32", "/etc", "/proc", "/sys", "/dev"):
-        paths.add(extra)
+    Not ``/etc`` (only a few harmless files of it), not other processes' ``/proc`` entries.
+    """
+    from .isolation import ETC_FILES, SYSTEM_DIRS, read_only_paths
+
+    paths = set(read_only_paths()) | set(SYSTEM_DIRS) | set(ETC_FILES)
+    paths |= {"/dev/null", "/dev/urandom", "/dev/zero", f"/proc/{os.getpid()}"}
     return sorted(paths)
 
 
-def set_rlimits(memory_mb: int | None, file_mb: int = 64, cpu_seconds: int | None = None) -> None:
+def set_rlimits(
+    memory_mb: int | None,
+    file_mb: int = 64,
+    cpu_seconds: int | None = None,
+    procs: int | None = None,
+) -> None:
     """Cap address space (memory_mb on top of the current size), CPU time, cores, file size.
 
     The CPU cap is a backstop only: the grader kills a kernel at its time limits long before.
@@ -158,6 +164,9 @@ def set_rlimits(memory_mb: int | None, file_mb: int = 64, cpu_seconds: int | Non
         return
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if procs:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NPROC, (int(procs), int(procs)))
     if cpu_seconds:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_CPU, (int(cpu_seconds), int(cpu_seconds) + 5))
@@ -224,12 +233,18 @@ _PATH_EVENTS = {
 
 
 def install_audit_hook(denied_roots: Iterable[str]) -> None:
-    """Block process creation, C calls, sockets and access to the denied folders (irrevocable)."""
+    """Block process creation, C calls, sockets and access to the denied folders (irrevocable).
+
+    Also refuses to open a directory as a file descriptor (the ``dir_fd`` way round a path
+    check) and other processes' ``/proc`` entries. A second fence, not a sandbox.
+    """
     denied = tuple(os.path.realpath(d).rstrip(os.sep) + os.sep for d in denied_roots if d)
     me = os.getpid()
+    own_proc = (f"/proc/{me}/", "/proc/self/", "/proc/thread-self/")
     blocked = {k: v for k, v in _BLOCKED.items() if v}
     realpath = os.path.realpath
     fspath = os.fspath
+    isdir = os.path.isdir
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
         why = blocked.get(event)
@@ -241,7 +256,7 @@ def install_audit_hook(denied_roots: Iterable[str]) -> None:
                     "the grading sandbox does not allow signalling other processes"
                 )
             return
-        if event in _PATH_EVENTS and denied and args:
+        if event in _PATH_EVENTS and args:
             target = args[0]
             if isinstance(target, int) or target is None:
                 return
@@ -249,7 +264,11 @@ def install_audit_hook(denied_roots: Iterable[str]) -> None:
                 p = realpath(fspath(target))
             except Exception:
                 return
-            if (p + os.sep).startswith(denied):
+            if denied and (p + os.sep).startswith(denied):
                 raise PermissionError("the grading sandbox does not allow reading instructor files")
+            if p.startswith("/proc/") and not (p + os.sep).startswith(own_proc):
+                raise PermissionError("the grading sandbox does not allow inspecting processes")
+            if event == "open" and isdir(p):
+                raise PermissionError("the grading sandbox does not allow opening folders")
 
     sys.addaudithook(hook)
