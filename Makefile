@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint format unit nbval test-browser lock doctor clean bench \
+.PHONY: help install lab test lint format unit nbval test-browser lock doctor clean bench slides \
 	lite lite-fetch test-lite lite-lock
 
 help:  ## list the targets
@@ -57,6 +57,10 @@ test: lint unit nbval test-browser  ## everything: lint, unit tests, notebooks (
 
 test-browser: $(STAMP)  ## drive JupyterLab offline in headless Chromium (needs Debian's chromium)
 	scripts/offline $(PY) -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
+
+slides: $(STAMP)  ## lesson slides from the notebooks (reveal.js, offline) into dist/slides/
+	@test -d slides/node_modules/reveal.js || npm ci --prefix slides --ignore-scripts --no-audit --no-fund
+	$(PY) scripts/slides.py --execute --out dist/slides
 
 bench: $(STAMP)  ## speed benchmarks (grading vs nbgrader, check, widgets, start-up); not part of test
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)

@@ -115,7 +115,8 @@ def part_marker(t: Timing, index: int) -> str:
     return (
         f"---\n**Part {index} of {len(t.parts)}** · about {t.parts[index - 1]} min. "
         f"A class that meets for about 90 minutes can stop above this line and start here next "
-        f"time (Part 1 took about {t.parts[0]} min; run the first code cell again before you go on)."
+        f"time (Part 1 took about {t.parts[0]} min; run the first code cell again before you "
+        "go on)."
         if index == 2
         else f"---\n**Part {index} of {len(t.parts)}** · about {t.parts[index - 1]} min."
     )
@@ -137,7 +138,9 @@ def _table(timings: dict[str, Timing]) -> str:
 def _write_notebook(path: Path, edit) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
     edit(nb)
-    path.write_text(json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def _lines(text: str) -> list[str]:

@@ -65,9 +65,9 @@ def tokens(code: str) -> set[str]:
                 if kw.arg in {"title", "description", "sort", "name", "keep", "observed", "na"}:
                     found.add(f"{kw.arg}=")
             for arg in node.args:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    if _ENC.search(arg.value) and isinstance(node.func, ast.Attribute):
-                        found.add("enc:" + _ENC.search(arg.value).group(1))
+                is_text = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                if is_text and _ENC.search(arg.value) and isinstance(node.func, ast.Attribute):
+                    found.add("enc:" + _ENC.search(arg.value).group(1))
         elif isinstance(node, ast.Attribute) and node.attr in {
             "str", "loc", "iloc", "days", "dt", "cat", "index", "name", "key", "pivot",
         }:  # fmt: skip

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
@@ -20,7 +19,10 @@ def _questions(set_number: str) -> dict[str, dict]:
     """Question id -> its answer cell's trilat metadata, for one exercise source."""
     nb = json.loads(SOURCES[set_number].read_text(encoding="utf-8"))
     return {
-        c["metadata"]["trilat"]["question"]: {**c["metadata"]["trilat"], "source": "".join(c["source"])}
+        c["metadata"]["trilat"]["question"]: {
+            **c["metadata"]["trilat"],
+            "source": "".join(c["source"]),
+        }
         for c in nb["cells"]
         if c.get("metadata", {}).get("trilat", {}).get("role") in ("answer", "rubric-answer")
     }

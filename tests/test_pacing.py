@@ -51,7 +51,9 @@ def test_lesson_00_the_syllabus_and_the_teaching_notes_agree() -> None:
     guide = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
     block = guide.split(pacing.MARK_START)[1].split(pacing.MARK_END)[0]
     for name, t in TIMINGS.items():
-        row = f"| `notebooks/{name}.ipynb` | {pacing.plan()['lessons'][name]['about']} | {t.text()} |"
+        row = (
+            f"| `notebooks/{name}.ipynb` | {pacing.plan()['lessons'][name]['about']} | {t.text()} |"
+        )
         assert row in start, f"lesson 00's table disagrees for {name}; {FIX}"
         assert row in block, f"docs/instructor_guide.md disagrees for {name}; {FIX}"
         notes = ROOT / "docs" / "instructor" / f"{name}.md"
