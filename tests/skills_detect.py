@@ -84,6 +84,11 @@ def tokens(code: str) -> set[str]:
             found.add("compare")
         elif isinstance(node, ast.ListComp):
             found.add("listcomp")
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript):  # t["new"] = ... or t.loc[rows, col] = ...
+                    is_loc = isinstance(target.value, ast.Attribute) and target.value.attr == "loc"
+                    found.add("loc=" if is_loc else "column=")
     return found
 
 
