@@ -88,3 +88,19 @@ def test_the_guide_maps_the_course_to_a_term_and_a_module_and_covers_access() ->
     for needle in ("14-week term", "3–4 week module", "Accommodations", "screen reader",
                    "extra time", "without coding", "make slides", "07_capstone"):  # fmt: skip
         assert needle in guide, f"docs/instructor_guide.md does not cover {needle!r}"
+
+
+@pytest.mark.parametrize("name", [n for n in LESSONS if n[:2] != "00"])
+def test_every_activity_has_answers_in_the_teaching_notes(name: str) -> None:
+    text = "\n".join(c["text"] for c in _cells(name) if c["cell_type"] == "markdown")
+    numbers = sorted(set(re.findall(r"(?:\*\*|### )Activity (\d)", text)))
+    notes = _notes(name)
+    data = notes.split("## Answers to the data activities", 1)
+    answered = (
+        set(re.findall(r"^(\d)\. \*\*", data[1].split("\n## ", 1)[0], re.M))
+        if len(data) > 1
+        else set()
+    )
+    answered |= set(re.findall(r"^## .*Activity (\d)", notes, re.M))
+    missing = [n for n in numbers if n not in answered]
+    assert not missing, f"{name}: no answers in the teaching notes for activities {missing}"
