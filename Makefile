@@ -15,7 +15,7 @@ WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install lab test lint format unit nbval test-browser browser-deps lock doctor clean bench \
-	student test-student leakscan lite lite-fetch test-lite lite-lock
+	slides student test-student leakscan lite lite-fetch test-lite lite-lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -96,6 +96,10 @@ browser-deps: $(AXE)  ## install axe-core for the browser test (npm ci, from the
 
 test-browser: $(STAMP) $(AXE)  ## every lesson in JupyterLab, offline, headless Chromium + axe-core
 	scripts/offline $(PY) -m pytest -m browser -p no:cacheprovider tests/browser $(PYTEST_ARGS)
+
+slides: $(STAMP)  ## lesson slides from the notebooks (reveal.js, offline) into dist/slides/
+	@test -d slides/node_modules/reveal.js || npm ci --prefix slides --ignore-scripts --no-audit --no-fund
+	$(PY) scripts/slides.py --execute --out dist/slides
 
 bench: $(STAMP)  ## speed benchmarks (grading vs nbgrader, isolated grading at 40 and 400, check, widgets, start-up); not part of test
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)

@@ -85,6 +85,7 @@ def test_keys_of_real_sets_reveal_no_values():
                 "answers",
                 "wrong",
                 "hint",
+                "recheck",
                 "hidden",
                 "public_weight",
                 "title",
@@ -236,7 +237,7 @@ def test_choices_fold_accents_and_accepted_answers_come_before_them(tmp_path):
         assert judge(text).status == "correct", text
     assert judge("Romantic triangle!").message == "Look at the third side."
     off = judge("stable marriage")
-    assert off.status == "malformed" and off.message.startswith("q1 expects one of:")
+    assert off.status == "incorrect" and off.message.startswith("q1: not one of the choices:")
     assert "menage" not in json.dumps(q["answers"])  # digests only
 
 

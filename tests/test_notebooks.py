@@ -21,6 +21,9 @@ LESSONS = [
     "05_theory_and_comparison",
     "06_policy_options",
 ]
+# the skills primer: worked examples of every skill the exercises use (docs/skills.yaml); it is
+# the one notebook that builds charts with altair, step by step, because the exercises ask for it
+PRIMER = "00b_python_primer"
 SEEDS = ["seed000", "seed001", "seed002", "seed003", "seed004"]
 ALL_NOTEBOOKS = sorted(
     p for p in [*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("exercises/**/*.ipynb")]
@@ -86,8 +89,19 @@ def test_start_here_exists_and_links_every_lesson() -> None:
     nb = _read(NOTEBOOKS / "00_start_here.ipynb")
     text = _text(nb)
     assert "tl.setup()" in _text(nb, "code")
-    for name in LESSONS[1:]:
+    for name in [PRIMER, *LESSONS[1:]]:
         assert name in text, f"00_start_here does not point to {name}"
+
+
+def test_primer_teaches_by_example_and_practice() -> None:
+    nb = _read(NOTEBOOKS / f"{PRIMER}.ipynb")
+    ids = [c.get("id", "") for c in nb.cells if c.cell_type == "code"]
+    worked = [i for i in ids if i.startswith("sk-") and not i.endswith("-try")]
+    tries = [i for i in ids if i.endswith("-try")]
+    assert len(tries) >= 15 and len(worked) >= len(tries), "a worked example and a try-it cell each"
+    for cell in nb.cells:
+        if cell.get("id", "").endswith("-try"):
+            assert re.match(r"# (Predict|Modify)", cell.source), f"{cell.id}: predict or modify?"
 
 
 @pytest.mark.parametrize("name", EXISTING_LESSONS)
@@ -124,6 +138,8 @@ def test_notebooks_do_not_read_files_by_path() -> None:
 
 def test_no_chart_code_in_lessons() -> None:
     for path in NOTEBOOKS.glob("*.ipynb"):
+        if path.stem == PRIMER:
+            continue
         code = _text(_read(path), "code")
         assert "alt.Chart(" not in code and "import altair" not in code, path.name
 

@@ -250,14 +250,23 @@ def _canon_str(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]:
 def outside_choices(q: dict[str, Any], canon: str) -> Outcome | None:
     """For a ``str`` question with ``choices``: the message when the canonical answer is none of
     them (checked after the accepted answers and known wrong answers, so an ``accept()``-ed
-    spelling never gets it), else None."""
+    spelling never gets it), else None. A well-formed text outside the list is a wrong answer,
+    not a type problem: the student gave the right kind of thing, just not a listed one."""
     choices = q["expect"].get("choices")
     if not choices or not canon.startswith("str:"):
         return None
     if canon[4:] in {norm_text(c) for c in choices}:
         return None
     listed = ", ".join(repr(c) for c in choices)
-    return Outcome("malformed", f"{q['id']} expects one of: {listed}.")
+    text = canon[4:]
+    near = [c for c in choices if norm_text(c) in (text + "s", text.removesuffix("s"))]
+    if near:  # singular for plural or the reverse: say which listed spelling was meant
+        return Outcome(
+            "incorrect",
+            f"{q['id']}: not one of the choices: did you mean {near[0]!r}? Copy the spelling from "
+            f"the list: {listed}.",
+        )
+    return Outcome("incorrect", f"{q['id']}: not one of the choices: {listed}.")
 
 
 def _canon_bool(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]:
@@ -632,5 +641,12 @@ def evaluate(set_id: str, q: dict[str, Any], exported: dict[str, Any]) -> Outcom
     off_list = outside_choices(q, result)
     if off_list is not None:
         return off_list
-    hint = q.get("hint") or "Not the expected answer yet: re-read the question and your filters."
-    return Outcome("incorrect", hint)
+    return Outcome("incorrect", fallback(q))
+
+
+def fallback(q: dict[str, Any]) -> str:
+    """The message for a wrong answer no ``wrong()`` entry foresaw: the key's ``recheck`` text
+    (the one thing to re-check: a filter, a year range, a column), else its hint."""
+    if q.get("recheck"):
+        return f"Not the expected answer yet. Re-check {q['recheck']}"
+    return q.get("hint") or "Not the expected answer yet: re-check each step of your answer."

@@ -184,6 +184,8 @@ def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
             continue
         if q.meta.get("hint"):
             entry["hint"] = str(q.meta["hint"])
+        if q.meta.get("recheck"):  # the fallback message names what to re-check
+            entry["recheck"] = str(q.meta["recheck"])
         entry["hidden"] = len(run.hidden_for(qid))
         entry["public_weight"] = float(q.meta.get("public_weight", 1))
         answers: list[str] = []

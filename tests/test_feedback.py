@@ -1,0 +1,68 @@
+"""Feedback for the mistakes students really make, on the real exercise keys: off-by-one year
+ranges, text case, a listed answer misspelt or outside the list (a wrong answer, never a type
+problem), and a fallback that names the one thing to re-check instead of restating the task."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from trilat_lessons.exercises._compare import evaluate
+from trilat_lessons.exercises._display import CheckResult
+from trilat_lessons.exercises._export import export_value
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = ROOT / "trilat_lessons" / "exercises" / "keys"
+
+
+def _key(set_id: str) -> dict:
+    return json.loads((KEYS / f"{set_id}.json").read_text(encoding="utf-8"))
+
+
+def _judge(set_id: str, qid: str, value):
+    q = next(q for q in _key(set_id)["questions"] if q["id"] == qid)
+    return evaluate(set_id, q, export_value(value))
+
+
+@pytest.mark.parametrize("path", sorted(KEYS.glob("*.json")), ids=lambda p: p.stem)
+def test_every_auto_question_names_what_to_recheck(path: Path) -> None:
+    for q in json.loads(path.read_text(encoding="utf-8"))["questions"]:
+        if q["kind"] == "auto" and q["expect"]["type"] != "chart":
+            assert q.get("recheck"), f"{path.stem} {q['id']}: add a recheck text to its answer cell"
+
+
+@pytest.mark.parametrize(
+    ("set_id", "qid", "value", "words"),
+    [
+        ("01_history", "q1", 3, "off by one"),  # 2015-2019 instead of 2014-2019
+        ("02_obstacles_korea_japan", "q1", 0, "case-sensitive"),  # 'japan–rok'
+        ("04_china_perceptions", "q1", 0, "case-sensitive"),  # 'china'
+    ],
+)
+def test_predictable_mistakes_get_their_own_message(set_id, qid, value, words) -> None:
+    r = _judge(set_id, qid, value)
+    assert r.status == "incorrect" and words in r.message, r.message
+
+
+def test_a_well_typed_answer_outside_the_choices_is_wrong_not_a_type_problem() -> None:
+    for value in ["United States", "South Korea"]:
+        r = _judge("04_china_perceptions", "q3", value)
+        assert r.status == "incorrect", r
+        assert r.message.startswith("q3: not one of the choices: 'U.S.', 'Japan', 'ROK'")
+        shown = CheckResult("04_china_perceptions", "q3", r.status, r.message, points=1).text()
+        assert "check the type" not in shown and "not yet" in shown
+
+
+def test_singular_for_plural_names_the_listed_spelling() -> None:
+    r = _judge("01_history", "q4", "DPRK envoy")
+    assert r.status == "incorrect" and "did you mean 'DPRK envoys'?" in r.message
+
+
+def test_the_fallback_names_the_thing_to_recheck_not_the_task() -> None:
+    r = _judge("01_history", "q4", "economic")  # a listed track, but not the busiest
+    assert r.message.startswith("Not the expected answer yet. Re-check the counts")
+    assert "filters" not in r.message
+    r = _judge("04_china_perceptions", "q2", 1999)
+    assert "clean events table" in r.message

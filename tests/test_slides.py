@@ -1,0 +1,31 @@
+"""Lesson slides (scripts/slides.py, `make slides`) are generated from the notebooks and load
+nothing from the network: no CDN script, stylesheet or font."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("slides", ROOT / "scripts" / "slides.py")
+slides = importlib.util.module_from_spec(_spec)
+sys.modules["slides"] = slides
+_spec.loader.exec_module(slides)
+
+
+def test_lesson_slides_load_nothing_from_the_network(tmp_path: Path) -> None:
+    out = slides.export(ROOT / "notebooks" / "01_history.ipynb", tmp_path)
+    html = out.read_text(encoding="utf-8")
+    assert slides.offline_problems(tmp_path) == []
+    assert '<script src="reveal.js/dist/reveal.js">' in html
+    assert "reveal.js/dist/theme/white.css" in html
+    # one slide per ## heading: the lesson's sections are there
+    assert html.count("<section") >= 10 and "Source criticism" in html
+
+
+def test_the_offline_gate_catches_a_cdn(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text('<script src="https://unpkg.com/reveal.js@4/dist/reveal.js">')
+    (tmp_path / "b.css").write_text("@import url(https://fonts.googleapis.com/css?family=Lato);")
+    (tmp_path / "c.html").write_text('<a href="https://example.org/source">a cited source</a>')
+    assert len(slides.offline_problems(tmp_path)) == 2  # links to read are fine; loads are not
