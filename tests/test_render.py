@@ -107,3 +107,20 @@ def test_altair_is_imported_without_the_slow_iri_checker() -> None:
         "assert importlib.util.find_spec('rfc3987_syntax') is None or __import__('rfc3987_syntax')"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_every_mark_container_has_a_text_alternative():
+    """A chart built the way students build one (no tooltips or mark descriptions) still names
+    every graphics-symbol element (axe svg-img-alt)."""
+    import re
+
+    import altair as alt
+    import pandas as pd
+
+    from trilat_lessons.render import chart_to_svg
+
+    chart = alt.Chart(pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})).mark_bar().encode(x="x", y="y")
+    svg = chart_to_svg(chart)
+    symbols = re.findall(r'<g\b[^>]*role="graphics-symbol"[^>]*>', svg)
+    assert symbols, "the chart has mark containers"
+    assert all("aria-label=" in g for g in symbols), symbols

@@ -35,6 +35,19 @@ _ARIA_LABEL = re.compile(r'\baria-label="([^"]*)"')
 _EMPTY_GROUP = re.compile(r'(<g\b[^>]*\brole="graphics-(?:object|symbol)"[^>]*?)\s*(?:/>|></g>)')
 
 
+# a mark container Vega leaves unnamed (a chart built without mark descriptions, as students
+# build them): named after its kind, so no graphics-symbol lacks a text alternative
+_UNNAMED_CONTAINER = re.compile(
+    r'<g\b(?![^>]*\baria-label=)([^>]*\brole="graphics-symbol"[^>]*'
+    r'\baria-roledescription="([a-z]+) mark container"[^>]*)>'
+)
+
+
+def _name_mark_containers(svg: str) -> str:
+    """Give unnamed mark containers an ``aria-label`` such as "rect marks" (axe svg-img-alt)."""
+    return _UNNAMED_CONTAINER.sub(lambda m: f'<g{m.group(1)} aria-label="{m.group(2)} marks">', svg)
+
+
 def _add_mark_titles(svg: str) -> str:
     """Give each data mark a ``<title>`` child copied from its aria-label (hover tooltip)."""
 
@@ -144,7 +157,7 @@ def spec_to_svg(spec: dict[str, Any]) -> str:
     )
     svg = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + head, svg, count=1)
     svg = _EMPTY_GROUP.sub(r'\1 aria-hidden="true"></g>', svg)
-    return _add_mark_titles(svg)
+    return _add_mark_titles(_name_mark_containers(svg))
 
 
 def chart_to_svg(chart: alt.TopLevelMixin) -> str:
