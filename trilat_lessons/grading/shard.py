@@ -8,6 +8,7 @@ and writes every report as one unsharded run would (byte-identical ``grades.csv`
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import shutil
@@ -167,8 +168,30 @@ def gather(parts: list[Path], out: Path) -> tuple[dict[str, Any], dict[str, dict
             nb = p / "rebuilt" / f"{f.stem}.ipynb"
             if nb.is_file() and (p / "rebuilt").resolve() != (out / "rebuilt").resolve():
                 shutil.copyfile(nb, out / "rebuilt" / nb.name)
+    _combine_manual_sheets(parts, out)
     meta = {**first, "shard": None}
     return meta, {k: results[k] for k in sorted(results)}
+
+
+def _combine_manual_sheets(parts: list[Path], out: Path) -> None:
+    """Scores typed into the parts' ``manual_grading.csv`` carry over (unless OUT has one)."""
+    target = out / "manual_grading.csv"
+    if target.exists():
+        return
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    for p in parts:
+        sheet = p / "manual_grading.csv"
+        if not sheet.is_file():
+            continue
+        with sheet.open(encoding="utf-8", newline="") as f:
+            got = list(csv.reader(f))
+        if got:
+            header = header or got[0]
+            rows += got[1:]
+    if header is not None:
+        with target.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows([header, *rows])
 
 
 def merge(parts: list[str | Path], out: str | Path, options: Any = None) -> list[str]:
