@@ -234,3 +234,29 @@ def test_analytics_order_does_not_depend_on_the_order_of_results(tmp_path: Path)
     write_analytics(meta, list(reversed(json.loads(json.dumps(results)))), b)
     for name in ("item_analysis.csv", "answers.csv", "key_suggestions.md", "report.html"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_merge_command_combines_parts_and_refuses_gaps(tmp_path: Path, capsys):
+    from trilat_lessons.grading.cli import main
+
+    meta, results = synthetic_class(40)
+    parts = []
+    for k in (1, 2):
+        part = tmp_path / f"part{k}"
+        (part / "results").mkdir(parents=True)
+        (part / "run.json").write_text(json.dumps({**meta, "shard": [k, 2]}))
+        for i, r in enumerate(results):
+            key = f"student{i:03d}"
+            if shard_of(key, 2) == k:
+                (part / "results" / f"{key}.json").write_text(json.dumps(r))
+        parts.append(str(part))
+    out = tmp_path / "out"
+    args = ["grade", "merge", *parts, "--out", str(out), "--lms", "canvas"]
+    assert main(args) == 0
+    grades = list(csv.DictReader(io.StringIO((out / "grades.csv").read_text())))
+    assert len(grades) == 40 and (out / "lms" / "canvas.csv").is_file()
+    assert (out / "report.html").is_file() and (out / "feedback" / "student000.md").is_file()
+    assert main(["grade", "merge", parts[0], "--out", str(tmp_path / "x")]) == 1
+    assert "missing [2]" in capsys.readouterr().err
+    assert main(["grade", "src.ipynb", "a", "b", "--out", str(tmp_path / "y")]) == 2
+    assert main(["grade", "merge", *parts, "--out", str(out), "--shard", "3/2"]) == 2
