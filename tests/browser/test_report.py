@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: synthetic records
-from analytics_support import synthetic_class  # noqa: E402
+from analytics_support import synthetic_class
 
-from trilat_lessons.grading.outputs import AnalyticsOptions, write_analytics  # noqa: E402
+from trilat_lessons.grading.outputs import AnalyticsOptions, write_analytics
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -63,7 +63,7 @@ def _score_chart(totals: list[float], maxp: float, set_id: str) -> str:
                 "type": "quantitative",
                 "title": "Total points",
                 "scale": {"domain": [0, maxp]},
-                "bin": {"step": max(maxp / 20, 0.5)},
+                "bin": {"step": max(1, round(maxp / 20))},
             },
             "y": {"aggregate": "sum", "field": "students", "type": "quantitative",
                   "title": "Students"},
