@@ -656,6 +656,7 @@ def grade(
         raise OutputError(
             f"{len(errors)} result(s) could not be written, so the run stopped: {errors[0]}"
         )
+    notes: list[str] = []
     if not interrupted:
         results = []
         for sub in subs:
