@@ -23,6 +23,12 @@ Parts
              per submission), and nbgrader on a 40-submission sample of the same students: its
              400 figure is *extrapolated* from that sample (nbgrader runs one kernel per
              notebook, sequentially, so its time is linear in n).
+7. analytics ``trilat grade`` once on 400 generated submissions of 01_history with a planted
+             misconception and a planted alternative answer (``synth --plant``; resumable, so a
+             second bench skips the grading), then the instructor analytics alone
+             (``outputs.write_analytics``: item analysis, answers, key suggestions, report.html)
+             timed on those 400 results in fresh processes (imports included, an upper bound of
+             what it adds to a run); checks the planted answers land where they should.
 
 Parts not run keep their previous numbers in results.json, marked ``"carried_over": true``.
 Timings on a shared machine are noisy: runs alternate, medians are reported, the load average is
@@ -57,7 +63,16 @@ NBG_VENV = WORK / "nbgrader-venv"
 NBGRADER_VERSION = "0.9.6"
 SOURCE = ROOT / "exercises" / "source" / "01_history.ipynb"
 ASSIGNMENT = "01_history"
-PARTS = ["grading", "check", "widgets", "startup", "first_chart", "suite", "isolation"]
+PARTS = [
+    "grading",
+    "check",
+    "widgets",
+    "startup",
+    "first_chart",
+    "suite",
+    "isolation",
+    "analytics",
+]
 
 TARGETS = {
     "grading_ratio": 5.0,  # trilat grade throughput / nbgrader autograde throughput, at least
@@ -68,6 +83,7 @@ TARGETS = {
     "make_test_s": 180.0,
     "isolated_per_submission_ms": 60.0,
     "isolated_fixed_start_s": 5.0,
+    "analytics_s": 2.0,  # instructor analytics on 400 results, added to a grading run
 }
 
 
@@ -512,6 +528,82 @@ def part_isolation(sizes: tuple[int, int] = (40, 400), sample: int = 40) -> dict
     )
     out["load_after"] = loadavg()
     return out
+
+
+# ---------------------------------------------------------------------------- 7. analytics
+
+ANALYTICS_TIMER = """
+import json, sys, time
+from pathlib import Path
+out = Path(sys.argv[1])
+meta = json.loads((out / "run.json").read_text())
+results = [json.loads(p.read_text()) for p in sorted((out / "results").glob("*.json"))]
+t0 = time.perf_counter()
+from trilat_lessons.grading.outputs import write_analytics
+from trilat_lessons.render import spec_to_svg
+# what a grading run has already done before its analytics: import the package and start the
+# renderer (summary.svg); timed here too, reported as the cold figure
+spec_to_svg({"data": {"values": [{"x": 1}]}, "mark": "bar", "encoding": {"x": {"field": "x"}}})
+t1 = time.perf_counter()
+write_analytics(meta, results, out)
+t2 = time.perf_counter()
+print(t2 - t1, t2 - t0)
+"""
+
+
+def part_analytics(n: int = 400, repeats: int = 3) -> dict[str, Any]:
+    """Grade n planted submissions once (resumable), then time the analytics step alone."""
+    from trilat_lessons.grading.synth import PLANTED_ALT, PLANTED_WRONG, synthesize
+
+    base = WORK / f"analytics-{n}"
+    subs, out = base / "subs", base / "out"
+    load0 = loadavg()
+    synthesize(SOURCE, subs, n, seed=17, plant=True)  # same files each time: resume skips
+    trilat = ROOT / ".venv" / "bin" / "trilat"
+    say(f"trilat grade on {n} planted submissions (skips what is already graded)")
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [str(trilat), "grade", str(SOURCE), str(subs), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+    )
+    grade_s = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"trilat grade failed: {proc.stderr[-800:]}")
+    times, cold = [], []
+    for _ in range(repeats):
+        p = subprocess.run(
+            [str(VENV_PY), "-c", ANALYTICS_TIMER, str(out)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        if p.returncode != 0:
+            raise SystemExit(f"analytics failed: {p.stderr[-800:]}")
+        added, whole = p.stdout.strip().splitlines()[-1].split()
+        times.append(float(added))
+        cold.append(float(whole))
+    text = (out / "key_suggestions.md").read_text(encoding="utf-8")
+    first = text.split("### 1.", 1)[1].split("\n", 1)[0] if "### 1." in text else ""
+    accept = text.split("candidate `accept()`", 1)[-1]
+    med = statistics.median(times)
+    return {
+        "submissions": n,
+        "grade_wall_s": r(grade_s),
+        "grade_note": proc.stdout.strip()[-200:],
+        "analytics_s": [r(t) for t in times],
+        "analytics_median_s": r(med),
+        "analytics_note": "added to a run: the package and the renderer already started",
+        "cold_process_s": [r(t) for t in cold],
+        "cold_process_median_s": r(statistics.median(cold)),
+        "target_s": TARGETS["analytics_s"],
+        "planted_misconception_first": f"int:{PLANTED_WRONG}" in first,
+        "first_suggestion": first.strip(),
+        "planted_alternative_accept_candidate": repr(PLANTED_ALT.lower()) in accept,
+        "pass": med <= TARGETS["analytics_s"],
+        "load_before": load0,
+        "load_after": loadavg(),
+    }
 
 
 # ---------------------------------------------------------------------------- 2. check()
@@ -1002,6 +1094,20 @@ def table(res: dict[str, Any]) -> str:
         )
     else:
         rows.append(("make test", "not measured (run with --suite)", "<= 180 s", "-"))
+    an = res.get("analytics")
+    if an:
+        co = " (carried over)" if an.get("carried_over") else ""
+        rows.append(
+            (
+                f"analytics on {an['submissions']} results{co}",
+                f"{an['analytics_median_s']:.2f} s added "
+                f"(fresh process {an.get('cold_process_median_s', 0):.2f} s; planted first: "
+                f"{an['planted_misconception_first']}, alternative offered: "
+                f"{an['planted_alternative_accept_candidate']})",
+                f"<= {an['target_s']:g} s",
+                status(an["pass"]),
+            )
+        )
     widths = [max(len(x[i]) for x in rows) for i in range(4)]
     head = ("metric", "value", "target", "")
     widths = [max(w, len(h)) for w, h in zip(widths, head, strict=True)]
@@ -1071,6 +1177,7 @@ def main(argv: list[str] | None = None) -> int:
         "first_chart": lambda: part_first_chart(a.repeats),
         "suite": part_suite,
         "isolation": part_isolation,
+        "analytics": part_analytics,
     }
     for part in PARTS:
         if part in parts:

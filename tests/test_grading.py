@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from trilat_lessons.grading.analytics import VERDICTS
 from trilat_lessons.grading.grade import GradeOptions, grade
 from trilat_lessons.grading.runner import KernelTemplate
+from trilat_lessons.grading.shard import MergeError
 from trilat_lessons.grading.source import load_source, solution_lines
 
 CORPUS = Path(__file__).parent / "grading_corpus"
@@ -197,6 +199,56 @@ def test_reports(graded):
     rebuilt = json.loads((out / "rebuilt" / "edit_locked.ipynb").read_text())
     setup = next(c for c in rebuilt["cells"] if c["id"] == "setup")
     assert "head(2)" not in "".join(setup["source"])
+
+
+def test_instructor_outputs_and_merged_shards_equal_one_run(graded, tmp_path):
+    """The analytics of a real run; 4 parts of it merged give the same files, byte for byte;
+    a --shard run grades exactly its share of the students."""
+    from trilat_lessons.grading.shard import merge, shard_of
+
+    _base, subs, out, _run, template = graded
+    for name in ("item_analysis.csv", "answers.csv", "key_suggestions.md", "report.html"):
+        assert (out / name).stat().st_size > 0, name
+    wrong = json.loads((out / "results" / "wrong_answers.json").read_text())
+    verdicts = {q: r["given"]["verdict"] for q, r in wrong["questions"].items() if "given" in r}
+    assert verdicts and set(verdicts.values()) <= {*VERDICTS, "malformed"}
+    good = json.loads((out / "results" / "good.json").read_text())
+    assert good["questions"]["q1"]["given"]["verdict"] == "correct"
+    feedback = (out / "feedback" / "wrong_answers.md").read_text()
+    assert "unexplained wrong" not in feedback and "known misconception" not in feedback
+    meta = json.loads((out / "run.json").read_text())
+    parts = []
+    for k in range(1, 5):
+        part = tmp_path / f"part{k}"
+        (part / "results").mkdir(parents=True)
+        for f in (out / "results").glob("*.json"):
+            if shard_of(f.stem, 4) == k:
+                shutil.copy(f, part / "results" / f.name)
+        (part / "run.json").write_text(json.dumps({**meta, "shard": [k, 4]}))
+        parts.append(part)
+    shutil.copy(out / "manual_grading.csv", parts[0] / "manual_grading.csv")
+    merged = tmp_path / "merged"
+    merge(parts, merged)
+    for name in ("grades.csv", "questions.csv", "item_analysis.csv", "answers.csv",
+                 "key_suggestions.md", "manual_grading.csv"):  # fmt: skip
+        assert (merged / name).read_bytes() == (out / name).read_bytes(), name
+    with pytest.raises(MergeError, match="missing \\[4\\]"):
+        merge(parts[:3], tmp_path / "incomplete")
+    # a real --shard run: only its share, each result as the unsharded run wrote it
+    few = tmp_path / "few"
+    few.mkdir()
+    names = ["good", "wrong_answers", "blank", "hidden_fails", "exception", "empty"]
+    for n in names:
+        shutil.copy(subs / f"{n}.ipynb", few / f"{n}.ipynb")
+    part = tmp_path / "shard1"
+    grade(SOURCE, few, part, GradeOptions(**OPTIONS, shard=(1, 2)), template=template)
+    got = sorted(p.stem for p in (part / "results").glob("*.json"))
+    assert got and got == sorted(n for n in names if shard_of(n, 2) == 1)
+    for n in got:
+        assert (
+            json.loads((part / "results" / f"{n}.json").read_text())["questions"]
+            == (json.loads((out / "results" / f"{n}.json").read_text())["questions"])
+        )
 
 
 def test_regrade_is_byte_identical_and_resume_skips_unchanged(graded):

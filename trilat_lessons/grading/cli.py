@@ -37,15 +37,59 @@ def _release(args: argparse.Namespace) -> int:
     return status
 
 
+def _analytics(args: argparse.Namespace) -> object:
+    """The ``--roster``/``--lms``/``--pseudonymise`` options (raises ``ValueError``)."""
+    from .lms import parse_formats, read_roster
+    from .outputs import AnalyticsOptions
+
+    return AnalyticsOptions(
+        roster=read_roster(args.roster) if args.roster else None,
+        lms=parse_formats(args.lms) if args.lms else [],
+        assignment=args.lms_assignment or "",
+        pseudonymise=args.pseudonymise,
+    )
+
+
+def _merge(args: argparse.Namespace, analytics: object) -> int:
+    from .grade import GradeOptions, OutputError
+    from .shard import MergeError, merge
+
+    try:
+        notes = merge(args.submissions, args.out, GradeOptions(analytics=analytics))
+    except (MergeError, OutputError) as exc:
+        print(f"trilat grade merge: {exc}", file=sys.stderr)
+        return 1
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+    print(f"merged {len(args.submissions)} part(s); see {Path(args.out) / 'grades.csv'}")
+    return 0
+
+
 def _grade(args: argparse.Namespace) -> int:
     from .grade import GradeOptions, OutputError, SandboxUnavailable, grade
     from .runner import TemplateError
+    from .shard import parse_shard
     from .source import SourceError
 
+    try:
+        analytics = _analytics(args)
+        shard = parse_shard(args.shard) if args.shard else None
+    except ValueError as exc:
+        print(f"trilat grade: {exc}", file=sys.stderr)
+        return 2
+    if args.source == "merge":
+        return _merge(args, analytics)
+    if len(args.submissions) != 1:
+        print("trilat grade: give one SUBMISSIONS_DIR (or: trilat grade merge PART_DIR...)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    args.submissions = args.submissions[0]
     if not Path(args.submissions).is_dir():
         print(f"trilat grade: {args.submissions} is not a folder of submissions", file=sys.stderr)
         return 2
     options = GradeOptions(
+        shard=shard,
+        analytics=analytics,
         workers=args.workers or (os.cpu_count() or 1),
         timeout_cell=args.timeout_cell,
         timeout_total=args.timeout_total,
@@ -70,6 +114,8 @@ def _grade(args: argparse.Namespace) -> int:
         )
     if run.warning:
         print(f"warning: {run.warning}", file=sys.stderr)
+    for note in run.notes:
+        print(f"warning: {note}", file=sys.stderr)
     if run.interrupted:
         return 130
     tally = ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) or "nothing new"
@@ -103,11 +149,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "grade",
         help="grade a folder of submissions of one exercise set",
         description="Rebuild each submission from the source (answer cells only), run it in its "
-        "own sandboxed kernel process, judge answers in this process, write reports. Resumable.",
+        "own sandboxed kernel process, judge answers in this process, write reports. Resumable. "
+        "`trilat grade merge PART_DIR... --out OUT` combines the parts of a --shard run.",
     )
-    g.add_argument("source", metavar="SOURCE", help="the instructor source notebook")
+    g.add_argument("source", metavar="SOURCE", help="the instructor source notebook (or: merge)")
     g.add_argument(
-        "submissions", metavar="SUBMISSIONS_DIR", help="<student>.ipynb or <student>/*.ipynb"
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSIONS_DIR",
+        help="<student>.ipynb or <student>/*.ipynb (after merge: the part folders)",
     )
     g.add_argument("--out", required=True, metavar="OUT_DIR", help="where results and reports go")
     g.add_argument("--workers", type=int, default=0, help="parallel kernels (default: cores)")
@@ -123,6 +173,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="grade even where kernels cannot be isolated in Linux namespaces (bubblewrap "
         "missing or user namespaces disabled): only for submissions you trust",
+    )
+    g.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade only shard K of N (a stable hash of each student id); merge the parts "
+        "with `trilat grade merge`",
+    )
+    g.add_argument(
+        "--roster", metavar="ROSTER.csv", help="submission names -> LMS identities (see docs)"
+    )
+    g.add_argument(
+        "--lms", metavar="canvas,moodle", help="also write OUT/lms/<name>.csv gradebook imports"
+    )
+    g.add_argument("--lms-assignment", metavar="NAME", help='LMS grade column, e.g. "Set 1 (123)"')
+    g.add_argument(
+        "--pseudonymise",
+        action="store_true",
+        help="show stable codes instead of names in report.html (to share statistics)",
     )
     g.set_defaults(func=_grade)
 

@@ -17,7 +17,7 @@ import re
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from .._version import __version__
 from ..exercises._compare import evaluate, norm_text
 from ..exercises._export import decode
 from ..exercises._keys import load_key
+from .analytics import given
 from .instructor import InstructorRun, build_key, run_instructor
 from .intake import Submission, file_text, find_submissions, parse_notebook, read_safely
 from .progressbar import ProgressBar
@@ -60,6 +61,8 @@ class GradeOptions:
     # a submission that ran past a time limit while other kernels ran is graded again alone at
     # the end, so another student's CPU burners can never cost it points
     retry_timeouts_alone: bool = True
+    shard: tuple[int, int] | None = None  # (K, N): grade only shard K of N (see shard.py)
+    analytics: Any = None  # outputs.AnalyticsOptions: roster, LMS files, pseudonyms
 
     def fingerprint(self) -> dict[str, Any]:
         """The options that change grades (part of every input hash)."""
@@ -126,7 +129,7 @@ def prepare(source_path: str | Path, options: GradeOptions, extra_denied: list[s
             }
         )
     blob = json.dumps(
-        [source.fingerprint, key, options.fingerprint(), __version__, "grade-3"], sort_keys=True
+        [source.fingerprint, key, options.fingerprint(), __version__, "grade-4"], sort_keys=True
     )
     fp = hashlib.sha256(blob.encode()).hexdigest()
     denied = sorted({str(Path(source.path).resolve().parent), *extra_denied})
@@ -246,6 +249,9 @@ def _judge(
         )
         return res
     outcome = evaluate(grader.source.set_id, entry, exported)
+    answer = given(grader.source.set_id, entry, exported)  # instructor analytics only
+    if answer is not None:
+        res["given"] = answer
     error = cell_state.get("error")
     res["status"] = outcome.status
     res["message"] = outcome.message
@@ -480,6 +486,7 @@ class GradeRun:
     out_dir: Path
     warning: str | None = None
     protection: str = ""
+    notes: list[str] = field(default_factory=list)  # roster mismatches and the like
 
 
 def grade(
@@ -500,7 +507,6 @@ def grade(
     import sys
 
     from .isolation import probe
-    from .report import write_reports
 
     options = options or GradeOptions()
     if template is not None:
@@ -534,6 +540,11 @@ def grade(
             template.close()
         raise
     subs = find_submissions(submissions_dir, grader.source.set_id)
+    if options.shard is not None:
+        from .shard import shard_of
+
+        k, n = options.shard
+        subs = [s for s in subs if shard_of(s.key, n) == k]
     names = {s.student: s.key for s in subs}
     todo: list[tuple[Submission, str]] = []
     skipped = 0
@@ -645,6 +656,7 @@ def grade(
         raise OutputError(
             f"{len(errors)} result(s) could not be written, so the run stopped: {errors[0]}"
         )
+    notes: list[str] = []
     if not interrupted:
         results = []
         for sub in subs:
@@ -656,12 +668,33 @@ def grade(
                 results.append(json.loads(rpath.read_text(encoding="utf-8")))
             except (OSError, ValueError, RecursionError) as exc:
                 raise OutputError(f"cannot read back {rpath}: {exc}") from None
-        try:
-            write_reports(grader, results, out, names)
-        except OSError as exc:
-            raise OutputError(f"cannot write the reports in {out}: {exc}") from None
+        notes = finish(grader, results, out, names, options)
     graded = sum(counts.values())
-    return GradeRun(graded, skipped, interrupted, counts, out, grader.key_warning, protection)
+    return GradeRun(
+        graded, skipped, interrupted, counts, out, grader.key_warning, protection, notes
+    )
+
+
+def finish(
+    grader: Any,
+    results: list[dict[str, Any]],
+    out: Path,
+    names: dict[str, str],
+    options: GradeOptions,
+    meta: dict[str, Any] | None = None,
+) -> list[str]:
+    """Write every report and instructor output of a run (also after a merge of shards)."""
+    from .outputs import write_analytics
+    from .report import write_reports
+    from .shard import RUN_FILE, run_meta
+
+    try:
+        write_reports(grader, results, out, names)
+        meta = meta or run_meta(grader, options.shard)
+        _write_json(out / RUN_FILE, meta)
+        return write_analytics(meta, results, out, options.analytics)
+    except OSError as exc:
+        raise OutputError(f"cannot write the reports in {out}: {exc}") from None
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

@@ -72,17 +72,23 @@ def md(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
+def csv_bytes(rows: list[list[Any]]) -> bytes:
+    """Rows as CSV (UTF-8, ``\\n`` line ends), every cell formula-escaped with ``csv_cell``."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerows([[csv_cell(v) for v in row] for row in rows])
     return buf.getvalue().encode("utf-8")
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` (making folders) unless the file already holds exactly that."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.is_file() or path.read_bytes() != data:
         path.write_bytes(data)
+
+
+_csv = csv_bytes
+_write = write_file
 
 
 def _sha(text: str) -> str:

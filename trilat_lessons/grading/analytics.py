@@ -1,0 +1,361 @@
+"""Instructor analytics over result records: item analysis, answer distribution, key suggestions.
+
+Pure functions of the ``results/*.json`` records (plus the public key for the ``wrong()``
+messages), so a merged sharded run gives the same figures as one run. Nothing here is shown to
+students: the canonical answers recorded by :func:`given` live only in instructor outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..exercises._compare import canonical, digest
+
+MIN_CLASS = 30
+"""Below this many graded submissions, facility and discrimination move a lot with one or two
+students: the figures are printed but every question is flagged as "indicative only"."""
+EASY, HARD = 0.90, 0.20  # facility above / below: too easy / too hard
+WEAK = 0.20  # item-rest correlation below this: discriminates little or not at all
+GROUP = 0.27  # upper and lower groups of the upper-lower index (Kelley's 27 %)
+CANON_MAX = 120  # characters of a canonical answer kept in reports
+NOT_GRADED = ("rejected", "corrupt", "wrong assignment", "internal error")
+VERDICTS = ("correct", "accepted alternative", "known misconception", "unexplained wrong")
+
+
+def truncate(text: str, limit: int = CANON_MAX) -> str:
+    """One line of at most ``limit`` characters (newlines shown as " | ", cut with "…")."""
+    one = " | ".join(text.split("\n"))
+    one = "".join(ch if ch.isprintable() else "\ufffd" for ch in one)
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def given(set_id: str, entry: dict[str, Any], exported: dict[str, Any]) -> dict[str, Any] | None:
+    """The canonical form and verdict of one exported answer (None when not attempted).
+
+    ``verdict`` is one of :data:`VERDICTS` or ``malformed`` (the answer never reached the key:
+    wrong type or shape); ``wrong`` is the index of the matching ``wrong()`` message.
+    """
+    status, result = canonical(entry, exported)
+    if status != "ok":
+        if result.status == "not attempted":
+            return None
+        text = f"[{result.message}]"
+        return {"canon": truncate(text), "sha": _sha(text), "verdict": "malformed"}
+    text = str(result)
+    out: dict[str, Any] = {"canon": truncate(text), "sha": _sha(text)}
+    if entry["expect"]["type"] == "chart":
+        out["verdict"] = "correct"
+        return out
+    if len(text) <= 4000:  # the full canonical text, to write a wrong()/accept() stub from
+        out["full"] = text
+    d = digest(set_id, entry["id"], text)
+    answers = entry.get("answers", [])
+    if answers and d == answers[0]:
+        out["verdict"] = "correct"
+    elif d in answers:
+        out["verdict"] = "accepted alternative"
+    else:
+        out["verdict"] = "unexplained wrong"
+        for i, w in enumerate(entry.get("wrong", [])):
+            if w["digest"] == d:
+                out.update(verdict="known misconception", wrong=i)
+                break
+    return out
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------- scores
+
+
+@dataclass
+class Question:
+    """What analytics needs of a question (from the run's metadata)."""
+
+    id: str
+    kind: str  # auto | manual
+    points: float
+    variable: str = ""
+    wrong: list[str] = field(default_factory=list)  # wrong() messages, key order
+
+
+def graded(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The results that reached the grader (not rejected, corrupt or another set)."""
+    return [r for r in results if r.get("status") not in NOT_GRADED]
+
+
+def item_score(r: dict[str, Any], q: Question) -> float | None:
+    """Points of one question as a fraction of its maximum (None: a rubric answer not scored)."""
+    p = r["questions"].get(q.id, {}).get("points")
+    if p is None:
+        return None if q.kind == "manual" else 0.0
+    return float(p) / q.points if q.points else 0.0
+
+
+def total(r: dict[str, Any]) -> float:
+    """Points scored so far (unscored rubric answers count 0)."""
+    return sum(float(qr.get("points") or 0) for qr in r["questions"].values())
+
+
+def _pearson(x: list[float], y: list[float]) -> float | None:
+    n = len(x)
+    if n < 3:
+        return None
+    mx, my = sum(x) / n, sum(y) / n
+    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
+    sxx = sum((a - mx) ** 2 for a in x)
+    syy = sum((b - my) ** 2 for b in y)
+    if sxx <= 0 or syy <= 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per question: attempted, facility, item-rest correlation, upper-lower index, statuses, flag.
+
+    Facility is the mean fraction of the points scored by graded submissions. Discrimination is
+    the Pearson correlation of the question's score with the rest of the test (the total without
+    this question: the point-biserial when the question is right/wrong), and the upper-lower
+    index: mean score of the top 27 % by rest-of-test score minus that of the bottom 27 %.
+    """
+    rows = []
+    pool = graded(results)
+    n = len(pool)
+    totals = [total(r) for r in pool]
+    for q in questions:
+        statuses = Counter(r["questions"].get(q.id, {}).get("status", "") for r in results)
+        pending = sum(
+            1
+            for r in pool
+            if q.kind == "manual"
+            and r["questions"].get(q.id, {}).get("status") == "manual"
+            and r["questions"][q.id].get("points") is None
+        )
+        pairs = []
+        for r, t in zip(pool if not pending else [], totals, strict=False):
+            s = item_score(r, q)
+            if s is not None:
+                pairs.append((s, t - s * q.points))
+        attempted = sum(
+            1
+            for r in results
+            if r["questions"].get(q.id, {}).get("status") not in ("not attempted", *NOT_GRADED)
+        )
+        facility = sum(s for s, _ in pairs) / len(pairs) if pairs else None
+        r_ir = _pearson([s for s, _ in pairs], [t for _, t in pairs])
+        ul = None
+        k = round(GROUP * len(pairs))
+        if k >= 1 and len(pairs) >= 2 * k:
+            ranked = sorted(pairs, key=lambda p: p[1])
+            low, high = ranked[:k], ranked[-k:]
+            ul = sum(s for s, _ in high) / k - sum(s for s, _ in low) / k
+        rows.append(
+            {
+                "question": q.id,
+                "kind": q.kind,
+                "max_points": q.points,
+                "students": len(results),
+                "scored": len(pairs),
+                "attempted": attempted,
+                "facility": facility,
+                "item_rest_r": r_ir,
+                "upper_lower": ul,
+                "statuses": dict(sorted(statuses.items())),
+                "flag": (
+                    f"{pending} written answer(s) not scored yet: no figures until all are"
+                    if pending
+                    else flag(facility, r_ir, len(pairs), n)
+                ),
+            }
+        )
+    return rows
+
+
+def flag(facility: float | None, r_ir: float | None, scored: int, n: int) -> str:
+    """A plain-language reason to look at a question again ("" when nothing stands out)."""
+    if facility is None:
+        return "no scores yet (rubric answers not scored)"
+    reasons = []
+    if facility > EASY:
+        reasons.append(f"too easy: {facility:.0%} of the points were scored")
+    elif facility < HARD:
+        reasons.append(f"too hard: only {facility:.0%} of the points were scored")
+    if r_ir is None:
+        reasons.append("no discrimination: everyone scored the same, or too few scores")
+    elif r_ir < 0:
+        reasons.append(
+            "negative discrimination: students who did well on the rest scored lower here "
+            "(check the key for a rejected right answer)"
+        )
+    elif r_ir < WEAK:
+        reasons.append("little discrimination: scoring here hardly follows the rest of the test")
+    if reasons and n < MIN_CLASS:
+        reasons.append(f"indicative only: {n} graded submissions (fewer than {MIN_CLASS})")
+    return "; ".join(reasons)
+
+
+# ---------------------------------------------------------------------------- answers
+
+
+def answer_distribution(
+    questions: list[Question], results: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Per auto-graded question, each distinct answer: count, verdict, givers' mean rest score.
+
+    Sorted by question order, then count (most first), then the canonical text.
+    """
+    pool = graded(results)
+    rows = []
+    for q in questions:
+        if q.kind != "auto":
+            continue
+        groups: dict[str, dict[str, Any]] = {}
+        rest: dict[str, list[float]] = defaultdict(list)
+        for r in pool:
+            qr = r["questions"].get(q.id, {})
+            g = qr.get("given")
+            if not isinstance(g, dict) or "sha" not in g:
+                continue
+            entry = groups.setdefault(g["sha"], {**g, "count": 0})
+            entry["count"] += 1
+            rest[g["sha"]].append(total(r) - float(qr.get("points") or 0))
+        for sha, g in groups.items():
+            msg = ""
+            if g.get("verdict") == "known misconception" and isinstance(g.get("wrong"), int):
+                msg = q.wrong[g["wrong"]] if g["wrong"] < len(q.wrong) else ""
+            rows.append(
+                {
+                    "question": q.id,
+                    "answer": g.get("canon", ""),
+                    "full": g.get("full"),
+                    "sha": sha,
+                    "count": g["count"],
+                    "share": g["count"] / len(pool) if pool else 0.0,
+                    "verdict": g.get("verdict", ""),
+                    "message": msg,
+                    "rest_mean": sum(rest[sha]) / len(rest[sha]),
+                }
+            )
+    order = {q.id: i for i, q in enumerate(questions)}
+    rows.sort(key=lambda a: (order[a["question"]], -a["count"], a["answer"], a["sha"]))
+    return rows
+
+
+def literal(full: str | None) -> str | None:
+    """A Python literal for a canonical answer (what a ``wrong()``/``accept()`` stub needs)."""
+    if full is None:
+        return None
+    kind, _, body = full.partition(":")
+    if kind == "int":
+        return body
+    if kind == "num":
+        return body
+    if kind == "bool":
+        return body
+    if kind == "str":
+        return repr(body)
+    if kind == "list":
+        try:
+            return repr(json.loads(body))
+        except ValueError:
+            return None
+    return None  # tables: build the DataFrame in the key cell
+
+
+def suggestions(
+    questions: list[Question], answers: list[dict[str, Any]], *, top: int = 10
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(most frequent unexplained wrong answers, accept candidates), each a list of answer rows.
+
+    An accept candidate is an answer marked wrong whose givers scored, on the rest of the test,
+    at least as well as the students who gave the key's answer: able students agreeing on an
+    answer the key rejects is the sign of a right answer the key does not know.
+    """
+    min_count = 2
+    unexplained = [
+        a for a in answers if a["verdict"] == "unexplained wrong" and a["count"] >= min_count
+    ]
+    unexplained.sort(key=lambda a: (-a["count"], a["question"], a["answer"]))
+    correct_rest: dict[str, float] = {}
+    for a in answers:
+        if a["verdict"] in ("correct", "accepted alternative"):
+            prev = correct_rest.get(a["question"])
+            correct_rest[a["question"]] = (
+                a["rest_mean"] if prev is None else max(prev, a["rest_mean"])
+            )
+    candidates = [
+        a
+        for a in answers
+        if a["verdict"] in ("unexplained wrong", "known misconception")
+        and a["count"] >= max(min_count, 3)
+        and a["question"] in correct_rest
+        and a["rest_mean"] >= correct_rest[a["question"]] - 1e-9
+    ]
+    candidates.sort(key=lambda a: (-a["rest_mean"], -a["count"], a["question"], a["answer"]))
+    return unexplained[:top], candidates[:top]
+
+
+def key_suggestions_md(
+    set_id: str, questions: list[Question], answers: list[dict[str, Any]], n: int
+) -> str:
+    """``key_suggestions.md``: ready-to-paste ``wrong(...)`` and ``accept(...)`` stubs."""
+    unexplained, candidates = suggestions(questions, answers)
+    lines = [
+        f"# Key suggestions: {set_id}",
+        "",
+        f"From {n} graded submissions. Paste a stub into the set's key cell, write the message, "
+        "then `trilat release` the set again.",
+        "",
+        "## Frequent wrong answers no `wrong()` explains",
+        "",
+    ]
+    if not unexplained:
+        lines += ["None given by two students or more.", ""]
+    for i, a in enumerate(unexplained, 1):
+        lines += [
+            f"### {i}. {a['question']}: `{_code_span(a['answer'])}` "
+            f"({a['count']} students, {a['share']:.0%})",
+            "",
+            "```python",
+            _stub("wrong", a, "TODO: the misconception this answer reveals, and what to re-check"),
+            "```",
+            "",
+        ]
+    lines += ["## Marked wrong, but given by strong students (candidate `accept()`)", ""]
+    if not candidates:
+        lines += ["None.", ""]
+    for a in candidates:
+        lines += [
+            f"- {a['question']}: `{_code_span(a['answer'])}` ({a['count']} students; their mean "
+            f"score on the rest of the test {a['rest_mean']:.2f}, at least that of the students "
+            f"who gave the key's answer)"
+            + (f"; now explained as: {a['message']}" if a["message"] else ""),
+            "",
+            "  ```python",
+            "  " + _stub("accept", a),
+            "  ```",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _code_span(text: str) -> str:
+    return text.replace("`", "'")
+
+
+def _stub(kind: str, a: dict[str, Any], message: str = "") -> str:
+    value = literal(a.get("full"))
+    if value is None:
+        return (
+            f'# {kind}("{a["question"]}", <the value: {a["answer"]!r}>'
+            + (f', "{message}"' if message else "")
+            + ")"
+        )
+    return f'{kind}("{a["question"]}", {value}' + (f', "{message}"' if message else "") + ")"
