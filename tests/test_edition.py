@@ -12,6 +12,7 @@ import hashlib
 import html
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -92,6 +93,52 @@ def test_edition_holds_the_course_and_nothing_instructor_only(edition):
     assert "student edition" in readme.splitlines()[0] + readme.splitlines()[2]
     assert "make lab" in readme and "make test" in readme
     assert b"pip install" in edition.files["postBuild"]  # repo2docker #1265
+
+
+# repository paths that edition files name although the edition does not hold them: code
+# comments and licence text about how the instructor repository builds things, never a place
+# a lesson or a student document sends a student
+NAMED_OUTSIDE = {
+    "data/README.md": "LICENSE-CONTENT and datapackage.json describe the raw data's provenance",
+    "data/raw": "LICENSE-CONTENT, build.py and data_cli.py: the instructor's raw data",
+    "data/curation/corrections.csv": "build.py: the instructor's data build",
+    "lite/build.py": "render.py: how the JupyterLite site's vega package is made",
+    "scripts/env_from_lock.py": "environment.yml's generated-file header",
+    "scripts/pacing.py": "course_plan.yaml's header: how the instructor updates times",
+    "tests/test_objectives.py": "course_plan.yaml's header: the instructor's test",
+    "tests/test_pacing.py": "course_plan.yaml's header: the instructor's test",
+}
+_REPO_PATH = re.compile(
+    r"(?<![\w./-])((?:docs|notebooks|exercises|scripts|tests|trilat_lessons|lite|data|edition"
+    r"|slides|benchmarks)/[\w./*-]*\w)"
+)
+STUDENT_FACING = (
+    "notebooks/",
+    "exercises/",
+    "docs/student_guide.md",
+    "docs/readings.md",
+    "README.md",
+)
+
+
+def test_every_repository_path_an_edition_file_names_is_in_the_edition(edition):
+    held = set(edition.files) | {d for f in edition.files for d in _parents(f)}
+    missing: dict[str, set[str]] = {}
+    for rel, data in edition.files.items():
+        for path in _REPO_PATH.findall(data.decode("utf-8")):
+            if path.rstrip("/") not in held:
+                missing.setdefault(path, set()).add(rel)
+    assert set(missing) <= set(NAMED_OUTSIDE), {
+        p: missing[p] for p in set(missing) - set(NAMED_OUTSIDE)
+    }
+    for path, where in missing.items():
+        assert not [w for w in where if w.startswith(STUDENT_FACING)], (path, where)
+    assert "docs/readings.md" in edition.files and "docs/course_plan.yaml" in edition.files
+
+
+def _parents(rel: str) -> list[str]:
+    parts = rel.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def test_instructor_readme_says_which_edition():

@@ -34,6 +34,8 @@ from .leakscan import Finding, LeakScanner, scanner_for_repo
 COPIED = (
     "docs/student_guide.md",
     "docs/codebook.md",
+    "docs/readings.md",  # lessons 02-06 send students to it
+    "docs/course_plan.yaml",  # every lesson quotes its times from it
     "pyproject.toml",
     "requirements.lock",
     "environment.yml",
