@@ -26,10 +26,10 @@ holds by design, and a short quoted phrase would match ordinary prose.
 Rubric model answers are also cut into shingles (``SHINGLE_WORDS`` consecutive words, lower
 case, punctuation dropped), so a fragment of a model answer that spans a line break is found;
 shingles that also stand in a public cell, a lesson, a student doc or the course data are
-skipped (a model answer may restate what the lesson says; that gives nothing away). The scan finds instructor text copied
-(up to whitespace, escaping and line breaks); it cannot find a solution re-typed in other words,
-which is what the release's question-text rules (``question_rules.py``) and a read-through are
-for.
+skipped (a model answer may restate what the lesson says; that gives nothing away). The scan
+finds instructor text copied (up to whitespace, escaping and line breaks); it cannot find a
+solution re-typed in other words, which is what the release's question-text rules
+(``question_rules.py``) and a read-through are for.
 
 Instructor-only paths (``INSTRUCTOR_PATHS``) are found both as file names and as text: a student
 file naming ``exercises/source`` points at something students must not have. Archives (zip,
