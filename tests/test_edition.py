@@ -185,7 +185,8 @@ def test_secrets_cover_every_kind_in_every_set():
     secrets = secrets_of_sources(SOURCES)
     for src in SOURCES:
         kinds = {s.origin.rsplit("(", 1)[1] for s in secrets if s.origin.startswith(src.stem)}
-        assert {"solution)", "key cell)", "hidden cell)"} <= kinds, (src.stem, kinds)
+        hidden = {"hidden cell)"} if src.stem != "07_capstone" else set()  # 07: no hidden check
+        assert {"solution)", "key cell)", *hidden} <= kinds, (src.stem, kinds)
     assert any("model answer" in s.origin for s in secrets)
     assert not [s for s in secrets if len(s.text) < 16]
 

@@ -136,4 +136,6 @@ def test_course_sets_pass_the_rules(source):
     src = load_source(source)
     run = run_instructor(src)
     assert release_problems(src, run) == []
-    assert run.hidden and all(h.requires for h in run.hidden)
+    assert all(h.requires for h in run.hidden)
+    # the capstone (07) is checked by its public key and its rubric only; 01-06 have hidden checks
+    assert run.hidden or source.stem == "07_capstone"
