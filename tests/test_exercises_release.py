@@ -209,7 +209,11 @@ def _str_question(choices: list[str], solution: str, key: str) -> list:
             expect="str",
             choices=choices,
         ),
-        cell("key", "from trilat_lessons.exercises.authoring import accept, wrong\n" + key, "k"),
+        cell(
+            "key",
+            "from trilat_lessons.exercises.authoring import accept, variant, wrong\n" + key,
+            "k",
+        ),
     ]
 
 
@@ -353,3 +357,28 @@ def test_a_stated_colour_order_is_checked_by_check_itself():
     assert status(alt.Color("stance:O", sort=order)) == "correct"
     assert status("stance:N") == status("stance:O") == "incorrect"
     assert status(alt.Color("stance:O", sort=order[::-1])) == "incorrect"
+
+
+def test_release_runs_check_and_hidden_checks_on_each_variant(tmp_path):
+    hidden = (
+        "from trilat_lessons.exercises.authoring import hidden\n"
+        "@hidden('q1', 'capitalised', requires='capitalised')\n"
+        "def _(answer):\n    return answer.strip() == 'Japan'\n"
+    )
+    ask = cell("question", "## q1\nWhich country? Write its name capitalised.", "q1-question")
+    ok = _str_question(["U.S.", "Japan", "ROK"], "Japan", "variant('q1', 'Japan ')")
+    ok.insert(1, ask)
+    make_release(
+        _write(tmp_path, [*ok, cell("hidden", hidden, "h")]), tmp_path / "a", tmp_path / "k"
+    )
+    # check() accepts "japan" (case is ignored), the hidden check does not: refused
+    bad = _str_question(["U.S.", "Japan", "ROK"], "Japan", "variant('q1', 'japan')")
+    bad.insert(1, ask)
+    with pytest.raises(SourceError, match="fails on variant 1"):
+        make_release(
+            _write(tmp_path, [*bad, cell("hidden", hidden, "h")]), tmp_path / "b", tmp_path / "k2"
+        )
+    # a variant that check() refuses is refused too
+    off = _str_question(["U.S.", "Japan", "ROK"], "Japan", "variant('q1', 'ROK')")
+    with pytest.raises(SourceError, match="public checks fail on variant 1"):
+        make_release(_write(tmp_path, off), tmp_path / "c", tmp_path / "k3")

@@ -202,7 +202,7 @@ def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
         wrongs: list[dict[str, Any]] = []
         # accept() first, wherever it stands: a wrong() value that equals any accepted answer is
         # an author's mistake, whatever the order of the calls
-        records = [r for r in run.records if r["question"] == qid]
+        records = [r for r in run.records if r["question"] == qid and r["kind"] != "variant"]
         records.sort(key=lambda r: r["kind"] != "accept")
         for rec in records:
             st, c = canonical(entry, rec["value"])
@@ -259,6 +259,23 @@ def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
                 failures.append(
                     f"{entry['id']}: hidden check {h.description!r} fails on the solution"
                 )
+        # variant() answers: other correct ways the author foresaw; both kinds of check must pass
+        variants = [
+            r for r in run.records if r["kind"] == "variant" and r["question"] == entry["id"]
+        ]
+        for n, rec in enumerate(variants, 1):
+            outcome = evaluate(source.set_id, entry, rec["value"])
+            if not outcome.passed:
+                failures.append(
+                    f"{entry['id']}: public checks fail on variant {n}: {outcome.message}"
+                )
+            value = decode(rec["value"])
+            for h in run.hidden_for(entry["id"]):
+                if not h.run(value):
+                    failures.append(
+                        f"{entry['id']}: hidden check {h.description!r} fails on variant {n} "
+                        "(check() gives it ✅: state the requirement, or relax the check)"
+                    )
     if failures:
         raise SourceError(
             f"{source.path}: the solution does not score full marks:\n"
