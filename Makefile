@@ -83,7 +83,7 @@ test-student: $(STAMP)  ## build the edition in a temp folder and run its own `m
 	  rc=$$?; rm -rf $$d; exit $$rc
 
 leakscan: $(STAMP)  ## scan dist/student (and _site, when built) for instructor material
-	$(VENV)/bin/trilat leakscan $(STUDENT_OUT) $(wildcard _site)
+	$(VENV)/bin/trilat leakscan $(STUDENT_OUT) $(if $(wildcard _site),--site _site)
 
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
@@ -127,7 +127,7 @@ lite-fetch: $(LITE_STAMP)  ## download the JupyterLite inputs (PyPI + npm, hash-
 
 lite: student $(LITE_STAMP)  ## build the JupyterLite site into _site/ from the student edition
 	$(LITE_PY) lite/build.py all --edition $(STUDENT_OUT)
-	$(VENV)/bin/trilat leakscan _site
+	$(VENV)/bin/trilat leakscan --site _site
 
 test-lite: $(STAMP)  ## open the built _site in headless Chromium: lesson 01 charts, exercise check()
 	$(PY) -m pytest -m lite -p no:cacheprovider tests/lite $(PYTEST_ARGS)

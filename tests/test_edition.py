@@ -6,7 +6,13 @@ Its own ``make test`` (lessons, released exercises, check()) runs in ``make test
 
 from __future__ import annotations
 
+import csv
+import gzip
+import hashlib
+import html
+import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +31,7 @@ from trilat_lessons.grading.edition import (
 from trilat_lessons.grading.leakscan import (
     INSTRUCTOR_PATHS,
     LeakScanner,
+    pinned_hashes,
     scanner_for_repo,
     secrets_of_sources,
 )
@@ -86,6 +93,52 @@ def test_edition_holds_the_course_and_nothing_instructor_only(edition):
     assert "student edition" in readme.splitlines()[0] + readme.splitlines()[2]
     assert "make lab" in readme and "make test" in readme
     assert b"pip install" in edition.files["postBuild"]  # repo2docker #1265
+
+
+# repository paths that edition files name although the edition does not hold them: code
+# comments and licence text about how the instructor repository builds things, never a place
+# a lesson or a student document sends a student
+NAMED_OUTSIDE = {
+    "data/README.md": "LICENSE-CONTENT and datapackage.json describe the raw data's provenance",
+    "data/raw": "LICENSE-CONTENT, build.py and data_cli.py: the instructor's raw data",
+    "data/curation/corrections.csv": "build.py: the instructor's data build",
+    "lite/build.py": "render.py: how the JupyterLite site's vega package is made",
+    "scripts/env_from_lock.py": "environment.yml's generated-file header",
+    "scripts/pacing.py": "course_plan.yaml's header: how the instructor updates times",
+    "tests/test_objectives.py": "course_plan.yaml's header: the instructor's test",
+    "tests/test_pacing.py": "course_plan.yaml's header: the instructor's test",
+}
+_REPO_PATH = re.compile(
+    r"(?<![\w./-])((?:docs|notebooks|exercises|scripts|tests|trilat_lessons|lite|data|edition"
+    r"|slides|benchmarks)/[\w./*-]*\w)"
+)
+STUDENT_FACING = (
+    "notebooks/",
+    "exercises/",
+    "docs/student_guide.md",
+    "docs/readings.md",
+    "README.md",
+)
+
+
+def test_every_repository_path_an_edition_file_names_is_in_the_edition(edition):
+    held = set(edition.files) | {d for f in edition.files for d in _parents(f)}
+    missing: dict[str, set[str]] = {}
+    for rel, data in edition.files.items():
+        for path in _REPO_PATH.findall(data.decode("utf-8")):
+            if path.rstrip("/") not in held:
+                missing.setdefault(path, set()).add(rel)
+    assert set(missing) <= set(NAMED_OUTSIDE), {
+        p: missing[p] for p in set(missing) - set(NAMED_OUTSIDE)
+    }
+    for path, where in missing.items():
+        assert not [w for w in where if w.startswith(STUDENT_FACING)], (path, where)
+    assert "docs/readings.md" in edition.files and "docs/course_plan.yaml" in edition.files
+
+
+def _parents(rel: str) -> list[str]:
+    parts = rel.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def test_instructor_readme_says_which_edition():
@@ -167,7 +220,7 @@ def test_site_built_from_the_edition_passes_the_leak_scan(scanner):
     site = ROOT / "_site"
     if not site.is_dir():
         pytest.skip("no JupyterLite site here (make lite builds it from the edition)")
-    assert scanner.scan_path(site) == []
+    assert scanner.scan_path(site, strict=False) == []
 
 
 def _plant(data: bytes, rel: str, line: str) -> bytes:
@@ -209,14 +262,142 @@ def test_leak_scan_fails_on_instructor_paths_and_in_archives(scanner, tmp_path):
     assert LeakScanner([]).scan_bytes("docs/figure.png", b"\x89PNG\r\n\x1a\n\xff", text_only=True)
 
 
-def test_trilat_student_refuses_to_write_a_leaking_edition(tmp_path, monkeypatch):
+def _repo_copy(tmp_path: Path) -> Path:
+    """A copy of this repository's edition inputs (no .git: the fallback patterns decide)."""
     repo = tmp_path / "repo"
-    for rel in ("exercises", "edition", "notebooks", "docs", "tests", "scripts", "trilat_lessons"):
+    for rel in ("exercises", "edition", "notebooks", "docs", "scripts", "trilat_lessons"):
         shutil.copytree(ROOT / rel, repo / rel, ignore=shutil.ignore_patterns("__pycache__"))
+    (repo / "tests").mkdir()
     for rel in ("pyproject.toml", "requirements.lock", "environment.yml", "postBuild"):
         shutil.copy(ROOT / rel, repo / rel)
-    for rel in ("LICENSE", "LICENSE-CONTENT", "CITATION.cff"):
+    for rel in ("LICENSE", "LICENSE-CONTENT", "CITATION.cff", "tests/nbval_sanitize.cfg"):
         shutil.copy(ROOT / rel, repo / rel)
+    return repo
+
+
+DRAFTS = {
+    "notebooks/Untitled.ipynb": "answer drafts",
+    "notebooks/.answers.md": "q1: the answer",
+    "notebooks/07_draft.ipynb": "an untracked lesson-shaped draft",
+    "trilat_lessons/.notes.md": "hidden",
+    "trilat_lessons/scratch.txt": "scratch",
+    "exercises/Untitled.ipynb": "draft",
+}
+
+
+def test_untracked_and_hidden_files_stay_out(tmp_path):
+    repo = _repo_copy(tmp_path)
+    expected = set(build_edition(ROOT).files)
+    # outside git: explicit patterns decide (a lesson-shaped draft would pass them: git below)
+    for rel, text in DRAFTS.items():
+        if rel != "notebooks/07_draft.ipynb":
+            (repo / rel).write_text(text)
+    assert set(build_edition(repo).files) == expected
+    (repo / "notebooks/07_draft.ipynb").write_text(DRAFTS["notebooks/07_draft.ipynb"])
+    # in git: only tracked files, and hidden ones never (even when tracked)
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "rm", "-q", "--cached", *[r for r in DRAFTS if r != "notebooks/.answers.md"])
+    _git(repo, "commit", "-qm", "course")
+    (repo / "trilat_lessons" / "extra.py").write_text("x = 1\n")
+    (repo / "notebooks" / "01_history.ipynb").write_bytes(
+        (ROOT / "notebooks" / "01_history.ipynb").read_bytes() + b" "
+    )
+    warnings: list[str] = []
+    edition = build_edition(repo, warnings)
+    assert set(edition.files) == expected
+    assert edition.files["notebooks/01_history.ipynb"].endswith(b" ")  # modified: as on disk
+    assert any("01_history.ipynb has uncommitted changes" in w for w in warnings)
+    assert any("left out trilat_lessons/extra.py" in w for w in warnings)
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "trilat_lessons.cli", "student"),
+            *("--root", str(repo), "--out", str(tmp_path / "out")),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and "warning: left out trilat_lessons/extra.py" in done.stderr
+    assert not (tmp_path / "out" / "notebooks" / "Untitled.ipynb").exists()
+
+
+def _quoted_secret(scanner: LeakScanner) -> str:
+    """A solution line holding double quotes (escaping changes it)."""
+    return next(
+        s.text for s in scanner.secrets if s.text.count('"') >= 2 and "(solution)" in s.origin
+    )
+
+
+def _as_csv(line: str) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf).writerows([["id", "note"], ["1", line]])
+    return buf.getvalue().encode()
+
+
+ESCAPED_PLANTS = {
+    "csv.writer": ("notes.csv", _as_csv),
+    "html.escape": ("page.html", lambda line: f"<p>{html.escape(line)}</p>".encode()),
+    "python string": ("helper.py", lambda line: f"NOTE = {json.dumps(line)}\n".encode()),
+    "python repr": (
+        "helper2.py",
+        lambda line: f"NOTE = {line!r} + {chr(39)}\\'{chr(39)}\n".encode(),
+    ),
+}
+
+
+@pytest.mark.parametrize("how", sorted(ESCAPED_PLANTS))
+def test_leak_scan_finds_escaped_secrets(scanner, how):
+    line = _quoted_secret(scanner)
+    rel, plant = ESCAPED_PLANTS[how]
+    data = plant(line)
+    assert line.encode() not in data  # the plant really is escaped
+    assert scanner.scan_bytes(rel, data), how
+
+
+def test_leak_scan_finds_a_model_answer_fragment_across_a_line_break(scanner, edition):
+    (sh, origin), *_ = sorted(scanner.fragments.items())
+    words = list(sh)
+    text = " ".join(words[:4]) + ",\n  " + " ".join(words[4:]).upper() + "."
+    findings = scanner.scan_bytes("notes.md", text.encode())
+    assert any(origin in f.what for f in findings)
+    assert len(scanner.fragments) > 500  # every model answer contributes
+    # the lessons and the data restate what model answers cite: those shingles are not secrets
+    assert scan_edition(edition, scanner) == []
+
+
+def test_leak_scan_reads_every_archive_and_refuses_unreadable_files(scanner, tmp_path):
+    secret = _quoted_secret(scanner)
+    dist = tmp_path / "dist"
+    (dist / "extra").mkdir(parents=True)
+    with zipfile.ZipFile(dist / "extra" / "bundle.zip", "w") as zf:  # name not starting "trilat"
+        zf.writestr("exercises/source/01_history.ipynb", "{}")
+    (dist / "notes.txt.gz").write_bytes(gzip.compress(f"{secret}\n".encode()))
+    (dist / "utf16.txt").write_bytes(secret.encode("utf-16"))
+    (dist / "broken.zip").write_bytes(b"PK\x03\x04 not really")
+    found = {f.where.split("!")[0] for f in scanner.scan_path(dist)}
+    assert found == {"extra/bundle.zip", "notes.txt.gz", "utf16.txt", "broken.zip"}
+    # a site: binaries of the kinds a JupyterLite build ships are accepted; an archive is
+    # skipped only when its sha256 is pinned in the lite locks
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "pyodide.asm.wasm").write_bytes(b"\x00asm\xff\xfe")
+    (site / "utf16.txt").write_bytes(secret.encode("utf-16"))
+    shutil.copy(dist / "extra" / "bundle.zip", site / "bundle.zip")
+    assert {f.where.split("!")[0] for f in scanner.scan_path(site, strict=False)} == {
+        "utf16.txt",
+        "bundle.zip",
+    }
+    pinned = hashlib.sha256((site / "bundle.zip").read_bytes()).hexdigest()
+    trusting = LeakScanner(scanner.secrets, pinned=frozenset({pinned}))
+    assert [f.where for f in trusting.scan_path(site, strict=False)] == ["utf16.txt"]
+    assert [f.where for f in trusting.scan_path(site)][:1] == [
+        "bundle.zip!exercises/source/01_history.ipynb"
+    ]
+    assert len(pinned_hashes(ROOT)) > 10  # the real locks pin the site's downloads
+
+
+def test_trilat_student_refuses_to_write_a_leaking_edition(tmp_path, monkeypatch):
+    repo = _repo_copy(tmp_path)
     secret = scanner_for_repo(ROOT).secrets[-1].text
     (repo / "edition" / "README.md").write_text(f"# student edition\n\n{secret}\n")
     with pytest.raises(EditionError, match="would leak"):

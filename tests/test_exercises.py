@@ -293,7 +293,8 @@ def test_two_mistakes_with_one_answer_show_both_messages(demo):
     r = ex.check("q1", answer=7)
     assert r.status == "incorrect"
     assert r.message == (
-        "You counted vice-level talks too. Or: You left out only the ministers-level talks."
+        "You counted vice-level talks too. Another common slip: "
+        "You left out only the ministers-level talks."
     )
 
 

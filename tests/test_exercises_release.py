@@ -15,6 +15,7 @@ from trilat_lessons.grading.source import SourceError, load_source, solution_lin
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "exercises" / "source").glob("*.ipynb"))
 DEMO = ROOT / "tests" / "grading_corpus" / "source" / "00_demo.ipynb"
+KEYS = ROOT / "trilat_lessons" / "exercises" / "keys"
 
 
 def test_there_are_exercise_sets():
@@ -208,7 +209,11 @@ def _str_question(choices: list[str], solution: str, key: str) -> list:
             expect="str",
             choices=choices,
         ),
-        cell("key", "from trilat_lessons.exercises.authoring import accept, wrong\n" + key, "k"),
+        cell(
+            "key",
+            "from trilat_lessons.exercises.authoring import accept, variant, wrong\n" + key,
+            "k",
+        ),
     ]
 
 
@@ -268,11 +273,41 @@ def test_wrong_calls_with_one_value_merge_their_messages(tmp_path):
     )
     cells = _str_question(["U.S.", "Japan", "ROK"], "Japan", key)
     rel = make_release(_write(tmp_path, cells), tmp_path / "ex", tmp_path / "keys")
-    messages = [w["message"] for w in json.loads(rel.key)["questions"][0]["wrong"]]
-    assert messages == ["First reason. Or: Second reason.", "Other."]
-    demo = json.loads(make_release(DEMO, tmp_path / "dex", tmp_path / "dkeys").key)
-    q1 = next(q for q in demo["questions"] if q["id"] == "q1")
-    assert any(" Or: " in w["message"] for w in q1["wrong"])
+    q = json.loads(rel.key)["questions"][0]
+    messages = [_said(rel.key, "US"), _said(rel.key, "ROK")]
+    assert messages == ["First reason. Another common slip: Second reason.", "Other."]
+    assert len(q["wrong"]) == 2
+
+
+def _said(key_text: str, value: str) -> str:
+    """What check() tells a student who answers ``value``."""
+    from trilat_lessons.exercises._compare import evaluate
+    from trilat_lessons.exercises._export import export_value
+
+    key = json.loads(key_text)
+    return evaluate(key["set"], key["questions"][0], export_value(value)).message
+
+
+def test_wrong_messages_are_sealed_by_their_wrong_answer(tmp_path):
+    from trilat_lessons.exercises._compare import evaluate
+    from trilat_lessons.exercises._export import export_value
+
+    key = "wrong('q1', 'U.S.', 'Washington is a wing.')\nwrong('q1', 'ROK', 'Seoul is a wing.')"
+    cells = _str_question(["U.S.", "Japan", "ROK"], "Japan", key)
+    rel = make_release(_write(tmp_path, cells), tmp_path / "ex", tmp_path / "keys")
+    # the public key does not say which choices have a message, so it does not single out the
+    # one without: no message text, no readable hint of its answer
+    assert b"wing" not in rel.key and b"Washington" not in rel.key
+    assert all(set(w) == {"digest", "sealed"} for w in json.loads(rel.key)["questions"][0]["wrong"])
+    key = json.loads(rel.key)
+    q = key["questions"][0]
+    assert evaluate(key["set"], q, export_value("u.s.")).message == "Washington is a wing."
+    assert evaluate(key["set"], q, export_value("Japan")).status == "correct"
+    assert evaluate(key["set"], q, export_value("ROK")).message == "Seoul is a wing."
+    for sid in SOURCES:  # the course's keys: every wrong() message is sealed
+        course = json.loads((KEYS / f"{sid.stem}.json").read_text())
+        for cq in course["questions"]:
+            assert all("message" not in w and w["sealed"] for w in cq.get("wrong", [])), cq["id"]
 
 
 def test_wrong_table_of_another_shape_is_refused_with_the_rows_hint_advice(tmp_path):
@@ -298,3 +333,52 @@ def test_wrong_table_of_another_shape_is_refused_with_the_rows_hint_advice(tmp_p
     msg = str(err.value)
     assert "q1 expects 3 rows; your table has 2" in msg
     assert "must keep the expected shape" in msg and "rows_hint" in msg
+
+
+def test_a_stated_colour_order_is_checked_by_check_itself():
+    """04 q7: check() gives ✅ only when the hidden checks can give full marks for the order."""
+    import altair as alt
+
+    import trilat_lessons as tl
+    from trilat_lessons.exercises._compare import evaluate
+    from trilat_lessons.exercises._export import export_value
+
+    key = json.loads((KEYS / "04_china_perceptions.json").read_text())
+    q7 = next(q for q in key["questions"] if q["id"] == "q7")
+    stances = tl.load("china_stances")
+
+    def status(color) -> str:
+        chart = alt.Chart(stances, title="t", description="d").mark_point()
+        chart = chart.encode(x="year:O", y="country:N", color=color)
+        return evaluate(key["set"], q7, export_value(chart)).status
+
+    assert status("stance") == "correct"
+    order = list(stances["stance"].cat.categories)
+    assert status(alt.Color("stance:O", sort=order)) == "correct"
+    assert status("stance:N") == status("stance:O") == "incorrect"
+    assert status(alt.Color("stance:O", sort=order[::-1])) == "incorrect"
+
+
+def test_release_runs_check_and_hidden_checks_on_each_variant(tmp_path):
+    hidden = (
+        "from trilat_lessons.exercises.authoring import hidden\n"
+        "@hidden('q1', 'capitalised', requires='capitalised')\n"
+        "def _(answer):\n    return answer.strip() == 'Japan'\n"
+    )
+    ask = cell("question", "## q1\nWhich country? Write its name capitalised.", "q1-question")
+    ok = _str_question(["U.S.", "Japan", "ROK"], "Japan", "variant('q1', 'Japan ')")
+    ok.insert(1, ask)
+    make_release(
+        _write(tmp_path, [*ok, cell("hidden", hidden, "h")]), tmp_path / "a", tmp_path / "k"
+    )
+    # check() accepts "japan" (case is ignored), the hidden check does not: refused
+    bad = _str_question(["U.S.", "Japan", "ROK"], "Japan", "variant('q1', 'japan')")
+    bad.insert(1, ask)
+    with pytest.raises(SourceError, match="fails on variant 1"):
+        make_release(
+            _write(tmp_path, [*bad, cell("hidden", hidden, "h")]), tmp_path / "b", tmp_path / "k2"
+        )
+    # a variant that check() refuses is refused too
+    off = _str_question(["U.S.", "Japan", "ROK"], "Japan", "variant('q1', 'ROK')")
+    with pytest.raises(SourceError, match="public checks fail on variant 1"):
+        make_release(_write(tmp_path, off), tmp_path / "c", tmp_path / "k3")

@@ -260,3 +260,23 @@ def test_merge_command_combines_parts_and_refuses_gaps(tmp_path: Path, capsys):
     assert "missing [2]" in capsys.readouterr().err
     assert main(["grade", "src.ipynb", "a", "b", "--out", str(tmp_path / "y")]) == 2
     assert main(["grade", "merge", *parts, "--out", str(out), "--shard", "3/2"]) == 2
+
+
+def test_a_known_misconception_carries_its_unsealed_message():
+    """Keys store wrong() messages sealed by their wrong answer; the answer distribution opens
+    them with the answer the student gave, so answers.csv names the misconception."""
+    from trilat_lessons.exercises._compare import canonical, digest, seal
+    from trilat_lessons.grading.analytics import given
+
+    entry = {"id": "q1", "expect": {"type": "int"}, "answers": [digest("s", "q1", "4")]}
+    exported = {"type": "int", "value": 5}
+    status, text = canonical(entry, exported)
+    assert status == "ok"
+    entry["wrong"] = [
+        {
+            "digest": digest("s", "q1", str(text)),
+            "sealed": seal("s", "q1", str(text), "Off by one."),
+        }
+    ]
+    g = given("s", entry, exported)
+    assert g is not None and g["verdict"] == "known misconception" and g["message"] == "Off by one."

@@ -13,6 +13,7 @@ Start a notebook with::
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -45,16 +46,23 @@ _LAZY: dict[str, str] = {
     "progress": "exercises",
 }
 
-# submodules reachable as attributes: tl.charts.meetings_timeline(...), tl.widgets.Quiz(...)
+# submodules reachable as attributes: tl.charts.meetings_timeline(...), tl.widgets.Quiz(...);
+# only those present are listed: the student edition has no ``grading`` (instructor tools), and
+# ``from trilat_lessons import *`` must work there too
+_HERE = Path(__file__).parent
 _SUBMODULES = {
-    "charts",
-    "widgets",
-    "datasets",
-    "sources",
-    "render",
-    "exercises",
-    "grading",
-    "alliance",
+    name
+    for name in (
+        "charts",
+        "widgets",
+        "datasets",
+        "sources",
+        "render",
+        "exercises",
+        "grading",
+        "alliance",
+    )
+    if (_HERE / name).is_dir() or (_HERE / f"{name}.py").is_file()
 }
 
 __all__ = ["__version__", *sorted(_LAZY), *sorted(_SUBMODULES)]

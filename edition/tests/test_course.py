@@ -59,3 +59,10 @@ def test_check_answers_every_question(notebook: Path):
         assert odd.status in ("malformed", "incorrect") and odd.message, odd.text()
     report = check()
     assert len(report.results) == len(key["questions"])
+
+
+def test_star_import_works_without_the_instructor_modules():
+    names: dict[str, object] = {}
+    exec("from trilat_lessons import *", names)  # the facade's own __all__
+    assert "check" in names and "load" in names and "grading" not in names
+    assert "grading" not in tl.__all__

@@ -2,13 +2,17 @@
 
 Values are normalised to a canonical text and compared as salted SHA-256 digests (the salt is the
 set and question id, so equal answers to different questions hash differently). Common wrong
-answers are recognised the same way and named. Tables and charts are also checked on their
-structure (columns, kinds, row count; mark, encodings, title, description), which is not secret.
+answers are recognised the same way and named; their messages are sealed with a key derived
+from the wrong answer itself (``seal``), so the public key cannot be read for "every wrong choice
+has a message, so the answer is the one without" until a student types that wrong answer.
+Tables and charts are also checked on their structure (columns, kinds, row count; mark,
+encodings and their order, title, description), which is not secret.
 The same functions run in ``check()`` and in ``trilat grade``, on the same exported JSON.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -50,6 +54,29 @@ class Outcome:
 def digest(set_id: str, question: str, canonical: str) -> str:
     """Salted digest of a canonical answer (salt: set and question id)."""
     return hashlib.sha256(f"trilat|{set_id}|{question}|{canonical}".encode()).hexdigest()
+
+
+def _keystream(set_id: str, question: str, canonical: str, size: int) -> bytes:
+    seed = f"trilat-message|{set_id}|{question}|{canonical}|"
+    blocks = (hashlib.sha256(f"{seed}{i}".encode()).digest() for i in range(size // 32 + 1))
+    return b"".join(blocks)[:size]
+
+
+def seal(set_id: str, question: str, canonical: str, message: str) -> str:
+    """A ``wrong()`` message encrypted with a key derived from its (salted) wrong answer."""
+    data = message.encode()
+    ks = _keystream(set_id, question, canonical, len(data))
+    return base64.b64encode(bytes(a ^ b for a, b in zip(data, ks, strict=True))).decode()
+
+
+def unseal(set_id: str, question: str, canonical: str, sealed: str) -> str:
+    """The message ``seal`` stored, given the answer that opens it (undecodable: a plain note)."""
+    try:
+        data = base64.b64decode(sealed, validate=True)
+        ks = _keystream(set_id, question, canonical, len(data))
+        return bytes(a ^ b for a, b in zip(data, ks, strict=True)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return "Not the expected answer yet."
 
 
 # combining marks of Latin, Greek and Cyrillic accents (not the kana voicing marks U+3099/309A,
@@ -553,6 +580,14 @@ def _channel_problems(ch: str, want: dict[str, Any], got: Any) -> str | None:
             f"Your {ch} encoding treats {got.get('field') or 'it'!r} as {got.get('type')}; "
             f"it should be {want['type']} (:{letter})."
         )
+    if "sort" in want:  # a stated order (e.g. an ordered category's): sort= or the scale domain
+        given = got.get("sort") or (got.get("scale") or {}).get("domain")
+        if not isinstance(given, list) or [str(x) for x in given] != list(want["sort"]):
+            order = ", ".join(map(str, want["sort"]))
+            return (
+                f"Your {ch} encoding does not run in the stated order ({order}): write the plain "
+                f"field name so altair reads the ordered category, or give sort=[...] yourself."
+            )
     if "timeUnit" in want and got.get("timeUnit") != want["timeUnit"]:
         return f"Your {ch} encoding should use timeUnit {want['timeUnit']!r}."
     return None
@@ -637,7 +672,9 @@ def evaluate(set_id: str, q: dict[str, Any], exported: dict[str, Any]) -> Outcom
         return Outcome("correct", "")
     for w in q.get("wrong", []):
         if d == w["digest"]:
-            return Outcome("incorrect", w["message"])
+            if "sealed" in w:
+                return Outcome("incorrect", unseal(set_id, q["id"], result, w["sealed"]))
+            return Outcome("incorrect", str(w.get("message", "")))
     off_list = outside_choices(q, result)
     if off_list is not None:
         return off_list

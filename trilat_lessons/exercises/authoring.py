@@ -35,6 +35,7 @@ __all__ = [
     "hidden",
     "same_table",
     "same_value",
+    "variant",
     "wrong",
 ]
 
@@ -72,6 +73,16 @@ def wrong(question: str, value: Any, message: str) -> None:
 def accept(question: str, value: Any) -> None:
     """Record another answer to ``question`` that counts as correct (e.g. a spelling variant)."""
     _RECORDS.append({"kind": "accept", "question": question, "value": export_value(value)})
+
+
+def variant(question: str, value: Any) -> None:
+    """Record another correct answer, written differently (e.g. a chart built another way).
+
+    Not added to the key: ``trilat release`` runs the public checks *and* the hidden checks on it
+    and refuses the release when either fails, so ✅ from ``check()`` means full marks for the
+    ways of answering the author foresaw.
+    """
+    _RECORDS.append({"kind": "variant", "question": question, "value": export_value(value)})
 
 
 def hidden(

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..exercises._compare import canonical, digest
+from ..exercises._compare import canonical, digest, unseal
 
 MIN_CLASS = 30
 """Below this many graded submissions, facility and discrimination move a lot with one or two
@@ -63,7 +63,11 @@ def given(set_id: str, entry: dict[str, Any], exported: dict[str, Any]) -> dict[
         out["verdict"] = "unexplained wrong"
         for i, w in enumerate(entry.get("wrong", [])):
             if w["digest"] == d:
-                out.update(verdict="known misconception", wrong=i)
+                # the key stores each message sealed with its own wrong answer: open it here
+                msg = unseal(set_id, entry["id"], text, w["sealed"]) if "sealed" in w else ""
+                out.update(
+                    verdict="known misconception", wrong=i, message=msg or w.get("message", "")
+                )
                 break
     return out
 
@@ -229,7 +233,7 @@ def answer_distribution(
         for sha, g in groups.items():
             msg = ""
             if g.get("verdict") == "known misconception" and isinstance(g.get("wrong"), int):
-                msg = q.wrong[g["wrong"]] if g["wrong"] < len(q.wrong) else ""
+                msg = g.get("message") or (q.wrong[g["wrong"]] if g["wrong"] < len(q.wrong) else "")
             rows.append(
                 {
                     "question": q.id,

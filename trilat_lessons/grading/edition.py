@@ -7,13 +7,23 @@ Makefile, tests), the environment files, licences and the package without ``grad
 deterministic (same inputs, same bytes, fixed modes, no timestamps) and idempotent: files that did
 not change are not rewritten, files no longer in the edition are removed, ``.git`` and local
 environments are left alone. Nothing is written when the leak scan (``leakscan.py``) finds a secret.
+
+Which files go in: in a git checkout, only files git **tracks** (``git ls-files``), so a scratch
+notebook or an answer draft lying in ``notebooks/`` never ships; a tracked file with uncommitted
+changes goes in as it is on disk (the instructor's tests build the edition while editing) with a
+warning on stderr, and untracked files that match the edition's patterns are named in a warning.
+Outside a git checkout, explicit patterns (``FALLBACK_PATTERNS``) decide. Either way lessons and
+released exercises are listed by name pattern (``NN*_topic.ipynb``), and hidden files (a path part
+starting with ``.``) never go in, except the template's own ``.gitignore``.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +32,10 @@ from .leakscan import Finding, LeakScanner, scanner_for_repo
 
 # What the edition holds, relative to the instructor repository (files or folders; sorted later).
 COPIED = (
-    "notebooks",
     "docs/student_guide.md",
     "docs/codebook.md",
+    "docs/readings.md",  # lessons 02-06 send students to it
+    "docs/course_plan.yaml",  # every lesson quotes its times from it
     "pyproject.toml",
     "requirements.lock",
     "environment.yml",
@@ -42,6 +53,23 @@ EXECUTABLE = {"postBuild", "scripts/offline"}
 EXCLUDED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache"}
 EXCLUDED_PREFIXES = ("trilat_lessons/grading/", "trilat_lessons/exercises/authoring.py")
 EXCLUDED_SUFFIXES = (".pyc", ".pyo")
+# lessons by name pattern (a stray Untitled.ipynb or draft never matches)
+LESSON_PATTERN = "notebooks/[0-9][0-9]*_*.ipynb"
+RELEASED_PATTERN = "[0-9][0-9]_*.ipynb"  # inside exercises/
+TEMPLATE_HIDDEN = {".gitignore"}  # the only hidden files of the edition (from edition/)
+# outside a git checkout: the file names a copied folder may contribute (anything else stays out)
+FALLBACK_PATTERNS = (
+    "trilat_lessons/*.py",
+    "trilat_lessons/*/*.py",
+    "trilat_lessons/data/*.csv",
+    "trilat_lessons/data/*.json",
+    "trilat_lessons/data/raw/*.csv",
+    "trilat_lessons/exercises/keys/*.json",
+    "edition/Makefile",
+    "edition/README.md",
+    "edition/.gitignore",
+    "edition/tests/*.py",
+)
 # left alone in an existing output folder: its git history and a student's local environment
 KEPT_IN_OUTPUT = {".git", ".venv"}
 
@@ -66,30 +94,111 @@ def _wanted(rel: str) -> bool:
     parts = rel.split("/")
     if EXCLUDED_PARTS.intersection(parts) or rel.endswith(EXCLUDED_SUFFIXES):
         return False
+    if any(p.startswith(".") for p in parts) and not (
+        rel.startswith(f"{TEMPLATE_DIR}/") and parts[-1] in TEMPLATE_HIDDEN and len(parts) == 2
+    ):
+        return False
     return not rel.startswith(EXCLUDED_PREFIXES)
 
 
-def _collect(base: Path, rel: str, into: dict[str, bytes], target: str | None = None) -> None:
-    path = base / rel
+def _git(root: Path, *args: str) -> str | None:
+    """Output of a git command in ``root``, or None when git or the checkout is missing."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+@dataclass
+class _Tree:
+    """The instructor repository's files as the edition sees them (see the module docstring)."""
+
+    root: Path
+    tracked: set[str] | None  # None: not a git checkout (fallback patterns decide)
+    modified: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, root: Path) -> _Tree:
+        top = _git(root, "rev-parse", "--show-toplevel")
+        if top is None or Path(top.strip()).resolve() != root:
+            return cls(root, None)
+        listed = _git(root, "ls-files", "-z")
+        status = _git(root, "status", "--porcelain", "-z", "--untracked-files=no")
+        if listed is None or status is None:
+            return cls(root, None)
+        modified = {e[3:] for e in status.split("\0") if len(e) > 3 and e[:2] != "  "}
+        return cls(root, set(filter(None, listed.split("\0"))), modified)
+
+    def allowed(self, rel: str) -> bool:
+        """Tracked by git (or, outside git, matching a fallback pattern), and not excluded."""
+        if not _wanted(rel):
+            return False
+        if self.tracked is None:
+            outside = not rel.startswith(("trilat_lessons/", f"{TEMPLATE_DIR}/"))
+            return outside or any(fnmatch.fnmatchcase(rel, p) for p in FALLBACK_PATTERNS)
+        return rel in self.tracked
+
+    def read(self, rel: str) -> bytes | None:
+        """The file's bytes when it may go in; warns about modified and untracked files."""
+        if not self.allowed(rel):
+            if self.tracked is not None and _wanted(rel):
+                self.warnings.append(f"left out {rel}: not tracked by git (git add it to ship it)")
+            return None
+        if rel in self.modified:
+            self.warnings.append(f"{rel} has uncommitted changes (commit before you publish)")
+        return (self.root / rel).read_bytes()
+
+    def files_under(self, rel: str) -> list[str]:
+        """Every file below folder ``rel`` (relative paths, sorted)."""
+        base = self.root / rel
+        return sorted(p.relative_to(self.root).as_posix() for p in base.rglob("*") if p.is_file())
+
+
+def _collect(tree: _Tree, rel: str, into: dict[str, bytes], target: str | None = None) -> None:
+    path = tree.root / rel
     if not path.exists():
-        raise EditionError(f"the edition needs {rel}, which is missing from {base}")
-    if path.is_file():
-        into[target or rel] = path.read_bytes()
-        return
-    for f in sorted(p for p in path.rglob("*") if p.is_file()):
-        sub = f.relative_to(base).as_posix()
-        if _wanted(sub):
-            into[sub if target is None else target + sub[len(rel) :]] = f.read_bytes()
+        raise EditionError(f"the edition needs {rel}, which is missing from {tree.root}")
+    subs = [rel] if path.is_file() else tree.files_under(rel)
+    for sub in subs:
+        data = tree.read(sub)
+        if data is None:
+            if sub == rel:
+                raise EditionError(f"the edition needs {rel}, which git does not track")
+            continue
+        into[sub if target is None else target + sub[len(rel) :]] = data
 
 
-def _released_exercises(root: Path, files: dict[str, bytes]) -> None:
-    """Released notebooks (exercises/*.ipynb, never source/), each matching its public key."""
+def _lessons(tree: _Tree, files: dict[str, bytes]) -> None:
+    """Lessons ``notebooks/NN*_topic.ipynb`` (by pattern: drafts and scratch files stay out)."""
+    found = [
+        rel
+        for rel in tree.files_under("notebooks")
+        if fnmatch.fnmatchcase(rel, LESSON_PATTERN) and rel.count("/") == 1
+    ]
+    for rel in found:
+        data = tree.read(rel)
+        if data is not None:
+            files[rel] = data
+    if not any(k.startswith("notebooks/") for k in files):
+        raise EditionError("no lesson in notebooks/ (NN_topic.ipynb, tracked by git)")
+
+
+def _released_exercises(tree: _Tree, files: dict[str, bytes]) -> None:
+    """Released notebooks (exercises/NN_topic.ipynb, never source/), each matching its key."""
+    root = tree.root
     keys_dir = root / "trilat_lessons" / "exercises" / "keys"
-    released = sorted((root / "exercises").glob("*.ipynb"))
+    released = sorted((root / "exercises").glob(RELEASED_PATTERN))
     if not released:
         raise EditionError("no released exercise in exercises/ (run: trilat release ...)")
     for nb_path in released:
-        meta = (json.loads(nb_path.read_bytes()).get("metadata") or {}).get("trilat") or {}
+        data = tree.read(f"exercises/{nb_path.name}")
+        if data is None:
+            continue
+        meta = (json.loads(data).get("metadata") or {}).get("trilat") or {}
         key_path = keys_dir / f"{nb_path.stem}.json"
         if meta.get("release") != "student" or not key_path.is_file():
             raise EditionError(f"{nb_path} is not a released student notebook with a key")
@@ -99,20 +208,27 @@ def _released_exercises(root: Path, files: dict[str, bytes]) -> None:
                 f"{nb_path} and its key come from different releases "
                 f"(run: trilat release exercises/source/{nb_path.name})"
             )
-        files[f"exercises/{nb_path.name}"] = nb_path.read_bytes()
+        files[f"exercises/{nb_path.name}"] = data
 
 
-def build_edition(root: str | Path) -> Edition:
-    """The student edition of the instructor repository at ``root`` (nothing written)."""
+def build_edition(root: str | Path, warnings: list[str] | None = None) -> Edition:
+    """The student edition of the instructor repository at ``root`` (nothing written).
+
+    Messages about modified or left-out files are appended to ``warnings`` when given.
+    """
     root = Path(root).resolve()
+    tree = _Tree.of(root)
     files: dict[str, bytes] = {}
+    _lessons(tree, files)
     for rel in COPIED:
-        _collect(root, rel, files)
-    _released_exercises(root, files)
+        _collect(tree, rel, files)
+    _released_exercises(tree, files)
     template = root / TEMPLATE_DIR
     if not template.is_dir():
         raise EditionError(f"{template} (the student README, Makefile and tests) is missing")
-    _collect(root, TEMPLATE_DIR, files, target="")
+    _collect(tree, TEMPLATE_DIR, files, target="")
+    if warnings is not None:
+        warnings.extend(tree.warnings)
     files = {k.lstrip("/"): v for k, v in sorted(files.items())}
     return Edition(files, {rel: 0o755 for rel in EXECUTABLE if rel in files})
 
@@ -163,9 +279,9 @@ def scan_edition(edition: Edition, scanner: LeakScanner) -> list[Finding]:
     return findings
 
 
-def make_student(root: str | Path, out: str | Path) -> list[str]:
+def make_student(root: str | Path, out: str | Path, warnings: list[str] | None = None) -> list[str]:
     """Build, leak-scan and write the edition; raises EditionError (writing nothing) on a leak."""
-    edition = build_edition(root)
+    edition = build_edition(root, warnings)
     findings = scan_edition(edition, scanner_for_repo(root))
     if findings:
         listing = "\n".join(f"  - {f}" for f in findings[:50])
@@ -182,11 +298,14 @@ def _student(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    warnings: list[str] = []
     try:
-        changed = make_student(root, args.out)
+        changed = make_student(root, args.out, warnings)
     except EditionError as exc:
         print(f"trilat student: {exc}", file=sys.stderr)
         return 1
+    for w in warnings:
+        print(f"trilat student: warning: {w}", file=sys.stderr)
     for line in changed:
         print(line)
     print(f"student edition in {args.out}: {len(changed) or 'no'} change(s)")
@@ -198,12 +317,15 @@ def _leakscan(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     for target in args.paths:
         findings += scanner.scan_path(Path(target))
+    for target in args.site or []:
+        findings += scanner.scan_path(Path(target), strict=False)
     for f in findings:
         print(f, file=sys.stderr)
     if findings:
         print(f"trilat leakscan: {len(findings)} leak(s)", file=sys.stderr)
         return 1
-    print(f"trilat leakscan: no leak in {', '.join(args.paths)} ({len(scanner.secrets)} secrets)")
+    scanned = ", ".join([*args.paths, *(args.site or [])])
+    print(f"trilat leakscan: no leak in {scanned} ({len(scanner.secrets)} secrets)")
     return 0
 
 
@@ -223,8 +345,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "leakscan",
         help="scan folders, wheels or files for solutions and instructor-only material",
         description="Fails when any file holds a solution line, hidden check or key cell code, "
-        "a rubric model answer (all read from exercises/source/) or an instructor-only path.",
+        "a rubric model answer (all read from exercises/source/) or an instructor-only path, "
+        "or cannot be read (binary, unreadable archive). Every archive is opened. PATHs are "
+        "scanned strictly (no binary file); --site folders may hold the binaries a JupyterLite "
+        "build ships, and archives whose sha256 is pinned in lite/ are skipped.",
     )
-    s.add_argument("paths", nargs="+", metavar="PATH", help="folder, .whl/.zip or file")
+    s.add_argument("paths", nargs="*", metavar="PATH", help="folder, archive or file (strict)")
+    s.add_argument(
+        "--site", action="append", metavar="DIR", help="a JupyterLite site folder (repeatable)"
+    )
     s.add_argument("--root", default=".", help="the instructor repository (default: .)")
     s.set_defaults(func=_leakscan)

@@ -24,6 +24,7 @@ from ..exercises._compare import (
     norm_text,
     outside_choices,
     parse_channel,
+    seal,
 )
 from ..exercises._export import MISSING, decode, export_value
 from .source import Source, SourceError
@@ -126,7 +127,9 @@ def _expect(source: Source, qid: str, solution: dict[str, Any]) -> dict[str, Any
     return spec
 
 
-WRONG_JOIN = " Or: "  # joins the messages of wrong() calls that give the same answer
+# joins the messages of wrong() calls that give the same answer (the wording the sets use when
+# they join messages themselves)
+WRONG_JOIN = " Another common slip: "
 
 
 def _choice_problems(entry: dict[str, Any], solution_canon: str) -> list[str]:
@@ -196,10 +199,10 @@ def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
         problems += _choice_problems(entry, canon)
         if entry["expect"]["type"] != "chart":
             answers.append(digest(source.set_id, qid, canon))
-        wrongs: list[dict[str, str]] = []
+        wrongs: list[dict[str, Any]] = []
         # accept() first, wherever it stands: a wrong() value that equals any accepted answer is
         # an author's mistake, whatever the order of the calls
-        records = [r for r in run.records if r["question"] == qid]
+        records = [r for r in run.records if r["question"] == qid and r["kind"] != "variant"]
         records.sort(key=lambda r: r["kind"] != "accept")
         for rec in records:
             st, c = canonical(entry, rec["value"])
@@ -216,12 +219,16 @@ def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
             if d in answers:
                 problems.append(f"{qid}: wrong() value {message!r} equals the right answer")
             elif same is None:
-                wrongs.append({"digest": d, "message": message})
+                wrongs.append({"digest": d, "message": message, "canon": c})
             elif message not in same["message"].split(WRONG_JOIN):
                 # two mistakes that give the same answer: the student sees both explanations
                 same["message"] += WRONG_JOIN + message
         entry["answers"] = answers
-        entry["wrong"] = wrongs
+        # sealed: only the wrong answer itself opens its message (see _compare.seal)
+        entry["wrong"] = [
+            {"digest": w["digest"], "sealed": seal(source.set_id, qid, w["canon"], w["message"])}
+            for w in wrongs
+        ]
         questions.append(entry)
     for rec in run.records:
         if rec["question"] not in source.questions:
@@ -252,6 +259,23 @@ def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
                 failures.append(
                     f"{entry['id']}: hidden check {h.description!r} fails on the solution"
                 )
+        # variant() answers: other correct ways the author foresaw; both kinds of check must pass
+        variants = [
+            r for r in run.records if r["kind"] == "variant" and r["question"] == entry["id"]
+        ]
+        for n, rec in enumerate(variants, 1):
+            outcome = evaluate(source.set_id, entry, rec["value"])
+            if not outcome.passed:
+                failures.append(
+                    f"{entry['id']}: public checks fail on variant {n}: {outcome.message}"
+                )
+            value = decode(rec["value"])
+            for h in run.hidden_for(entry["id"]):
+                if not h.run(value):
+                    failures.append(
+                        f"{entry['id']}: hidden check {h.description!r} fails on variant {n} "
+                        "(check() gives it ✅: state the requirement, or relax the check)"
+                    )
     if failures:
         raise SourceError(
             f"{source.path}: the solution does not score full marks:\n"

@@ -8,26 +8,45 @@ not hide it. Two kinds of line are skipped, because they cannot give anything aw
 only raise false alarms:
 
 - lines shorter than ``MIN_CHARS`` characters once whitespace is collapsed (``)``, ``else:``,
-  ``q4_answer = 3``: a bare number or name says nothing without the code that computes it);
+  ``q4_answer = 3``: a bare number or name says nothing without the code that computes it),
+  and model-answer lines of fewer than ``SHINGLE_WORDS`` words (a wrapped line's tail such as
+  ``leadership changes`` is ordinary prose; the model answer's shingles, below, cover it);
 - lines that also stand (whole, or inside a longer line) in the public cells of a source
   (question, text, setup and check cells are released to students anyway), and plain
   ``import``/``from ... import`` lines;
 - the few lines listed in ``ALLOWED_SHARED_LINES``, each read in place and explained: set-up code
   that a lesson also teaches, never a line that computes an answer.
 
-The scan finds instructor text copied verbatim (up to whitespace and JSON escaping); it cannot
-find a solution re-typed in other words, which is what the release's question-text rules
+Each file is read in several forms, so an escaped copy is found too: its text, the strings of
+a JSON document, the cells of a CSV table (``csv.writer`` doubles quotes), the text with HTML
+entities decoded, and the text with string escapes undone (``\"``, ``\'``, ``\\`` and a doubled
+``""``: a line pasted into a Python or CSV string literal). Quotes are not simply deleted: a key
+line such as ``"That is the ...",`` would then match the ``wrong()`` message that the public key
+holds by design, and a short quoted phrase would match ordinary prose.
+Rubric model answers are also cut into shingles (``SHINGLE_WORDS`` consecutive words, lower
+case, punctuation dropped), so a fragment of a model answer that spans a line break is found;
+shingles that also stand in a public cell, a lesson, a student doc or the course data are
+skipped (a model answer may restate what the lesson says; that gives nothing away). The scan
+finds instructor text copied (up to whitespace, escaping and line breaks); it cannot find a
+solution re-typed in other words, which is what the release's question-text rules
 (``question_rules.py``) and a read-through are for.
 
 Instructor-only paths (``INSTRUCTOR_PATHS``) are found both as file names and as text: a student
-file naming ``exercises/source`` points at something students must not have. Archives (.whl,
-.zip) are opened and their members scanned; inside a folder, third-party archives (every name
-not starting with ``trilat``) are skipped: they come from hash-pinned downloads.
+file naming ``exercises/source`` points at something students must not have. Archives (zip,
+wheel, gzip) are opened and their members scanned, whatever their name. In strict mode (the
+edition, ``dist/student``) a file the scan cannot read (not UTF-8 text, not a readable archive)
+is a finding unless its name is on ``BINARY_ALLOWED``; outside strict mode (the JupyterLite
+site) only archives whose sha256 is pinned in a lock (``pinned``: third-party downloads checked
+by hash at build time) are skipped, and unreadable files that are not pinned are findings too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import gzip
+import hashlib
+import html
 import io
 import json
 import re
@@ -39,6 +58,15 @@ from typing import Any
 from .source import REMOVED, load_source, solution_lines
 
 MIN_CHARS = 16
+SHINGLE_WORDS = 8
+# binary files accepted unread: none in strict mode (the edition is all text); on a site, the
+# kinds of file a JupyterLite build ships from its hash-pinned inputs (WebAssembly, compiled
+# Python, fonts, images), which hold no course text
+BINARY_ALLOWED: tuple[str, ...] = ()
+SITE_BINARY_ALLOWED: tuple[str, ...] = (
+    *(".wasm", ".so", ".pyc", ".whl.metadata", ".woff", ".woff2", ".ttf", ".eot", ".otf"),
+    *(".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".bmp"),
+)
 INSTRUCTOR_PATHS = (
     "exercises/source",
     "docs/instructor",
@@ -73,11 +101,24 @@ ALLOWED_SHARED_LINES: frozenset[str] = frozenset(
 PUBLIC_ROLES = {"text", "question", "setup", "check"}
 _SPACE = re.compile(r"\s+")
 _IMPORT = re.compile(r"^(from \S+ )?import [\w., ()*]+$")
+_ESCAPES = re.compile(r"\\([\\\"'])|\"(\")")
+_WORD = re.compile(r"\w+")
 
 
 def normalise(text: str) -> str:
     """Whitespace collapsed to single spaces, ends stripped."""
     return _SPACE.sub(" ", text).strip()
+
+
+def unescaped(text: str) -> str:
+    """``text`` with string-literal escapes undone: ``\"`` ``\'`` ``\\`` and CSV's ``""``."""
+    return _ESCAPES.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+def shingles(text: str, n: int = SHINGLE_WORDS) -> set[tuple[str, ...]]:
+    """Every run of ``n`` consecutive words (lower case, punctuation dropped)."""
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 @dataclass(frozen=True)
@@ -116,6 +157,8 @@ def secrets_of_sources(paths: list[Path]) -> list[Secret]:
                 kind = "model answer" if c.role == "rubric-answer" else "solution"
             for line in lines:
                 n = normalise(line)
+                if c.role == "rubric-answer" and len(_WORD.findall(n)) < SHINGLE_WORDS:
+                    continue  # a short piece of prose: the model answer's shingles cover it
                 if len(n) >= MIN_CHARS and not _IMPORT.match(n):
                     found.setdefault(n, f"{src.set_id} {c.id} ({kind})")
     shown = "\n".join(sorted(public))
@@ -124,6 +167,37 @@ def secrets_of_sources(paths: list[Path]) -> list[Secret]:
         for t, o in sorted(found.items())
         if t not in shown and t not in ALLOWED_SHARED_LINES
     ]
+
+
+def model_answer_shingles(
+    paths: list[Path],
+    public_texts: list[str] = (),  # type: ignore[assignment]
+) -> dict[tuple[str, ...], str]:
+    """Shingles of every rubric model answer, minus those in a public cell or ``public_texts``."""
+    found: dict[tuple[str, ...], str] = {}
+    public: set[tuple[str, ...]] = set()
+    for text in public_texts:
+        public |= shingles(text)
+    for path in sorted(paths):
+        src = load_source(path)
+        for c in src.cells:
+            if c.role in PUBLIC_ROLES:
+                public |= shingles(c.source)
+            elif c.role == "rubric-answer":
+                for sh in sorted(shingles("\n".join(solution_lines(c.source)))):
+                    found.setdefault(sh, f"{src.set_id} {c.id} (model answer fragment)")
+    return {sh: o for sh, o in found.items() if sh not in public}
+
+
+def _csv_cells(text: str) -> str | None:
+    """The cells of ``text`` read as CSV (quotes undone), or None when it is not a table."""
+    if "," not in text and "\t" not in text:
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error:
+        return None
+    return "\n".join(cell for row in rows for cell in row)
 
 
 def _strings(node: Any) -> list[str]:
@@ -140,72 +214,140 @@ def _strings(node: Any) -> list[str]:
 class LeakScanner:
     """Scans bytes, files, folders and archives for the secrets and instructor-only paths."""
 
-    def __init__(self, secrets: list[Secret], paths: tuple[str, ...] = INSTRUCTOR_PATHS) -> None:
+    def __init__(
+        self,
+        secrets: list[Secret],
+        paths: tuple[str, ...] = INSTRUCTOR_PATHS,
+        fragments: dict[tuple[str, ...], str] | None = None,
+        pinned: frozenset[str] = frozenset(),
+    ) -> None:
         self.secrets = secrets
         self.paths = paths
+        self.fragments = fragments or {}
+        self.pinned = pinned  # sha256 hex digests of archives a non-strict scan may skip
 
     def scan_text(self, where: str, text: str) -> list[Finding]:
-        """Findings in one text (JSON is also read as its unescaped strings)."""
-        hay = [normalise(text)]
+        """Findings in one text, read as itself, JSON strings, CSV cells and HTML-unescaped."""
+        raw = [text]
         if text.lstrip()[:1] in ("{", "["):
-            with contextlib.suppress(ValueError):
-                hay.append(normalise("\n".join(_strings(json.loads(text)))))
+            with contextlib.suppress(ValueError, RecursionError):
+                raw.append("\n".join(_strings(json.loads(text))))
+        cells = _csv_cells(text)
+        if cells is not None:
+            raw.append(cells)
+        raw += [html.unescape(r) for r in raw if "&" in r]
+        raw += [unescaped(r) for r in raw if "\\" in r or '""' in r]
+        hay = [normalise(r) for r in raw]
         out: list[Finding] = []
         for s in self.secrets:
             if any(s.text in h for h in hay):
                 out.append(Finding(where, f"holds {s.origin}: {s.text[:80]!r}"))
+        if self.fragments:
+            seen: set[str] = set()
+            for sh in sorted(shingles("\n".join(raw)) & self.fragments.keys()):
+                origin = self.fragments[sh]
+                if origin not in seen:
+                    seen.add(origin)
+                    out.append(Finding(where, f"holds {origin}: {' '.join(sh)!r}"))
         out += [Finding(where, f"names instructor-only {p!r}") for p in self.paths if p in hay[0]]
         return out
 
     def scan_bytes(
-        self, where: str, data: bytes, *, archives: bool = True, text_only: bool = False
+        self, where: str, data: bytes, *, strict: bool = True, text_only: bool = False
     ) -> list[Finding]:
         """Findings in one file's bytes (its name, its text, or its archive members).
 
-        With ``text_only`` (the edition itself), a file that is neither UTF-8 text nor an archive
-        is a finding: its content cannot be checked, so it cannot be shipped unseen.
+        Every archive is opened (members scanned in the same mode). A file that is neither
+        UTF-8 text nor a readable archive is a finding (its content cannot be checked, so it
+        cannot be shipped unseen) unless its name ends with an allowed suffix: ``BINARY_ALLOWED``
+        when ``strict`` (the edition, dist/student), ``SITE_BINARY_ALLOWED`` otherwise (a
+        JupyterLite site, where an archive whose sha256 is pinned in a lock is also skipped).
+        ``text_only`` refuses every binary file.
         """
         out = [
             Finding(where, f"is an instructor-only path ({p!r})")
             for p in self.paths
             if p.rstrip("/") in where
         ]
-        if data[:4] == b"PK\x03\x04":
-            if archives:
-                out += self.scan_archive(where, data)
-            return out
+        if data[:4] == b"PK\x03\x04" or data[:2] == b"\x1f\x8b":
+            if not strict and hashlib.sha256(data).hexdigest() in self.pinned:
+                return out
+            return out + self.scan_archive(where, data, strict=strict)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            if text_only:
+            allowed = BINARY_ALLOWED if strict else SITE_BINARY_ALLOWED
+            if text_only or not allowed or not where.lower().endswith(allowed):
                 out.append(Finding(where, "is not text: the scan cannot prove it holds no leak"))
             return out
         return out + self.scan_text(where, text)
 
-    def scan_archive(self, where: str, data: bytes) -> list[Finding]:
-        """Findings in every member of a zip or wheel."""
+    def scan_archive(self, where: str, data: bytes, *, strict: bool = True) -> list[Finding]:
+        """Findings in every member of a zip, wheel or gzip file (nested archives too)."""
         out: list[Finding] = []
+        if data[:2] == b"\x1f\x8b":
+            try:
+                inner = gzip.decompress(data)
+            except (OSError, EOFError, zipfile.BadZipFile):
+                return [Finding(where, "is an unreadable archive (cannot prove it holds no leak)")]
+            name = where.rsplit("/", 1)[-1].removesuffix(".gz") or "member"
+            return self.scan_bytes(f"{where}!{name}", inner, strict=strict)
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 for name in sorted(zf.namelist()):
                     if not name.endswith("/"):
-                        out += self.scan_bytes(f"{where}!{name}", zf.read(name))
-        except zipfile.BadZipFile:
+                        out += self.scan_bytes(f"{where}!{name}", zf.read(name), strict=strict)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
             out.append(Finding(where, "is an unreadable archive (cannot prove it holds no leak)"))
         return out
 
-    def scan_path(self, target: Path) -> list[Finding]:
+    def scan_path(self, target: Path, *, strict: bool = True) -> list[Finding]:
         """Findings in a file, an archive, or every file of a folder (``.git`` skipped)."""
         if target.is_file():
-            return self.scan_bytes(target.name, target.read_bytes())
+            return self.scan_bytes(target.name, target.read_bytes(), strict=strict)
         out: list[Finding] = []
         for f in sorted(p for p in target.rglob("*") if p.is_file()):
             rel = f.relative_to(target).as_posix()
             if rel.split("/", 1)[0] in (".git", ".venv"):
                 continue
-            ours = f.name.startswith("trilat")
-            out += self.scan_bytes(rel, f.read_bytes(), archives=ours)
+            out += self.scan_bytes(rel, f.read_bytes(), strict=strict)
         return out
+
+
+_SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
+SITE_LOCKS = ("lite/browser.lock", "lite/pyodide.json")  # what the site's downloads are pinned by
+
+
+def pinned_hashes(root: str | Path) -> frozenset[str]:
+    """Every sha256 pinned in the JupyterLite site's locks (``SITE_LOCKS``)."""
+    found: set[str] = set()
+    for rel in SITE_LOCKS:
+        lock = Path(root) / rel
+        if lock.is_file():
+            found |= set(_SHA256.findall(lock.read_text(errors="replace")))
+    return frozenset(found)
+
+
+# what students read anyway: a model answer may restate it (shingles found here are not secrets)
+PUBLIC_TEXTS = (
+    "notebooks/*.ipynb",
+    "docs/student_guide.md",
+    "docs/codebook.md",
+    "docs/readings.md",
+)
+PUBLIC_DATA = "trilat_lessons/data/**/*.csv"
+
+
+def _public_texts(root: Path) -> list[str]:
+    texts = []
+    for pattern in (*PUBLIC_TEXTS, PUBLIC_DATA):
+        for path in sorted(root.glob(pattern)):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix == ".ipynb":
+                with contextlib.suppress(ValueError):
+                    text = "\n".join(_strings(json.loads(text)))
+            texts.append(text)
+    return texts
 
 
 def scanner_for_repo(root: str | Path) -> LeakScanner:
@@ -213,4 +355,8 @@ def scanner_for_repo(root: str | Path) -> LeakScanner:
     sources = sorted((Path(root) / "exercises" / "source").glob("*.ipynb"))
     if not sources:
         raise FileNotFoundError(f"no instructor sources in {Path(root) / 'exercises' / 'source'}")
-    return LeakScanner(secrets_of_sources(sources))
+    return LeakScanner(
+        secrets_of_sources(sources),
+        fragments=model_answer_shingles(sources, _public_texts(Path(root))),
+        pinned=pinned_hashes(root),
+    )

@@ -10,7 +10,15 @@ requirement a hidden check tests is stated in its question.
    closed question singles none out). Numbers are too short to test this way: review them by hand.
 2. **No unstated requirement.** Every ``@hidden`` check declares ``requires="..."``, words that
    must stand in its own question's text (question cells), so a student who reads the question
-   knows everything the grader will test.
+   knows everything the grader will test. Where a public check can test the requirement itself,
+   it should (04 q7's colour order is part of the chart spec ``check()`` reads), so that ✅ means
+   the stated requirements are met.
+3. **No answer by elimination.** ``wrong()`` messages are stored in the public key sealed with a
+   key derived from their own (salted) wrong answer (``exercises._compare.seal``, applied to every
+   question when the key is built), so for a question with a fixed list of choices, or a boolean,
+   reading the key does not show which choices have a message and which one has none. (A closed
+   question's few choices can still be hashed and compared with the key's digests by a student who
+   writes code for it: that is inherent in an offline ``check()``; keep such questions low-point.)
 """
 
 from __future__ import annotations

@@ -76,7 +76,9 @@ class MetaGrader:
 def run_meta(grader: Any, shard: tuple[int, int] | None) -> dict[str, Any]:
     """``run.json``: the set, its questions (points, kind, wrong() messages), the run's
     fingerprint and shard, so parts can be merged and analysed without the source."""
-    wrong = {q["id"]: [w["message"] for w in q.get("wrong", [])] for q in grader.key["questions"]}
+    wrong = {
+        q["id"]: [w.get("message", "") for w in q.get("wrong", [])] for q in grader.key["questions"]
+    }
     return {
         "format": 1,
         "set": grader.source.set_id,
