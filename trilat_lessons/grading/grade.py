@@ -17,7 +17,7 @@ import re
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from .intake import Submission, file_text, find_submissions, parse_notebook, rea
 from .progressbar import ProgressBar
 from .release import notebook_bytes, student_notebook
 from .runner import KernelTemplate, run_with_restarts
+from .safetext import scrub
 from .source import EDITABLE, RUBRIC_PLACEHOLDER, Source, cell_text, load_source
 
 RUNAWAY = ("total timeout", "timeout", "memory", "kernel died")
@@ -340,6 +341,7 @@ def grade_one(
         stop=stop,
     )
     shutil.rmtree(workdir, ignore_errors=True)
+    exports = scrub(exports)  # a lone surrogate in an answer costs that question only
     # per-question cell state
     states: dict[str, dict[str, Any]] = {q: {} for q in qids}
     blocked = False
@@ -354,7 +356,7 @@ def grade_one(
         if out.status in RUNAWAY and not st.get("runaway"):
             st["runaway"] = out.status
         elif out.status == "error" and out.error and not st.get("error"):
-            st["error"] = f"{out.error['ename']}: {out.error['evalue'][:160]}".rstrip(": ")
+            st["error"] = scrub(f"{out.error['ename']}: {out.error['evalue'][:160]}".rstrip(": "))
     for qid, q in source.questions.items():
         if q.kind == "manual":
             text = "\n".join(built["texts"].get(cid, "") for cid in q.cells).strip()
@@ -480,6 +482,7 @@ class GradeRun:
     out_dir: Path
     warning: str | None = None
     protection: str = ""
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (entry, why not graded)
 
 
 def grade(
@@ -533,13 +536,21 @@ def grade(
         if owned:
             template.close()
         raise
-    subs = find_submissions(submissions_dir, grader.source.set_id)
+    ignored: list[tuple[str, str]] = []
+    subs = find_submissions(submissions_dir, grader.source.set_id, ignored)
     names = {s.student: s.key for s in subs}
     todo: list[tuple[Submission, str]] = []
     skipped = 0
+    forbidden = _instructor_inodes(Path(source_path), out)
     for sub in subs:
-        sub.raw, sub.problem = read_safely(sub.path)
+        if not sub.problem:
+            ident: list[tuple[int, int]] = []
+            sub.raw, sub.problem = read_safely(sub.path, forbidden=forbidden, identity=ident)
+            sub.inode = ident[0] if ident else None
+    _note_shared_files(subs)
+    for sub in subs:
         data = sub.raw if sub.raw is not None else b"rejected\0" + sub.problem.encode()
+        data += json.dumps(sub.notes).encode()
         h = hashlib.sha256(grader.fingerprint.encode() + b"\0" + data).hexdigest()
         rpath = results_dir / f"{sub.key}.json"
         if not options.force and rpath.is_file() and not rpath.is_symlink():
@@ -595,12 +606,16 @@ def grade(
                 "so it was graded again with nothing else running: this is that result."
             )
         res["input_hash"] = h
+        res["notes"] = [*sub.notes, *res["notes"]]
+        if sub.notes and not res.get("detail"):
+            res["detail"] = " ".join(sub.notes)[:300]
         rebuilt = res.pop("rebuilt", None)
         try:
+            res = scrub(res)  # untrusted text (answers, errors, names) always writable
             if rebuilt is not None:
-                _write_bytes(out / "rebuilt" / f"{sub.key}.ipynb", notebook_bytes(rebuilt))
+                _write_bytes(out / "rebuilt" / f"{sub.key}.ipynb", notebook_bytes(scrub(rebuilt)))
             _write_json(results_dir / f"{sub.key}.json", res)
-        except OutputError as exc:
+        except (OutputError, ValueError, RecursionError) as exc:
             with lock:
                 errors.append(str(exc))
             stop.set()
@@ -617,6 +632,9 @@ def grade(
                 pending = set(futures)
                 while pending:
                     _done, pending = cf.wait(pending, timeout=0.25)
+                for f in futures:  # a crash in ``work`` must fail the run, not lose a row
+                    if not f.cancelled() and f.exception() is not None:
+                        errors.append(f"grading failed: {f.exception()!r}")
             except KeyboardInterrupt:
                 interrupted = True
                 stop.set()
@@ -661,7 +679,34 @@ def grade(
         except OSError as exc:
             raise OutputError(f"cannot write the reports in {out}: {exc}") from None
     graded = sum(counts.values())
-    return GradeRun(graded, skipped, interrupted, counts, out, grader.key_warning, protection)
+    return GradeRun(
+        graded, skipped, interrupted, counts, out, grader.key_warning, protection, ignored
+    )
+
+
+def _instructor_inodes(source_path: Path, out: Path) -> set[tuple[int, int]]:
+    """(st_dev, st_ino) of the instructor's source folder and the outputs: a submission that is
+    a hard link to one of these is rejected (any other hard link is just another name)."""
+    found: set[tuple[int, int]] = set()
+    for top in (source_path.resolve().parent, out):
+        for dirpath, _dirs, files in os.walk(top):
+            for name in files:
+                with contextlib.suppress(OSError):
+                    st = os.lstat(os.path.join(dirpath, name))
+                    found.add((st.st_dev, st.st_ino))
+    return found
+
+
+def _note_shared_files(subs: list[Submission]) -> None:
+    """Several names for one file (hard links): each is graded, and the instructor is told."""
+    by_inode: dict[tuple[int, int], list[Submission]] = {}
+    for sub in subs:
+        if sub.inode is not None:
+            by_inode.setdefault(sub.inode, []).append(sub)
+    for group in by_inode.values():
+        for sub in group if len(group) > 1 else []:
+            others = ", ".join(o.student for o in group if o is not sub)
+            sub.notes.append(f"Same file as {others} (hard links to one file).")
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
