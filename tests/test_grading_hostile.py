@@ -457,7 +457,7 @@ def test_student_ids_are_unique_stable_and_safe(isolated_run):
 
 
 def test_lone_surrogates_cost_one_question_and_are_kept_escaped(isolated_run):
-    _base, _subs, out, _e, run, _l, _t, _s = isolated_run
+    _base, _subs, out, _e, _run, _l, _t, _s = isolated_run
     questions = {
         (csv_uncell(r["student"]), r["question"]): r
         for r in csv.DictReader(io.StringIO((out / "questions.csv").read_text()))
