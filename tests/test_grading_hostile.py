@@ -481,6 +481,7 @@ def test_every_entry_of_the_folder_leaves_a_trace(isolated_run):
     for name in ("hl_a", "hl_b"):
         other = "hl_b" if name == "hl_a" else "hl_a"
         assert rows[name]["detail"] == f"Same file as {other} (hard links to one file)."
+        assert "Same file" not in (out / "feedback" / f"{name}.md").read_text()  # instructor only
 
 
 def test_csv_cells_cannot_be_formulas(isolated_run):

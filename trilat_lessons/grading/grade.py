@@ -550,7 +550,7 @@ def grade(
     _note_shared_files(subs)
     for sub in subs:
         data = sub.raw if sub.raw is not None else b"rejected\0" + sub.problem.encode()
-        data += json.dumps(sub.notes).encode()
+        data += json.dumps([sub.notes, sub.flag]).encode()
         h = hashlib.sha256(grader.fingerprint.encode() + b"\0" + data).hexdigest()
         rpath = results_dir / f"{sub.key}.json"
         if not options.force and rpath.is_file() and not rpath.is_symlink():
@@ -609,6 +609,8 @@ def grade(
         res["notes"] = [*sub.notes, *res["notes"]]
         if sub.notes and not res.get("detail"):
             res["detail"] = " ".join(sub.notes)[:300]
+        if sub.flag:  # the other names are not the student's business: grades.csv only
+            res["flag"] = sub.flag
         rebuilt = res.pop("rebuilt", None)
         try:
             res = scrub(res)  # untrusted text (answers, errors, names) always writable
@@ -706,7 +708,7 @@ def _note_shared_files(subs: list[Submission]) -> None:
     for group in by_inode.values():
         for sub in group if len(group) > 1 else []:
             others = ", ".join(o.student for o in group if o is not sub)
-            sub.notes.append(f"Same file as {others} (hard links to one file).")
+            sub.flag = f"Same file as {others} (hard links to one file)."
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

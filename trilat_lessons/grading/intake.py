@@ -37,6 +37,7 @@ class Submission:
     problem: str = ""  # why it was rejected (status "rejected")
     notes: list[str] = field(default_factory=list)  # intake notes shown in feedback
     inode: tuple[int, int] | None = None  # (st_dev, st_ino) of the file read
+    flag: str = ""  # for the instructor only (grades.csv detail), never in feedback
 
 
 def file_text(name: str) -> str:
