@@ -691,12 +691,19 @@ def _instructor_inodes(source_path: Path, out: Path) -> set[tuple[int, int]]:
     a hard link to one of these is rejected (any other hard link is just another name)."""
     found: set[tuple[int, int]] = set()
     for top in (source_path.resolve().parent, out):
+        seen = 0
         for dirpath, _dirs, files in os.walk(top):
             for name in files:
                 with contextlib.suppress(OSError):
                     st = os.lstat(os.path.join(dirpath, name))
                     found.add((st.st_dev, st.st_ino))
+            seen += len(files)
+            if seen > MAX_WALK:  # a source kept in a huge folder: its own files come first
+                break
     return found
+
+
+MAX_WALK = 20_000  # files looked at per folder when collecting the instructor's inodes
 
 
 def _note_shared_files(subs: list[Submission]) -> None:
