@@ -289,6 +289,45 @@ def _hostile_folder(base: Path, listener: Listener, isolated: bool) -> tuple[Pat
     with open(os.fsencode(subs) + b"/bad\xffname.ipynb", "wb") as f:  # not UTF-8
         f.write(good_nb)
     expected["bad\ufffdname"] = (8, "ok")
+    # lone surrogates (issue 12, second review): in an error, an answer, a source, a written answer
+    put(
+        "sur_error",
+        notebook_bytes(submission(good(q1="raise RuntimeError(chr(0xD800) * 3)"))),
+        6,
+        "ok",
+    )
+    put(
+        "sur_answer",
+        notebook_bytes(submission(good(q3='q3_answer = chr(0xDC80) + "leaders"'))),
+        7,
+        "ok",
+    )
+    sur_source = submission(good(q1=ANSWERS["q1"] + "  # \ud800"), written="essay \ud800 =1+1")
+    put("sur_source", json.dumps(sur_source).encode(), 8, "ok")  # JSON escapes: "\ud800"
+    # one name in both layouts, several notebooks in a folder, names easy to overlook
+    put("bob", good_nb, 8, "ok")
+    (subs / "bob").mkdir()
+    (subs / "bob" / "x.ipynb").write_bytes(notebook_bytes(submission(good(q1="q1_answer = 0"))))
+    expected["x.ipynb"] = (6, "ok")
+    (subs / "multi").mkdir()
+    (subs / "multi" / "00_demo_final.ipynb").write_bytes(good_nb)
+    (subs / "multi" / "draft.ipynb").write_bytes(notebook_bytes(submission({})))
+    expected["00_demo_final.ipynb"] = (8, "ok")
+    expected["draft.ipynb"] = (0, "rejected")
+    (subs / "carol.IPYNB").write_bytes(good_nb)
+    expected["carol.IPYNB"] = (8, "ok")
+    (subs / ".hidden.ipynb").write_bytes(good_nb)
+    expected[".hidden.ipynb"] = (0, "rejected")
+    (subs / ".ipynb").write_bytes(good_nb)
+    expected[".ipynb"] = (0, "rejected")
+    (subs / "notes.txt").write_text("not a notebook")
+    # hard links: two names of one file are both graded; a link to an output is rejected
+    put("hl_a", notebook_bytes(submission(good(q2="q2_answer = 0.0"))), 7, "ok")
+    os.link(subs / "hl_a.ipynb", subs / "hl_b.ipynb")
+    expected["hl_b"] = (7, "ok")
+    (out / "planted.ipynb").write_bytes(good_nb)
+    os.link(out / "planted.ipynb", subs / "hl_out.ipynb")
+    expected["hl_out"] = (0, "rejected")
     del isolated
     return subs, out, expected
 
@@ -300,7 +339,8 @@ def _check_expected(out: Path, expected: dict) -> dict[str, dict[str, str]]:
         result = json.loads(p.read_text())
         by_file[result["file"]] = rows[result["student"]]
     for name, (total, status) in expected.items():
-        key = f"{name}.ipynb" if name not in ("fifo_student",) else "00_demo.ipynb"
+        key = f"{name}.ipynb" if not name.lower().endswith(".ipynb") else name
+        key = "00_demo.ipynb" if name == "fifo_student" else key
         row = by_file[key]
         assert (float(row["total"]), row["status"]) == (total, status), (name, row)
     return rows
@@ -364,7 +404,18 @@ def test_links_fifos_and_folders_are_rejected_and_nothing_of_the_source_leaks(is
     _base, _subs, out, _e, _run, _l, _t, _s = isolated_run
     rows = _grades(out)
     details = {r["student"]: r["detail"] for r in rows.values() if r["status"] == "rejected"}
-    assert sorted(details) == ["fifo_student", "folder", "linked"]
+    assert sorted(details) == [
+        ".hidden.ipynb",
+        ".ipynb",
+        "fifo_student",
+        "folder",
+        "hl_out",
+        "linked",
+        "multi/draft.ipynb",
+    ]
+    assert "hidden file" in details[".hidden.ipynb"]
+    assert "instructor's files or the grading outputs" in details["hl_out"]
+    assert "00_demo_final.ipynb) was graded instead" in details["multi/draft.ipynb"]
     assert "symbolic link" in details["linked"]
     assert "pipe" in details["fifo_student"]
     assert "folder" in details["folder"]
@@ -403,6 +454,34 @@ def test_student_ids_are_unique_stable_and_safe(isolated_run):
     again = grade(SOURCE, subs, out, options, template=template)
     assert (again.graded, again.skipped) == (0, n)
     assert _grades(out) == rows
+
+
+def test_lone_surrogates_cost_one_question_and_are_kept_escaped(isolated_run):
+    _base, _subs, out, _e, _run, _l, _t, _s = isolated_run
+    questions = {
+        (csv_uncell(r["student"]), r["question"]): r
+        for r in csv.DictReader(io.StringIO((out / "questions.csv").read_text()))
+    }
+    assert questions[("sur_error", "q1")]["status"] == "error"
+    assert "RuntimeError: \\ud800\\ud800\\ud800" in questions[("sur_error", "q1")]["message"]
+    assert questions[("sur_answer", "q3")]["status"] == "incorrect"
+    assert questions[("sur_source", "q6")]["status"] == "manual"
+    manual = (out / "manual_grading.csv").read_text()
+    assert "essay \\ud800 =1+1" in manual
+    assert "\\ud800" in (out / "feedback" / "sur_error.md").read_text()
+
+
+def test_every_entry_of_the_folder_leaves_a_trace(isolated_run):
+    _base, _subs, out, _e, run, _l, _t, _s = isolated_run
+    rows = _grades(out)
+    assert (rows["bob.ipynb"]["total"], rows["bob/x.ipynb"]["total"]) == ("8", "6")
+    assert rows["multi"]["total"] == "8" and "only 00_demo_final.ipynb" in rows["multi"]["detail"]
+    assert rows["carol"]["status"] == "ok"
+    assert run.ignored == [("notes.txt", "not a notebook (the name does not end in .ipynb)")]
+    for name in ("hl_a", "hl_b"):
+        other = "hl_b" if name == "hl_a" else "hl_a"
+        assert rows[name]["detail"] == f"Same file as {other} (hard links to one file)."
+        assert "Same file" not in (out / "feedback" / f"{name}.md").read_text()  # instructor only
 
 
 def test_csv_cells_cannot_be_formulas(isolated_run):

@@ -104,7 +104,9 @@ def test_intake_never_follows_links_or_blocks(tmp_path):
     assert "folder" in read_safely(found["dir"].path)[1]
     assert "too large" in read_safely(found["big"].path, max_bytes=1000)[1]
     os.link(tmp_path / "ok.ipynb", tmp_path / "hard.ipynb")  # e.g. to the instructor source
-    assert "hard link" in read_safely(tmp_path / "hard.ipynb")[1]
+    ident: list[tuple[int, int]] = []
+    assert read_safely(tmp_path / "hard.ipynb", identity=ident) == (b"{}", "")  # another name
+    assert "instructor" in read_safely(tmp_path / "hard.ipynb", forbidden=set(ident))[1]
 
 
 def test_deep_or_broken_notebook_json_is_corrupt_not_an_error():
@@ -207,11 +209,12 @@ def test_doctor_reports_the_grading_protection(monkeypatch):
 
     here = doctor.check_grading_sandbox()
     assert here.ok and "grading protection: " in here.detail
+    assert here.warning == (not isolation.probe().isolated)
     isolation.probe.cache_clear()
     monkeypatch.setenv("PATH", "/nonexistent")
     try:
         missing = doctor.check_grading_sandbox()
     finally:
         isolation.probe.cache_clear()
-    assert missing.ok and "NONE" in missing.detail
+    assert missing.ok and missing.warning and "NONE" in missing.detail  # WARN, never OK
     assert "apt-get install bubblewrap" in missing.detail

@@ -215,7 +215,7 @@ def check_grading_sandbox() -> Check:
     try:
         prot = probe()
     except Exception as exc:  # report, never crash the doctor
-        return Check("grading", True, f"grading protection unknown ({exc})")
+        return Check("grading", True, f"grading protection unknown ({exc})", warning=True)
     if prot.isolated:
         return Check("grading", True, f"grading protection: namespaces ({prot.detail})")
     return Check(
@@ -223,6 +223,7 @@ def check_grading_sandbox() -> Check:
         True,
         f"grading protection: NONE ({prot.detail}); `trilat grade` refuses untrusted "
         f"submissions here unless given --unsafe-no-sandbox. To fix: {prot.missing}",
+        warning=True,  # a limit for instructors, never a failure for students
     )
 
 

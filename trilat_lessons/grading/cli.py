@@ -116,6 +116,8 @@ def _grade(args: argparse.Namespace) -> int:
         print(f"warning: {run.warning}", file=sys.stderr)
     for note in run.notes:
         print(f"warning: {note}", file=sys.stderr)
+    for name, why in run.ignored:  # nothing in the folder vanishes without a trace
+        print(f"not graded: {name}: {why}", file=sys.stderr)
     if run.interrupted:
         return 130
     tally = ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) or "nothing new"

@@ -31,6 +31,7 @@ from .intake import Submission, file_text, find_submissions, parse_notebook, rea
 from .progressbar import ProgressBar
 from .release import notebook_bytes, student_notebook
 from .runner import KernelTemplate, run_with_restarts
+from .safetext import scrub
 from .source import EDITABLE, RUBRIC_PLACEHOLDER, Source, cell_text, load_source
 
 RUNAWAY = ("total timeout", "timeout", "memory", "kernel died")
@@ -346,6 +347,7 @@ def grade_one(
         stop=stop,
     )
     shutil.rmtree(workdir, ignore_errors=True)
+    exports = scrub(exports)  # a lone surrogate in an answer costs that question only
     # per-question cell state
     states: dict[str, dict[str, Any]] = {q: {} for q in qids}
     blocked = False
@@ -360,7 +362,7 @@ def grade_one(
         if out.status in RUNAWAY and not st.get("runaway"):
             st["runaway"] = out.status
         elif out.status == "error" and out.error and not st.get("error"):
-            st["error"] = f"{out.error['ename']}: {out.error['evalue'][:160]}".rstrip(": ")
+            st["error"] = scrub(f"{out.error['ename']}: {out.error['evalue'][:160]}".rstrip(": "))
     for qid, q in source.questions.items():
         if q.kind == "manual":
             text = "\n".join(built["texts"].get(cid, "") for cid in q.cells).strip()
@@ -487,6 +489,7 @@ class GradeRun:
     warning: str | None = None
     protection: str = ""
     notes: list[str] = field(default_factory=list)  # roster mismatches and the like
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (entry, why not graded)
 
 
 def grade(
@@ -539,7 +542,8 @@ def grade(
         if owned:
             template.close()
         raise
-    subs = find_submissions(submissions_dir, grader.source.set_id)
+    ignored: list[tuple[str, str]] = []
+    subs = find_submissions(submissions_dir, grader.source.set_id, ignored)
     if options.shard is not None:
         from .shard import shard_of
 
@@ -548,9 +552,16 @@ def grade(
     names = {s.student: s.key for s in subs}
     todo: list[tuple[Submission, str]] = []
     skipped = 0
+    forbidden = _instructor_inodes(Path(source_path), out)
     for sub in subs:
-        sub.raw, sub.problem = read_safely(sub.path)
+        if not sub.problem:
+            ident: list[tuple[int, int]] = []
+            sub.raw, sub.problem = read_safely(sub.path, forbidden=forbidden, identity=ident)
+            sub.inode = ident[0] if ident else None
+    _note_shared_files(subs)
+    for sub in subs:
         data = sub.raw if sub.raw is not None else b"rejected\0" + sub.problem.encode()
+        data += json.dumps([sub.notes, sub.flag]).encode()
         h = hashlib.sha256(grader.fingerprint.encode() + b"\0" + data).hexdigest()
         rpath = results_dir / f"{sub.key}.json"
         if not options.force and rpath.is_file() and not rpath.is_symlink():
@@ -606,12 +617,18 @@ def grade(
                 "so it was graded again with nothing else running: this is that result."
             )
         res["input_hash"] = h
+        res["notes"] = [*sub.notes, *res["notes"]]
+        if sub.notes and not res.get("detail"):
+            res["detail"] = " ".join(sub.notes)[:300]
+        if sub.flag:  # the other names are not the student's business: grades.csv only
+            res["flag"] = sub.flag
         rebuilt = res.pop("rebuilt", None)
         try:
+            res = scrub(res)  # untrusted text (answers, errors, names) always writable
             if rebuilt is not None:
-                _write_bytes(out / "rebuilt" / f"{sub.key}.ipynb", notebook_bytes(rebuilt))
+                _write_bytes(out / "rebuilt" / f"{sub.key}.ipynb", notebook_bytes(scrub(rebuilt)))
             _write_json(results_dir / f"{sub.key}.json", res)
-        except OutputError as exc:
+        except (OutputError, ValueError, RecursionError) as exc:
             with lock:
                 errors.append(str(exc))
             stop.set()
@@ -628,6 +645,9 @@ def grade(
                 pending = set(futures)
                 while pending:
                     _done, pending = cf.wait(pending, timeout=0.25)
+                for f in futures:  # a crash in ``work`` must fail the run, not lose a row
+                    if not f.cancelled() and f.exception() is not None:
+                        errors.append(f"grading failed: {f.exception()!r}")
             except KeyboardInterrupt:
                 interrupted = True
                 stop.set()
@@ -671,7 +691,7 @@ def grade(
         notes = finish(grader, results, out, names, options)
     graded = sum(counts.values())
     return GradeRun(
-        graded, skipped, interrupted, counts, out, grader.key_warning, protection, notes
+        graded, skipped, interrupted, counts, out, grader.key_warning, protection, notes, ignored
     )
 
 
@@ -695,6 +715,38 @@ def finish(
         return write_analytics(meta, results, out, options.analytics)
     except OSError as exc:
         raise OutputError(f"cannot write the reports in {out}: {exc}") from None
+
+
+def _instructor_inodes(source_path: Path, out: Path) -> set[tuple[int, int]]:
+    """(st_dev, st_ino) of the instructor's source folder and the outputs: a submission that is
+    a hard link to one of these is rejected (any other hard link is just another name)."""
+    found: set[tuple[int, int]] = set()
+    for top in (source_path.resolve().parent, out):
+        seen = 0
+        for dirpath, _dirs, files in os.walk(top):
+            for name in files:
+                with contextlib.suppress(OSError):
+                    st = os.lstat(os.path.join(dirpath, name))
+                    found.add((st.st_dev, st.st_ino))
+            seen += len(files)
+            if seen > MAX_WALK:  # a source kept in a huge folder: its own files come first
+                break
+    return found
+
+
+MAX_WALK = 20_000  # files looked at per folder when collecting the instructor's inodes
+
+
+def _note_shared_files(subs: list[Submission]) -> None:
+    """Several names for one file (hard links): each is graded, and the instructor is told."""
+    by_inode: dict[tuple[int, int], list[Submission]] = {}
+    for sub in subs:
+        if sub.inode is not None:
+            by_inode.setdefault(sub.inode, []).append(sub)
+    for group in by_inode.values():
+        for sub in group if len(group) > 1 else []:
+            others = ", ".join(o.student for o in group if o is not sub)
+            sub.flag = f"Same file as {others} (hard links to one file)."
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

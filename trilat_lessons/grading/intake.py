@@ -14,9 +14,11 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .safetext import safe_text, scrub
 
 MAX_BYTES = 20_000_000  # a notebook of answers is KBs; 20 MB is generous
 MAX_NESTING = 200  # JSON arrays/objects nested deeper than this are "corrupt"
@@ -33,11 +35,14 @@ class Submission:
     path: Path
     raw: bytes | None = None  # None when rejected
     problem: str = ""  # why it was rejected (status "rejected")
+    notes: list[str] = field(default_factory=list)  # intake notes shown in feedback
+    inode: tuple[int, int] | None = None  # (st_dev, st_ino) of the file read
+    flag: str = ""  # for the instructor only (grades.csv detail), never in feedback
 
 
 def file_text(name: str) -> str:
     """A file name as text that can always be written (bytes that are not UTF-8 -> U+FFFD)."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return safe_text(name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def display_name(name: str) -> str:
@@ -62,47 +67,132 @@ def student_key(name: str) -> str:
     return f"{safe}-{digest}"
 
 
-def _candidates(root: Path, set_id: str) -> list[tuple[str, Path]]:
-    """(name, path) pairs: ``DIR/<student>.ipynb`` or ``DIR/<student>/<any>.ipynb``.
+def is_notebook_name(name: str) -> bool:
+    """True for ``*.ipynb`` in any letter case (``carol.IPYNB`` is a submission too)."""
+    return name.lower().endswith(".ipynb") and len(name) > len(".ipynb")
+
+
+@dataclass
+class Entry:
+    """One thing found in the submissions folder, before ids are given."""
+
+    name: str  # the student's name (file stem, folder name, or a relative path on collision)
+    path: Path
+    problem: str = ""  # set when the entry is rejected without being read
+    notes: list[str] = field(default_factory=list)
+
+
+def _pick(set_id: str, nbs: list[str]) -> str:
+    """The notebook graded in a student's folder holding several (documented in grading.md).
+
+    ``<set>.ipynb`` first (any letter case), then one whose name starts with the set id, then the
+    first by name.
+    """
+    for rule in (
+        lambda n: n.lower() == f"{set_id}.ipynb".lower(),
+        lambda n: n.lower().startswith(set_id.lower()),
+    ):
+        hit = [n for n in nbs if rule(n)]
+        if hit:
+            return hit[0]
+    return nbs[0]
+
+
+def _candidates(root: Path, set_id: str) -> tuple[list[Entry], list[tuple[str, str]]]:
+    """Entries (``DIR/<student>.ipynb`` or ``DIR/<student>/<any>.ipynb``) and what was skipped.
 
     Uses ``lstat`` only: links and special files are listed (and later rejected), never followed.
+    Nothing vanishes: a notebook that cannot be graded gets an entry with a ``problem``; a file
+    that is not a notebook is returned in the skipped list ``(name, reason)``.
     """
-    found: dict[str, Path] = {}
+    entries_out: list[Entry] = []
+    skipped: list[tuple[str, str]] = []
     with os.scandir(root) as it:
         entries = sorted(it, key=lambda e: os.fsencode(e.name))
     for entry in entries:
-        if entry.name.startswith("."):
-            continue
         try:
             st = entry.stat(follow_symlinks=False)
-        except OSError:
+        except OSError as exc:
+            skipped.append((file_text(entry.name), f"cannot be read ({exc.strerror or exc})"))
             continue
         path = Path(entry.path)
-        if entry.name.endswith(".ipynb"):
-            found.setdefault(entry.name[: -len(".ipynb")], path)
+        name = file_text(entry.name)
+        if entry.name.lower().endswith(".ipynb"):
+            stem = entry.name[: -len(".ipynb")]
+            if entry.name.startswith("."):
+                entries_out.append(
+                    Entry(
+                        entry.name,
+                        path,
+                        "a hidden file (its name starts with a dot); rename it to have it graded",
+                    )
+                )
+            else:
+                entries_out.append(Entry(stem, path))
         elif stat.S_ISLNK(st.st_mode) and os.path.isdir(path):
-            found.setdefault(entry.name, path)  # a linked student folder: rejected, with a row
+            entries_out.append(Entry(entry.name, path))  # rejected later, with a row
         elif stat.S_ISDIR(st.st_mode):
+            if entry.name.startswith("."):
+                skipped.append((name, "a hidden folder"))
+                continue
             try:
                 with os.scandir(path) as inner:
-                    nbs = sorted(
-                        (
-                            e
-                            for e in inner
-                            if e.name.endswith(".ipynb") and not e.name.startswith(".")
-                        ),
-                        key=lambda e: os.fsencode(e.name),
-                    )
-            except OSError:
+                    names = sorted((e.name for e in inner), key=os.fsencode)
+            except OSError as exc:
+                skipped.append((name, f"a folder that cannot be listed ({exc.strerror or exc})"))
                 continue
-            if nbs:
-                preferred = [e for e in nbs if e.name == f"{set_id}.ipynb"]
-                found.setdefault(entry.name, Path((preferred or nbs)[0].path))
-    return sorted(found.items(), key=lambda kv: os.fsencode(kv[0]))
+            nbs = [n for n in names if is_notebook_name(n) and not n.startswith(".")]
+            hidden = [n for n in names if n.lower().endswith(".ipynb") and n not in nbs]
+            skipped.extend(
+                (f"{name}/{file_text(n)}", "a hidden file in a student's folder") for n in hidden
+            )
+            if not nbs:
+                skipped.append((name, "a folder with no notebook in it"))
+                continue
+            chosen = _pick(set_id, nbs)
+            others = [n for n in nbs if n != chosen]
+            graded = Entry(entry.name, path / chosen)
+            if others:
+                graded.notes.append(
+                    "Your folder held several notebooks; only "
+                    f"{file_text(chosen)} was graded (not: {', '.join(map(file_text, others))})."
+                )
+            entries_out.append(graded)
+            for n in others:
+                entries_out.append(
+                    Entry(
+                        f"{entry.name}/{n}",
+                        path / n,
+                        f"another notebook of this student's folder ({file_text(chosen)}) was "
+                        "graded instead; one notebook per student counts",
+                    )
+                )
+        else:
+            skipped.append((name, "not a notebook (the name does not end in .ipynb)"))
+    # one name from two layouts (bob.ipynb and bob/x.ipynb, or carol.ipynb and carol.IPYNB):
+    # neither wins silently; each is named by its path, so both get a row
+    count: dict[str, int] = {}
+    for e in entries_out:
+        count[e.name] = count.get(e.name, 0) + 1
+    for e in entries_out:
+        if count[e.name] > 1:
+            e.name = os.fsdecode(os.path.relpath(os.fsencode(e.path), os.fsencode(root)))
+    return entries_out, skipped
 
 
-def read_safely(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes | None, str]:
-    """The bytes of a regular file, or (None, why not): no links, no FIFOs, no devices."""
+def read_safely(
+    path: Path,
+    max_bytes: int = MAX_BYTES,
+    forbidden: set[tuple[int, int]] | None = None,
+    identity: list[tuple[int, int]] | None = None,
+) -> tuple[bytes | None, str]:
+    """The bytes of a regular file, or (None, why not): no links, no FIFOs, no devices.
+
+    A hard link is just another name for a file: it is read like any file, unless it is one of
+    the ``forbidden`` files ((st_dev, st_ino) of the instructor's files and the outputs). The
+    file's (st_dev, st_ino) is appended to ``identity`` so the caller can spot one file
+    submitted under several names.
+    """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
     try:
@@ -117,8 +207,10 @@ def read_safely(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes | None, s
             return None, "a folder named like a notebook, not a file"
         if not stat.S_ISREG(st.st_mode):
             return None, "not a regular file (a pipe, socket or device)"
-        if st.st_nlink > 1:  # possibly the instructor source itself, under another name
-            return None, "a hard link to another file (submissions must be plain copies)"
+        if forbidden and (st.st_dev, st.st_ino) in forbidden:
+            return None, "a hard link to one of the instructor's files or the grading outputs"
+        if identity is not None:
+            identity.append((st.st_dev, st.st_ino))
         if st.st_size > max_bytes:
             return (
                 None,
@@ -140,11 +232,23 @@ def read_safely(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes | None, s
         os.close(fd)
 
 
-def find_submissions(root: str | Path, set_id: str) -> list[Submission]:
-    """Every submission with a unique display name and key (deterministic, sorted by key)."""
+def find_submissions(
+    root: str | Path, set_id: str, skipped: list[tuple[str, str]] | None = None
+) -> list[Submission]:
+    """Every submission with a unique display name and key (deterministic, sorted by key).
+
+    Entries that are not notebooks are appended to ``skipped`` as ``(name, reason)``.
+    """
     subs: list[Submission] = []
-    for name, path in _candidates(Path(root), set_id):
-        subs.append(Submission(display_name(name), student_key(name), path))
+    found, passed_over = _candidates(Path(root), set_id)
+    if skipped is not None:
+        skipped.extend(passed_over)
+    for e in found:
+        subs.append(
+            Submission(
+                display_name(e.name), student_key(e.name), e.path, problem=e.problem, notes=e.notes
+            )
+        )
     # two spellings of one name in different Unicode forms (or different control characters)
     # look identical: tell them apart by their key
     shown: dict[str, int] = {}
@@ -179,7 +283,7 @@ def parse_notebook(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     if not _nesting_ok(raw):
         return None, f"not a notebook (JSON nested over {MAX_NESTING} deep)"
     try:
-        nb = json.loads(raw.decode("utf-8", errors="replace"))
+        nb = scrub(json.loads(raw.decode("utf-8", errors="replace")))
     except (ValueError, RecursionError) as exc:
         return None, f"not valid notebook JSON ({str(exc)[:80]})"
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):

@@ -394,7 +394,8 @@ def write_reports(
                     qr.get("message", ""),
                 ]
             )
-        row += [_fmt(total), _fmt(maxp), r["status"], " ".join(pending), r.get("detail", "")]
+        detail = "; ".join(d for d in (r.get("detail", ""), r.get("flag", "")) if d)
+        row += [_fmt(total), _fmt(maxp), r["status"], " ".join(pending), detail]
         grades.append(row)
         name = names.get(r["student"], r["student"])
         title = f"Feedback: {grader.source.set_id} {grader.source.title}".rstrip()
