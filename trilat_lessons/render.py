@@ -33,6 +33,13 @@ _ARIA_LABEL = re.compile(r'\baria-label="([^"]*)"')
 # a mark group with nothing drawn in it (e.g. no rows to show): hidden from screen readers,
 # as it has nothing to name (axe svg-img-alt)
 _EMPTY_GROUP = re.compile(r'(<g\b[^>]*\brole="graphics-(?:object|symbol)"[^>]*?)\s*(?:/>|></g>)')
+# a mark container whose marks carry no label (a chart with no field encoded, as the primer's first
+# step draws): nothing to name mark by mark, so hidden like an empty one; the chart keeps its label
+_UNLABELLED_MARKS = re.compile(
+    r'(<g\b(?![^>]*\baria-(?:label|hidden)=)[^>]*\brole="graphics-symbol"[^>]*?)>'
+    r"((?:(?!</?g\b|aria-label=).)*</g>)",
+    re.S,
+)
 
 
 def _add_mark_titles(svg: str) -> str:
@@ -144,6 +151,7 @@ def spec_to_svg(spec: dict[str, Any]) -> str:
     )
     svg = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + head, svg, count=1)
     svg = _EMPTY_GROUP.sub(r'\1 aria-hidden="true"></g>', svg)
+    svg = _UNLABELLED_MARKS.sub(r'\1 aria-hidden="true">\2', svg)
     return _add_mark_titles(svg)
 
 
