@@ -126,11 +126,11 @@ $(LITE_STAMP): lite/requirements-lite.lock
 lite-fetch: $(LITE_STAMP)  ## download the JupyterLite inputs (PyPI + npm, hash-checked) into lite/_cache
 	$(LITE_PY) lite/build.py fetch
 
-lite: student $(LITE_STAMP)  ## build the JupyterLite site into _site/ from the student edition
-	$(LITE_PY) lite/build.py all --edition $(STUDENT_OUT)
-	$(VENV)/bin/trilat leakscan _site
+lite: student $(LITE_STAMP)  ## build the JupyterLite site into _site/lite/ from the student edition
+	$(LITE_PY) lite/build.py all --edition $(STUDENT_OUT) --output _site/lite
+	$(VENV)/bin/trilat leakscan _site/lite
 
-test-lite: $(STAMP)  ## open the built _site in headless Chromium: lesson 01 charts, exercise check()
+test-lite: $(STAMP)  ## open the built _site/lite in headless Chromium: lesson 01 charts, exercise check()
 	$(PY) -m pytest -m lite -p no:cacheprovider tests/lite $(PYTEST_ARGS)
 
 lite-lock:  ## re-pin lite/requirements-lite.lock and lite/browser.lock (needs PyPI)

@@ -1,9 +1,9 @@
-"""Build the zero-install JupyterLite site of the course into ``_site/``.
+"""Build the zero-install JupyterLite site of the course into ``_site/lite/``.
 
 Run it with the lite tool venv's Python (``make lite`` does), from anywhere::
 
     lite/.venv-lite/bin/python lite/build.py fetch   # online: PyPI + npm -> lite/_cache/
-    lite/.venv-lite/bin/python lite/build.py build   # offline: lite/_cache/ -> _site/
+    lite/.venv-lite/bin/python lite/build.py build   # offline: lite/_cache/ -> _site/lite/
     lite/.venv-lite/bin/python lite/build.py all     # fetch what is missing, then build
 
 ``fetch`` asks only the registries (pip and npm, their ordinary clients) and checks every file
@@ -43,7 +43,7 @@ LITE = Path(__file__).resolve().parent
 REPO = LITE.parent
 CACHE = LITE / "_cache"
 BUILD = LITE / "_build"
-SITE = REPO / "_site"
+SITE = REPO / "_site" / "lite"  # inside the course website (make site), or alone (make lite)
 EDITION = REPO / "dist" / "student"
 PINS = LITE / "pyodide.json"
 BROWSER_LOCK = LITE / "browser.lock"
@@ -664,7 +664,9 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("step", choices=["fetch", "build", "all", "check"])
-    parser.add_argument("--output", type=Path, default=SITE, help="site folder (default: _site)")
+    parser.add_argument(
+        "--output", type=Path, default=SITE, help="site folder (default: _site/lite)"
+    )
     parser.add_argument(
         "--edition",
         type=Path,

@@ -247,9 +247,9 @@ course whose every figure can be traced to a document.
 1. **Read it here.** Every lesson below is a page with its charts and outputs. Explorers show
    their first state; they come alive when you run the lesson.
 2. **Run it in the browser.** Each lesson page has a *Run in the browser* link that opens it in
-   <a href="lite/lab/index.html">JupyterLite</a>, a JupyterLab that runs entirely in your browser: nothing to
-   install, and after the first load it works offline. (The first visit downloads the Python
-   runtime, several tens of megabytes.)
+   <a href="lite/lab/index.html">JupyterLite</a>, a JupyterLab that runs entirely in your
+   browser: nothing to install, and after the first load it works offline. (The first visit
+   downloads the Python runtime, several tens of megabytes.)
 3. **Download and install.** Each page has a *Download the notebook* link; for the whole course
    (lessons, exercises, data and `check()` feedback) get the course folder from your instructor or
    the course repository and run `make lab` (Python 3.11 or newer; see the README).
@@ -348,11 +348,16 @@ def stage(edition: Path, timeout: int) -> None:
 def sphinx(output: Path) -> None:
     if not SITE_PY.exists():
         raise BuildError(f"{SITE_PY} is missing (make site installs it from the lock)")
-    shutil.rmtree(output, ignore_errors=True)
-    shutil.rmtree(DOCTREES, ignore_errors=True)
+    # MyST-NB writes a jupyter_execute/ folder next to Sphinx's output folder, so Sphinx writes
+    # into site/_build/html/ and the result is moved to the output afterwards
+    html = SITE_DIR / "_build" / "html"
+    for old in (output, DOCTREES, html):
+        shutil.rmtree(old, ignore_errors=True)
     cmd = [str(SITE_PY), "-m", "sphinx", "-b", "html", "-E", "-W", "--keep-going", "-q"]
-    cmd += ["-c", str(SITE_DIR), "-d", str(DOCTREES), str(STAGE), str(output)]
+    cmd += ["-c", str(SITE_DIR), "-d", str(DOCTREES), str(STAGE), str(html)]
     subprocess.run(cmd, check=True, timeout=900)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(html, output)
     (output / ".buildinfo").unlink(missing_ok=True)  # holds a hash of the build's config only
     shutil.rmtree(output / "_sources", ignore_errors=True)  # empty: no page source is copied
     (output / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is

@@ -1,5 +1,5 @@
-"""Fixtures for the JupyterLite smoke test: the built site (``_site/``) served on a free localhost
-port by a small in-process HTTP server, and a headless Debian Chromium driven by Playwright.
+"""Fixtures for the JupyterLite smoke test: the built site (``_site/lite/``) served on a free
+localhost port by a small in-process HTTP server, and headless Debian Chromium driven by Playwright.
 
 Everything here skips (with the reason) when the site was not built (``make lite``), or when
 /usr/bin/chromium or playwright is missing. Never downloads a browser.
@@ -29,7 +29,7 @@ from chromium_support import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("TRILAT_LITE_SITE", REPO / "_site"))
+SITE = Path(os.environ.get("TRILAT_LITE_SITE", REPO / "_site" / "lite"))
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
 
 

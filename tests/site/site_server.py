@@ -1,5 +1,6 @@
-"""A static server for the website test: the site served under a sub-path on a free localhost port,
-so relative links are checked as a teacher's host (GitHub Pages, a university server) serves them."""
+"""A static server for the website test: the site served under a sub-path on a free localhost
+port, so relative links are checked as a teacher's host (GitHub Pages, a university server)
+serves them."""
 
 from __future__ import annotations
 
