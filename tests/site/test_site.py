@@ -30,10 +30,10 @@ REPO = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("TRILAT_SITE", REPO / "_site"))
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
-PREFIX = "/course/"
+PREFIX = "/course/"  # the site is served from a sub-path, as on GitHub Pages or a university server
 # Sphinx's own search and index pages: loaded and link-checked, but not course content for axe
-# (Sphinx 9's empty search page has an unnamed <summary>, a known theme-level fault)
-GENERATED = {"search.html", "genindex.html"}  # the site is served from a sub-path, as on GitHub Pages or a university server
+# (the empty search page of Sphinx 9 has an unnamed <summary>, seen here)
+GENERATED = {"search.html", "genindex.html"}
 
 AXE_RUN = """async () => {
   // the article (the course's own content); contrast is still computed against the real page
