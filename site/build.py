@@ -36,8 +36,8 @@ SITE_PY = SITE_DIR / ".venv-site" / "bin" / "python"
 LITE_PY = REPO / "lite" / ".venv-lite" / "bin" / "python"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 LIVE_NOTE = (
-    "This explorer is live when you run the lesson in JupyterLab or in the browser version "
-    "(Run in the browser, above); here you see its first state."
+    "This explorer or quiz needs a running kernel: it is live when you run the lesson in "
+    "JupyterLab or in the browser version (Run in the browser, at the top of this page)."
 )
 
 
@@ -101,7 +101,7 @@ def links_cell(kind: str, name: str) -> dict:
 
 
 def for_the_web(nb: dict, kind: str, name: str) -> dict:
-    """Drop live-widget views (keep their text/html first state, with a note) and kernel state."""
+    """Drop live-widget views (keep their text/html fallback, with a note) and kernel state."""
     nb["metadata"].pop("widgets", None)
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
@@ -244,8 +244,9 @@ course whose every figure can be traced to a document.
 
 ## Three ways to use it
 
-1. **Read it here.** Every lesson below is a page with its charts and outputs. Explorers show
-   their first state; they come alive when you run the lesson.
+1. **Read it here.** Every lesson below is a page with its charts and outputs. Explorers and
+   quizzes need a running kernel: here they show a placeholder, and they come alive when you
+   run the lesson.
 2. **Run it in the browser.** Each lesson page has a *Run in the browser* link that opens it in
    <a href="lite/lab/index.html">JupyterLite</a>, a JupyterLab that runs entirely in your
    browser: nothing to install, and after the first load it works offline. (The first visit
