@@ -15,7 +15,8 @@ WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install lab test lint format unit nbval test-browser browser-deps lock doctor clean bench \
-	slides student test-student leakscan lite lite-fetch test-lite lite-lock
+	slides student test-student leakscan lite lite-fetch test-lite lite-lock \
+	site test-site site-lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -125,11 +126,11 @@ $(LITE_STAMP): lite/requirements-lite.lock
 lite-fetch: $(LITE_STAMP)  ## download the JupyterLite inputs (PyPI + npm, hash-checked) into lite/_cache
 	$(LITE_PY) lite/build.py fetch
 
-lite: student $(LITE_STAMP)  ## build the JupyterLite site into _site/ from the student edition
-	$(LITE_PY) lite/build.py all --edition $(STUDENT_OUT)
-	$(VENV)/bin/trilat leakscan --site _site
+lite: student $(LITE_STAMP)  ## build the JupyterLite site into _site/lite/ from the student edition
+	$(LITE_PY) lite/build.py all --edition $(STUDENT_OUT) --output _site/lite
+	$(VENV)/bin/trilat leakscan --site _site/lite
 
-test-lite: $(STAMP)  ## open the built _site in headless Chromium: lesson 01 charts, exercise check()
+test-lite: $(STAMP)  ## open the built _site/lite in headless Chromium: lesson 01 charts, exercise check()
 	$(PY) -m pytest -m lite -p no:cacheprovider tests/lite $(PYTEST_ARGS)
 
 lite-lock:  ## re-pin lite/requirements-lite.lock and lite/browser.lock (needs PyPI)
@@ -138,6 +139,31 @@ lite-lock:  ## re-pin lite/requirements-lite.lock and lite/browser.lock (needs P
 	$(VENV)/bin/uv pip compile lite/browser.in -c lite/pyodide-provided.txt \
 	  --python-platform wasm32-pyodide2024 --python-version 3.12 --generate-hashes --no-header \
 	  --no-python-downloads $(LITE_NO_EMIT) -o lite/browser.lock
+
+# --- the course website (docs/website.md): Sphinx + MyST-NB over the student edition -------------
+SITE_VENV  := site/.venv-site
+SITE_STAMP := $(SITE_VENV)/.trilat-installed
+
+$(SITE_STAMP): site/requirements-site.lock
+	@$(PYTHON) -m venv $(SITE_VENV)
+	@$(SITE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+	  --no-deps -r site/requirements-site.lock
+	@touch $(SITE_STAMP)
+
+# Only fetching the JupyterLite inputs (when lite/_cache lacks them) uses the network; the build
+# itself runs with the network cut. SITE_ARGS=--no-lite leaves out _site/lite/.
+SITE_ARGS ?=
+site: student $(SITE_STAMP) $(LITE_STAMP)  ## the course website into _site/ (lessons run, offline), with JupyterLite in _site/lite/
+	@$(LITE_PY) lite/build.py check >/dev/null 2>&1 || $(LITE_PY) lite/build.py fetch
+	scripts/offline $(PY) site/build.py --edition $(STUDENT_OUT) --output _site $(SITE_ARGS)
+	$(VENV)/bin/trilat leakscan --site _site
+
+test-site: site $(AXE)  ## serve _site on localhost, open every page offline in Chromium: requests, links, axe-core
+	scripts/offline $(PY) -m pytest -m site -p no:cacheprovider tests/site $(PYTEST_ARGS)
+
+site-lock:  ## re-pin site/requirements-site.lock (needs PyPI)
+	$(VENV)/bin/uv pip compile site/requirements-site.in --universal --python-version 3.11 \
+	  --generate-hashes --no-header --no-python-downloads -o site/requirements-site.lock
 
 clean:  ## remove caches (keeps .venv, and dist/student with its .git)
 	rm -rf .pytest_cache .ruff_cache build *.egg-info dist/*.whl dist/*.tar.gz

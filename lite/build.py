@@ -1,9 +1,9 @@
-"""Build the zero-install JupyterLite site of the course into ``_site/``.
+"""Build the zero-install JupyterLite site of the course into ``_site/lite/``.
 
 Run it with the lite tool venv's Python (``make lite`` does), from anywhere::
 
     lite/.venv-lite/bin/python lite/build.py fetch   # online: PyPI + npm -> lite/_cache/
-    lite/.venv-lite/bin/python lite/build.py build   # offline: lite/_cache/ -> _site/
+    lite/.venv-lite/bin/python lite/build.py build   # offline: lite/_cache/ -> _site/lite/
     lite/.venv-lite/bin/python lite/build.py all     # fetch what is missing, then build
 
 ``fetch`` asks only the registries (pip and npm, their ordinary clients) and checks every file
@@ -43,7 +43,7 @@ LITE = Path(__file__).resolve().parent
 REPO = LITE.parent
 CACHE = LITE / "_cache"
 BUILD = LITE / "_build"
-SITE = REPO / "_site"
+SITE = REPO / "_site" / "lite"  # inside the course website (make site), or alone (make lite)
 EDITION = REPO / "dist" / "student"
 PINS = LITE / "pyodide.json"
 BROWSER_LOCK = LITE / "browser.lock"
@@ -162,6 +162,27 @@ def _split_lock(dest: Path) -> tuple[Path, Path]:
 # fetch (online)
 
 
+def _fetch_carrier(pip: list[str], carrier: dict[str, Any]) -> None:
+    """Download the fallback carrier of Pyodide's package files (hash-pinned, from PyPI)."""
+    carrier_req = CACHE / "req" / "carrier.txt"
+    carrier_req.write_text(f"{carrier['carrier']} --hash=sha256:{carrier['carrier_sha256']}\n")
+    try:
+        run(
+            [
+                *pip,
+                "--require-hashes",
+                "--only-binary=:all:",
+                "-d",
+                str(CACHE / "carrier"),
+                "-r",
+                str(carrier_req),
+            ]
+        )
+    except subprocess.CalledProcessError:
+        # not fatal here: lite/_cache/pyodide-release/ or --pyodide-packages-url can stand in
+        log(f"WARNING: could not download {carrier['carrier']}; see docs/jupyterlite.md")
+
+
 def fetch() -> None:
     p = pins()
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "download", "--no-deps"]
@@ -200,23 +221,13 @@ def fetch() -> None:
         ]
     )
     carrier = p["pyodide_packages"]
-    carrier_req = CACHE / "req" / "carrier.txt"
-    carrier_req.write_text(f"{carrier['carrier']} --hash=sha256:{carrier['carrier_sha256']}\n")
-    try:
-        run(
-            [
-                *pip,
-                "--require-hashes",
-                "--only-binary=:all:",
-                "-d",
-                str(CACHE / "carrier"),
-                "-r",
-                str(carrier_req),
-            ]
-        )
-    except subprocess.CalledProcessError:
-        # not fatal here: lite/_cache/pyodide-release/ or --pyodide-packages-url can stand in
-        log(f"WARNING: could not download {carrier['carrier']}; see docs/jupyterlite.md")
+    if _release_archives():
+        log(f"the official Pyodide release is in {RELEASE_DIR.relative_to(REPO)}: using it;")
+        log(f"the carrier {carrier['carrier']} is only a fallback and is not downloaded")
+    else:
+        log(f"no official Pyodide release archive in {RELEASE_DIR.relative_to(REPO)} (the default")
+        log(f"input, see docs/jupyterlite.md): falling back to the carrier {carrier['carrier']}")
+        _fetch_carrier(pip, carrier)
     npm_dir = CACHE / "npm"
     npm_dir.mkdir(parents=True, exist_ok=True)
     specs = [p["pyodide"]["npm"], *p["vega"]["npm"]]
@@ -434,36 +445,57 @@ def _wheel_info(path: Path) -> tuple[str, str, list[str], list[str]]:
 
 
 RELEASE_DIR = CACHE / "pyodide-release"
-"""Where an instructor may put files of the official Pyodide release (any layout, see docs)."""
+"""Where the official Pyodide release goes: its archive (``pyodide-<version>.tar.bz2``, as
+published on the Pyodide project's GitHub releases page) or files extracted from it."""
+ORIGIN_RELEASE = "official Pyodide release"
+ORIGIN_CARRIER = "carrier package (fallback)"
+
+
+def _release_archives() -> list[Path]:
+    """The official release archives present: lite/_cache/pyodide-release/*.tar.bz2 (or .tar)."""
+    if not RELEASE_DIR.is_dir():
+        return []
+    return sorted(f for f in RELEASE_DIR.rglob("*") if f.name.endswith((".tar.bz2", ".tar")))
 
 
 def pyodide_package_files(
     official: dict[str, Any], take: list[str], found: dict[str, Path]
-) -> dict[str, bytes | None]:
-    """file name -> bytes of each Pyodide package file we ship (None: not available here).
+) -> tuple[dict[str, bytes | None], dict[str, str]]:
+    """file name -> bytes of each Pyodide package file we ship (None: not available here), and
+    file name -> where it came from.
 
-    Looked for in lite/_cache/pyodide-release/ first, then in the carrier wheel; every file must
-    have the sha256 that the official pyodide-lock.json (from npm) gives it.
+    The official release is the default input: its archive or its extracted files in
+    lite/_cache/pyodide-release/. Only files it does not provide are taken from the carrier
+    wheel, the explicit fallback. Every file must have the sha256 that the official
+    pyodide-lock.json (from npm) gives it, whichever the origin.
     """
     by_canon = {canon(k): k for k in official["packages"]}
     wanted = {official["packages"][by_canon[n]]["file_name"]: n for n in take}
     files: dict[str, bytes | None] = dict.fromkeys(wanted)
+    origin: dict[str, str] = {}
     if RELEASE_DIR.is_dir():
         for f in sorted(RELEASE_DIR.rglob("*")):
             if f.name in files and files[f.name] is None:
-                files[f.name] = f.read_bytes()
+                files[f.name], origin[f.name] = f.read_bytes(), ORIGIN_RELEASE
+    for archive in _release_archives():
+        with tarfile.open(archive) as tf:  # streams through the archive once
+            for member in tf:
+                name = member.name.rsplit("/", 1)[-1]
+                if member.isfile() and name in files and files[name] is None:
+                    files[name] = tf.extractfile(member).read()  # type: ignore[union-attr]
+                    origin[name] = ORIGIN_RELEASE
     if "carrier" in found:
         folder = pins()["pyodide_packages"]["carrier_folder"]
         with zipfile.ZipFile(found["carrier"]) as zf:
             names = set(zf.namelist())
             for name in files:
                 if files[name] is None and folder + name in names:
-                    files[name] = zf.read(folder + name)
+                    files[name], origin[name] = zf.read(folder + name), ORIGIN_CARRIER
     for name, data in files.items():
         expected = official["packages"][by_canon[wanted[name]]]["sha256"]
         if data is not None and sha256(data) != expected:
             raise BuildError(f"{name}: not the file of the official Pyodide lock (sha256 differs)")
-    return files
+    return files, origin
 
 
 def pyodide_dist(
@@ -489,7 +521,12 @@ def pyodide_dist(
         raise BuildError("the npm Pyodide is not the pinned version")
     by_canon = {canon(k): k for k in official["packages"]}
     take = [canon(n) for n in p["pyodide_packages"]["take"]]
-    files = pyodide_package_files(official, take, found)
+    files, origin = pyodide_package_files(official, take, found)
+    counts: dict[str, int] = {}
+    for how in origin.values():
+        counts[how] = counts.get(how, 0) + 1
+    used = ", ".join(f"{n} from the {how}" for how, n in sorted(counts.items())) or "none local"
+    log(f"Pyodide package files ({len(files)}): {used}")
     absent = sorted(name for name, data in files.items() if data is None)
     if absent and not packages_url:
         sha_of = {e["file_name"]: e["sha256"] for e in official["packages"].values()}
@@ -555,6 +592,7 @@ def pyodide_dist(
         "packages": len(packages),
         "dropped_dependencies": sorted(dropped_edges),
         "loaded_from_packages_url": remote,
+        "package_files_from": dict(sorted(counts.items())),
     }
 
 
@@ -650,6 +688,7 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
         "lock_packages": dist["packages"],
         "dependencies_left_out_in_the_browser": dist["dropped_dependencies"],
         "pyodide_files_loaded_from_url": dist["loaded_from_packages_url"],
+        "pyodide_files_from": dist["package_files_from"],
         "files": count,
         "bytes": size,
         "sha256_of_tree": digest,
@@ -664,7 +703,9 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("step", choices=["fetch", "build", "all", "check"])
-    parser.add_argument("--output", type=Path, default=SITE, help="site folder (default: _site)")
+    parser.add_argument(
+        "--output", type=Path, default=SITE, help="site folder (default: _site/lite)"
+    )
     parser.add_argument(
         "--edition",
         type=Path,

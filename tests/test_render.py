@@ -80,6 +80,18 @@ def test_empty_mark_groups_are_hidden_from_screen_readers() -> None:
     assert _EMPTY_GROUP.sub(r'\1 aria-hidden="true"></g>', full) == full
 
 
+def test_marks_without_any_field_are_hidden_but_labelled_marks_are_kept() -> None:
+    """A bar chart with nothing encoded draws an unnamed mark container (axe svg-img-alt): it is
+    named after its kind (or hidden), and labelled marks are kept as they are."""
+    bare = render.chart_to_svg(alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_bar())
+    marks = re.findall(r'<g\b[^>]*role="graphics-symbol"[^>]*>', bare)
+    assert marks and all("aria-label=" in g or 'aria-hidden="true"' in g for g in marks)
+    chart = alt.Chart(pd.DataFrame({"a": ["x", "y"]})).mark_bar().encode(x="a:N", y="count()")
+    labelled = render.chart_to_svg(chart)
+    assert 'aria-label="a: x' in labelled
+    assert not re.search(r'<g\b[^>]*role="graphics-symbol"[^>]*aria-hidden', labelled)
+
+
 def test_figures_are_drawn_at_full_size_and_wide_ones_scroll_with_the_keyboard() -> None:
     from trilat_lessons.render import WIDE_CHART, figure_html
 

@@ -1,5 +1,5 @@
-"""Fixtures for the JupyterLite smoke test: the built site (``_site/``) served on a free localhost
-port by a small in-process HTTP server, and a headless Debian Chromium driven by Playwright.
+"""Fixtures for the JupyterLite smoke test: the built site (``_site/lite/``) served on a free
+localhost port by a small in-process HTTP server, and headless Debian Chromium driven by Playwright.
 
 Everything here skips (with the reason) when the site was not built (``make lite``), or when
 /usr/bin/chromium or playwright is missing. Never downloads a browser.
@@ -29,8 +29,9 @@ from chromium_support import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-SITE = Path(os.environ.get("TRILAT_LITE_SITE", REPO / "_site"))
+SITE = Path(os.environ.get("TRILAT_LITE_SITE", REPO / "_site" / "lite"))
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
+_STARTED = __import__("time").time()  # reports older than this run are not this run's
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -108,3 +109,21 @@ def page_and_blocked(browser: Any) -> Iterator[tuple[Any, Blocked]]:
     """A fresh page (its own storage) whose requests outside localhost are aborted and recorded."""
     with guarded_page(browser) as pair:
         yield pair
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Report lesson 01's cold start (kernel ready + all cells run) and first-visit download."""
+    import json
+
+    report = ARTIFACTS / "lite_01_history_downloads.json"
+    if not report.is_file() or report.stat().st_mtime < _STARTED:
+        return
+    data = json.loads(report.read_text())
+    if "kernel_ready_s" not in data:
+        return
+    total = data["kernel_ready_s"] + data["run_all_s"]
+    terminalreporter.write_line(
+        f"JupyterLite lesson 01, cold start: kernel ready {data['kernel_ready_s']} s + all cells "
+        f"run {data['run_all_s']} s = {total:.1f} s (target <= 12 s); first visit downloaded "
+        f"{data['bytes'] / 1e6:.1f} MB in {len(data['files'])} files (target <= 30 MB)"
+    )

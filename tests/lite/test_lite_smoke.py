@@ -1,6 +1,6 @@
 """Smoke test of the zero-install JupyterLite site (``make lite``, then ``make test-lite``).
 
-Serves ``_site/`` on localhost, opens lesson 01 in headless Chromium, runs every cell in the
+Serves ``_site/lite/`` on localhost, opens lesson 01 in headless Chromium, runs every cell in the
 browser's Python (Pyodide) and checks what a student sees: no traceback, course charts drawn as
 inline accessible SVG, widgets rendered. Then opens exercise 01, answers q1 in the page, runs every
 cell and checks that ``check()`` printed its verdicts. No request may leave localhost: the site
@@ -153,7 +153,7 @@ def test_exercise_01_check_gives_verdicts_in_the_browser(
 
 def _site_notebooks() -> list[str]:
     root = Path(__file__).resolve().parents[2]
-    files = Path(os.environ.get("TRILAT_LITE_SITE", root / "_site")) / "files"
+    files = Path(os.environ.get("TRILAT_LITE_SITE", root / "_site" / "lite")) / "files"
     return sorted(p.relative_to(files).as_posix() for p in files.glob("*/*.ipynb"))
 
 

@@ -1,0 +1,399 @@
+"""Build the course website into ``_site/`` from the student edition (docs/website.md).
+
+Run with the course venv's Python (``make site`` does, with the network cut)::
+
+    .venv/bin/python site/build.py --edition dist/student --output _site
+
+Steps: (1) execute each lesson of the edition with nbclient, offline, importing the edition's own
+package (cached in site/_cache/ by a hash of the notebook and the edition's package, so a rebuild
+re-runs only what changed); (2) stage a Sphinx source tree in site/_build/src/ (landing page,
+lessons with outputs, exercise questions, readings, one codebook page per dataset, how to cite,
+licences; notebooks and CSVs to download); (3) render it with Sphinx + MyST-NB in the site tool
+venv (site/.venv-site, which never runs course code); (4) put the JupyterLite build into
+``_site/lite/`` (lite/build.py) unless ``--no-lite``. Only the edition is read, never the
+instructor repository, so the site holds nothing the edition's leak scan did not pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SITE_DIR = Path(__file__).resolve().parent
+REPO = SITE_DIR.parent
+CACHE = SITE_DIR / "_cache" / "executed"
+STAGE = SITE_DIR / "_build" / "src"
+DOCTREES = SITE_DIR / "_build" / "doctrees"
+SITE_PY = SITE_DIR / ".venv-site" / "bin" / "python"
+LITE_PY = REPO / "lite" / ".venv-lite" / "bin" / "python"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+LIVE_NOTE = (
+    "This explorer or quiz needs a running kernel: it is live when you run the lesson in "
+    "JupyterLab or in the browser version (Run in the browser, at the top of this page)."
+)
+
+
+class BuildError(RuntimeError):
+    """A build step failed for a reason the user can act on."""
+
+
+def log(msg: str) -> None:
+    print(f"[site] {msg}", flush=True)
+
+
+def _tree_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def execute_lesson(src: Path, edition: Path, package_hash: str, timeout: int) -> dict:
+    """The lesson executed (from the cache when neither it nor the package changed)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    key = hashlib.sha256(src.read_bytes() + package_hash.encode()).hexdigest()[:20]
+    cached = CACHE / f"{src.stem}-{key}.ipynb"
+    if cached.exists():
+        log(f"{src.name}: outputs from the cache")
+        return json.loads(cached.read_text(encoding="utf-8"))
+    started = time.monotonic()
+    nb = nbformat.read(src, as_version=4)
+    env_path = os.environ.get("PYTHONPATH", "")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(edition), env_path) if p)
+    try:
+        NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(src.parent)}},
+            store_widget_state=False,
+        ).execute()
+    finally:
+        os.environ["PYTHONPATH"] = env_path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for old in CACHE.glob(f"{src.stem}-*.ipynb"):
+        old.unlink()
+    nbformat.write(nb, cached)
+    log(f"{src.name}: executed in {time.monotonic() - started:.1f} s")
+    return json.loads(cached.read_text(encoding="utf-8"))
+
+
+def links_cell(kind: str, name: str) -> dict:
+    """The 'Run in the browser' and 'Download the notebook' links at the top of a page."""
+    html = (
+        '<p class="trilat-links">'
+        f'<a class="trilat-run" href="../lite/lab/index.html?path={kind}/{name}">'
+        "Run in the browser</a> (JupyterLite: nothing to install) · "
+        f'<a class="trilat-download" href="../download/{kind}/{name}" download>'
+        "Download the notebook</a></p>"
+    )
+    return {"cell_type": "markdown", "id": "trilat-links", "metadata": {}, "source": html}
+
+
+def for_the_web(nb: dict, kind: str, name: str) -> dict:
+    """Drop live-widget views (keep their text/html fallback, with a note) and kernel state."""
+    nb["metadata"].pop("widgets", None)
+    for cell in nb["cells"]:
+        cell.get("metadata", {}).pop("execution", None)
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if not data or WIDGET_VIEW not in data:
+                continue
+            del data[WIDGET_VIEW]
+            if "text/html" in data:
+                html = data["text/html"]
+                html = html if isinstance(html, str) else "".join(html)
+                data["text/html"] = f'{html}<p class="trilat-live-note"><em>{LIVE_NOTE}</em></p>'
+                data.pop("text/plain", None)
+    first = 1 if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown" else 0
+    nb["cells"].insert(first, links_cell(kind, name))
+    return nb
+
+
+def title_of(nb: dict, fallback: str) -> str:
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            match = re.search(r"^#\s+(.+)$", src, re.M)
+            if match:
+                return match.group(1).strip()
+    return fallback
+
+
+def codebook_pages(edition: Path, out: Path) -> list[str]:
+    """One page per dataset (split from the edition's docs/codebook.md), each with its CSV."""
+    text = (edition / "docs" / "codebook.md").read_text(encoding="utf-8")
+    head, *sections = re.split(r"^## ", text, flags=re.M)
+    intro = re.sub(r"<!--.*?-->", "", head.split("\n", 1)[1], flags=re.S)
+    intro = re.sub(r"\[`(\w+)`\]\(#[\w-]+\)", r"[`\1`](\1.md)", intro)
+    names = []
+    licence = ""
+    for sec in sections:
+        name, body = sec.split("\n", 1)
+        name = name.strip()
+        if name == "Licence":
+            licence = body.strip()
+            continue
+        csv = edition / "trilat_lessons" / "data" / f"{name}.csv"
+        if not csv.exists():
+            raise BuildError(f"the codebook names {name} but {csv} is missing")
+        names.append(name)
+        page = [
+            f"# Dataset `{name}`",
+            "",
+            f'<p><a class="trilat-download" href="../download/data/{name}.csv" download>'
+            f"Download {name}.csv</a> (UTF-8 CSV, {csv.stat().st_size:,} bytes)</p>",
+            "",
+            body.strip(),
+            "",
+            "## How to cite this dataset",
+            "",
+            f"Cite the course (see [How to cite](../cite.md)) and name the dataset `{name}`; "
+            "also cite the documents its rows come from: each row has a `source_id`, and "
+            "`trilat_lessons.cite(source_id)` formats the reference.",
+            "",
+        ]
+        if licence:
+            page += ["## Licence", "", licence, ""]
+        (out / f"{name}.md").write_text("\n".join(page), encoding="utf-8")
+    # the licence section comes last in the codebook, so add it to the pages written before it
+    if licence:
+        for name in names:
+            page_path = out / f"{name}.md"
+            text_page = page_path.read_text(encoding="utf-8")
+            if "## Licence" not in text_page:
+                page_path.write_text(text_page + f"## Licence\n\n{licence}\n", encoding="utf-8")
+    index = [
+        "# Data codebook",
+        "",
+        intro.strip(),
+        "",
+        "```{toctree}",
+        ":hidden:",
+        "",
+        *names,
+        "```",
+    ]
+    (out / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+    return names
+
+
+def cite_page(edition: Path) -> str:
+    import yaml
+
+    cff = yaml.safe_load((edition / "CITATION.cff").read_text(encoding="utf-8"))
+    authors = ", ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}"
+                        for a in cff.get("authors", []))  # fmt: skip
+    year = str(cff.get("date-released", ""))[:4]
+    ref = f"{authors} ({year}). *{cff['title']}* (version {cff['version']})."
+    return "\n".join(
+        [
+            "# How to cite",
+            "",
+            " ".join(cff.get("message", "").split()),
+            "",
+            "**Suggested reference**",
+            "",
+            ref,
+            "",
+            f"Licences: {', '.join(cff.get('license', []))} (see [Licences](licences.md)).",
+            "",
+            '<p><a href="download/CITATION.cff" download>Download CITATION.cff</a> '
+            "(the Citation File Format, read by GitHub, Zenodo and reference managers).</p>",
+            "",
+        ]
+    )
+
+
+def licences_page(edition: Path) -> str:
+    parts = [
+        "# Licences",
+        "",
+        "The course's code is under the MIT licence; its content (lessons, exercises, "
+        "documentation) and the compilation of its datasets are under CC BY 4.0. The full texts:",
+    ]
+    for name in ("LICENSE", "LICENSE-CONTENT"):
+        text = (edition / name).read_text(encoding="utf-8").strip()
+        parts += ["", f"## {name}", "", "```text", text, "```"]
+    return "\n".join(parts) + "\n"
+
+
+def landing_page(lessons: list[tuple[str, str]], exercises: list[tuple[str, str]]) -> str:
+    lesson_rows = "\n".join(f"| [{t}](lessons/{s}.ipynb) |" for s, t in lessons)
+    exercise_rows = "\n".join(f"| [{t}](exercises/{s}.ipynb) |" for s, t in exercises)
+    return f"""# U.S.–Japan–South Korea trilateral cooperation: a Jupyter course
+
+A course in notebooks on how the United States, Japan and South Korea came to cooperate as three,
+what holds them back, how China figures in each capital's view, and what policy options are on
+the table. Every dataset cites a source on every row; charts and interactive explorers work
+offline; exercises give instant feedback.
+
+**For whom.** Students of international relations, East Asian studies or public policy (no prior
+programming needed: lesson 00b is a Python primer), and instructors who want to adopt or adapt a
+course whose every figure can be traced to a document.
+
+## Three ways to use it
+
+1. **Read it here.** Every lesson below is a page with its charts and outputs. Explorers and
+   quizzes need a running kernel: here they show a placeholder, and they come alive when you
+   run the lesson.
+2. **Run it in the browser.** Each lesson page has a *Run in the browser* link that opens it in
+   <a href="lite/lab/index.html">JupyterLite</a>, a JupyterLab that runs entirely in your
+   browser: nothing to install, and after the first load it works offline. (The first visit
+   downloads the Python runtime, several tens of megabytes.)
+3. **Download and install.** Each page has a *Download the notebook* link; for the whole course
+   (lessons, exercises, data and `check()` feedback) get the course folder from your instructor or
+   the course repository and run `make lab` (Python 3.11 or newer; see the README).
+
+## Syllabus
+
+| lesson |
+|---|
+{lesson_rows}
+
+## Exercises
+
+Each set has questions you answer in the notebook and check with `check()`. Here you can read the
+questions; run them in the browser or in JupyterLab to answer and get feedback.
+
+| exercise set |
+|---|
+{exercise_rows}
+
+## Also here
+
+- [Readings](readings.md): the documents behind the course.
+- [Data codebook](data/index.md): every dataset, its columns, and its CSV to download.
+- [How to cite](cite.md) and [Licences](licences.md).
+
+```{{toctree}}
+:hidden:
+:caption: Lessons
+
+{chr(10).join(f"lessons/{s}" for s, _ in lessons)}
+```
+
+```{{toctree}}
+:hidden:
+:caption: Exercises
+
+{chr(10).join(f"exercises/{s}" for s, _ in exercises)}
+```
+
+```{{toctree}}
+:hidden:
+:caption: Reference
+
+readings
+data/index
+cite
+licences
+```
+"""
+
+
+def stage(edition: Path, timeout: int) -> None:
+    """Write the Sphinx source tree (and the files to download) into site/_build/src/."""
+    import nbformat
+
+    shutil.rmtree(STAGE, ignore_errors=True)
+    (STAGE / "lessons").mkdir(parents=True)
+    (STAGE / "exercises").mkdir()
+    (STAGE / "data").mkdir()
+    downloads = STAGE / "_extra" / "download"
+    for sub in ("notebooks", "exercises", "data"):
+        (downloads / sub).mkdir(parents=True)
+    package_hash = _tree_hash(edition / "trilat_lessons")
+    lessons = []
+    for src in sorted((edition / "notebooks").glob("*.ipynb")):
+        shutil.copyfile(src, downloads / "notebooks" / src.name)
+        nb = for_the_web(execute_lesson(src, edition, package_hash, timeout), "notebooks", src.name)
+        nbformat.write(nbformat.from_dict(nb), STAGE / "lessons" / src.name)
+        lessons.append((src.stem, title_of(nb, src.stem)))
+    exercises = []
+    for src in sorted((edition / "exercises").glob("*.ipynb")):
+        shutil.copyfile(src, downloads / "exercises" / src.name)
+        nb = for_the_web(json.loads(src.read_text(encoding="utf-8")), "exercises", src.name)
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        (STAGE / "exercises" / src.name).write_text(json.dumps(nb, indent=1), encoding="utf-8")
+        exercises.append((src.stem, title_of(nb, src.stem)))
+    for csv in sorted((edition / "trilat_lessons" / "data").glob("*.csv")):
+        shutil.copyfile(csv, downloads / "data" / csv.name)
+    shutil.copyfile(edition / "CITATION.cff", downloads / "CITATION.cff")
+    codebook_pages(edition, STAGE / "data")
+    # the edition does not carry the readings page; it is public course content (no exercise
+    # material), and the leak scan over _site/ checks it like every other page
+    readings = edition / "docs" / "readings.md"
+    readings = readings if readings.exists() else REPO / "docs" / "readings.md"
+    shutil.copyfile(readings, STAGE / "readings.md")
+    (STAGE / "cite.md").write_text(cite_page(edition), encoding="utf-8")
+    (STAGE / "licences.md").write_text(licences_page(edition), encoding="utf-8")
+    (STAGE / "index.md").write_text(landing_page(lessons, exercises), encoding="utf-8")
+    (STAGE / "_static").mkdir()
+    for name in ("trilat.css", "trilat-nomath.js"):
+        shutil.copyfile(SITE_DIR / name, STAGE / "_static" / name)
+
+
+def sphinx(output: Path) -> None:
+    if not SITE_PY.exists():
+        raise BuildError(f"{SITE_PY} is missing (make site installs it from the lock)")
+    # MyST-NB writes a jupyter_execute/ folder next to Sphinx's output folder, so Sphinx writes
+    # into site/_build/html/ and the result is moved to the output afterwards
+    html = SITE_DIR / "_build" / "html"
+    for old in (output, DOCTREES, html):
+        shutil.rmtree(old, ignore_errors=True)
+    cmd = [str(SITE_PY), "-m", "sphinx", "-b", "html", "-E", "-W", "--keep-going", "-q"]
+    cmd += ["-c", str(SITE_DIR), "-d", str(DOCTREES), str(STAGE), str(html)]
+    subprocess.run(cmd, check=True, timeout=900)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(html, output)
+    (output / ".buildinfo").unlink(missing_ok=True)  # holds a hash of the build's config only
+    shutil.rmtree(output / "_sources", ignore_errors=True)  # empty: no page source is copied
+    (output / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is
+
+
+def lite(output: Path, edition: Path) -> None:
+    if not LITE_PY.exists():
+        raise BuildError(f"{LITE_PY} is missing (make lite-fetch installs it)")
+    cmd = [str(LITE_PY), str(REPO / "lite" / "build.py"), "build"]
+    subprocess.run([*cmd, "--output", str(output / "lite"), "--edition", str(edition)], check=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--edition", type=Path, default=REPO / "dist" / "student")
+    parser.add_argument("--output", type=Path, default=REPO / "_site")
+    parser.add_argument("--no-lite", action="store_true", help="leave out _site/lite/")
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per lesson cell")
+    args = parser.parse_args(argv)
+    edition, output = args.edition.resolve(), args.output.resolve()
+    started = time.monotonic()
+    try:
+        if (edition / "exercises" / "source").exists() or not (edition / "notebooks").is_dir():
+            raise BuildError(f"{edition} is not a student edition (run: make student)")
+        stage(edition, args.timeout)
+        sphinx(output)
+        if not args.no_lite:
+            lite(output, edition)
+    except (BuildError, subprocess.CalledProcessError) as err:
+        print(f"[site] error: {err}", file=sys.stderr)
+        return 1
+    pages = len(list(output.rglob("*.html")))
+    log(f"built {output} ({pages} HTML files) in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,160 @@
+"""The built course website (``make site`` -> ``_site/``), served from a sub-path on localhost and
+opened page by page in headless Debian Chromium with the network cut (``make test-site``).
+
+Every HTML page outside the JupyterLite app is reached by following links from the landing page;
+on each: no failed request, no request leaving localhost, every internal link and #anchor
+resolves, and axe-core (WCAG 2 A/AA, pinned in tests/browser/package-lock.json) finds no
+violation inside the page's article (the course's own content, which the theme's navigation
+surrounds). Files to download answer 200. Lesson and exercise pages carry "Run in the browser"
+(into _site/lite/, checked to exist) and "Download the notebook".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import deque
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared Chromium support
+from chromium_support import CHROMIUM, guarded_page, launch_chromium
+from site_server import serve_under
+
+pytestmark = pytest.mark.site
+
+REPO = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("TRILAT_SITE", REPO / "_site"))
+AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
+PREFIX = "/course/"  # the site is served from a sub-path, as on GitHub Pages or a university server
+# Sphinx's own search and index pages: loaded and link-checked, but not course content for axe
+# (the empty search page of Sphinx 9 has an unnamed <summary>, seen here)
+GENERATED = {"search.html", "genindex.html"}
+
+AXE_RUN = """async () => {
+  // the article (the course's own content); contrast is still computed against the real page
+  const r = await axe.run(document.querySelector('article') || document, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+    resultTypes: ['violations'],
+  });
+  const out = [];
+  for (const v of r.violations) {
+    for (const n of v.nodes) {
+      const sel = n.target[n.target.length - 1];
+      const el = typeof sel === 'string' ? document.querySelector(sel) : null;
+      out.push({rule: v.id, target: n.target.join(' '), html: n.html.slice(0, 200),
+                summary: n.failureSummary});
+    }
+  }
+  return out;
+}"""
+LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.href)"""
+
+
+def site_pages(root: Path) -> set[str]:
+    """Every HTML page of the site outside the JupyterLite app, as paths under the site root."""
+    return {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.html")
+        if p.relative_to(root).parts[0] not in ("lite", "_static")  # _static: theme templates
+    }
+
+
+@pytest.fixture(scope="module")
+def served():
+    if not (SITE / "index.html").is_file():
+        pytest.skip(f"no website at {SITE}: build it with `make site`")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium")
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: make browser-deps")
+    pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
+    with serve_under(SITE, PREFIX) as base:
+        yield base
+
+
+def test_every_page_offline_linked_and_accessible(served: str) -> None:
+    base = served
+    start = urljoin(base, PREFIX + "index.html")
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: dict[str, list] = {}
+    seen_pages: set[str] = set()
+    anchors: dict[str, set[str]] = {}  # page -> ids wanted by links to it
+    files: set[str] = set()
+    # the theme reaches these two by a form and a script, not a link
+    queue = deque([start, *(urljoin(base, PREFIX + p) for p in sorted(GENERATED))])
+    with launch_chromium() as browser, guarded_page(browser) as (page, blocked):
+        failed: list[str] = []
+        page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+        page.on(
+            "response",
+            lambda r: failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None,
+        )
+        ids: dict[str, set[str]] = {}
+        while queue:
+            url = queue.popleft()
+            if url in seen_pages:
+                continue
+            seen_pages.add(url)
+            failed.clear()
+            page.goto(url, wait_until="load")
+            rel = url[len(base) + len(PREFIX) :]
+            if failed:
+                problems.setdefault(rel, []).extend(failed)
+            ids[url] = set(
+                page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+            )
+            if rel not in GENERATED:
+                page.add_script_tag(path=str(AXE))
+                violations = page.evaluate(AXE_RUN)
+                if violations:
+                    problems.setdefault(rel, []).extend(violations)
+            for href in page.evaluate(LINKS):
+                target, frag = urldefrag(href)
+                parts = urlsplit(target)
+                if f"{parts.scheme}://{parts.netloc}" != base:
+                    continue  # external links are text to follow later, not requests
+                if not parts.path.startswith(PREFIX):
+                    problems.setdefault(rel, []).append(f"link leaves the sub-path: {href}")
+                    continue
+                path = unquote(parts.path[len(PREFIX) :])
+                if path.startswith("lite/"):
+                    files.add(path)  # the JupyterLite app: tests/lite opens it; here it must exist
+                elif path.endswith(".html") or path == "" or path.endswith("/"):
+                    if frag:
+                        anchors.setdefault(target, set()).add(unquote(frag))
+                    queue.append(target if path.endswith(".html") else target + "index.html")
+                else:
+                    files.add(path)
+            # a lesson or exercise page links to the browser version and to its notebook
+            if rel.startswith(("lessons/", "exercises/")):
+                for name in ("Run in the browser", "Download the notebook"):
+                    if page.get_by_role("link", name=name).count() != 1:
+                        problems.setdefault(rel, []).append(f"no single link '{name}'")
+        for url, wanted in anchors.items():
+            missing = wanted - ids.get(url, set())
+            if missing:
+                problems.setdefault(url, []).append(f"missing anchors: {sorted(missing)}")
+        for path in sorted(files):
+            status = page.request.get(urljoin(base, PREFIX + path.split("?")[0])).status
+            if status != 200:
+                problems.setdefault(path, []).append(f"HTTP {status}")
+        if blocked.urls:
+            problems["requests leaving localhost"] = blocked.urls
+    visited = {u[len(base) + len(PREFIX) :] for u in seen_pages}
+    unvisited = site_pages(SITE) - visited
+    if unvisited:
+        problems["pages no link reaches"] = sorted(unvisited)
+    (ARTIFACTS / "site_report.json").write_text(
+        json.dumps(
+            {"pages": sorted(visited), "files": sorted(files), "problems": problems}, indent=1
+        )
+        + "\n"
+    )
+    assert not problems, json.dumps(problems, indent=1)[:6000]
+    assert any(p.startswith("lessons/") for p in visited)
+    assert any(f.startswith("lite/lab/index.html") for f in files) or not (SITE / "lite").exists()

