@@ -66,3 +66,42 @@ def test_the_fallback_names_the_thing_to_recheck_not_the_task() -> None:
     assert "filters" not in r.message
     r = _judge("04_china_perceptions", "q2", 1999)
     assert "clean events table" in r.message
+
+
+def _bar(data, x: str, y: str, color: str | None = None):
+    import altair as alt
+
+    enc = {"x": x, "y": y, **({"color": color} if color else {})}
+    return alt.Chart(data, title="t", description="d").mark_bar().encode(**enc)
+
+
+def test_check_sees_a_chart_drawn_from_filtered_rows() -> None:
+    """01 q5: check() exports one row of a chart's table; its summary still shows a filter."""
+    import trilat_lessons as tl
+
+    m = tl.load("meetings")
+    key = _key("01_history")
+    q = next(q for q in key["questions"] if q["id"] == "q5")
+    whole = evaluate(
+        "01_history", q, export_value(_bar(m, "year:O", "count()", "level:N"), chart_data=False)
+    )
+    assert whole.status == "correct", whole
+    part = _bar(m[m["year"] >= 2015], "year:O", "count()", "level:N")
+    out = evaluate("01_history", q, export_value(part, chart_data=False))
+    assert out.status == "incorrect" and "whole meetings table" in out.message
+
+
+def test_check_sees_a_reversed_rank_change() -> None:
+    """06 q5: ROK − U.S. instead of U.S. − ROK has the right shape but the wrong values."""
+    import trilat_lessons as tl
+
+    moves = tl.widgets.compare_rankings(tl.load("policy_options"), tl.load("policy_weights"))
+    moves = moves.reset_index()
+    key = _key("06_policy_options")
+    q = next(q for q in key["questions"] if q["id"] == "q5")
+    for sign, status in ((1, "correct"), (-1, "incorrect")):
+        moves["rank_change"] = sign * (moves["U.S."] - moves["ROK"])
+        chart = _bar(moves, "rank_change:Q", "option_id:N")
+        assert (
+            evaluate("06_policy_options", q, export_value(chart, chart_data=False)).status == status
+        )

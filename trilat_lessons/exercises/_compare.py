@@ -606,7 +606,29 @@ def _canon_chart(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]
         shown = problems[:3]
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         return "bad", Outcome("incorrect", "Almost: " + " ".join(shown) + more)
+    data_problem = _chart_data_problem(expect.get("data"), spec)
+    if data_problem:
+        return "bad", Outcome("incorrect", data_problem)
     return "ok", "chart"
+
+
+def _chart_data_problem(want: Any, spec: dict[str, Any]) -> str | None:
+    """Compare a light chart's table summary (``usermeta``, see ``export_value``) with the key's.
+
+    Full exports (the grader's) carry no summary: their hidden checks read the data itself."""
+    meta = spec.get("usermeta")
+    got = meta.get("trilat_data") if isinstance(meta, dict) else None
+    if not isinstance(want, dict) or not isinstance(got, dict):
+        return None
+    if got.get("rows") != want.get("rows"):
+        return f"The chart's table has {got.get('rows')} rows; " + (
+            want.get("rows_message") or "the chart should be drawn from a different table."
+        )
+    got_digests = got.get("digests") if isinstance(got.get("digests"), dict) else {}
+    for name, digest in (want.get("digests") or {}).items():
+        if got_digests.get(name) != digest:
+            return want.get("message") or f"The values of {name!r} in your chart's table differ."
+    return None
 
 
 _CANON = {
