@@ -105,3 +105,16 @@ def test_check_sees_a_reversed_rank_change() -> None:
         assert (
             evaluate("06_policy_options", q, export_value(chart, chart_data=False)).status == status
         )
+
+
+def test_04_q4_comparing_stances_as_text_is_not_rewarded() -> None:
+    """The mistake the question warns about must give a different, flagged count."""
+    import trilat_lessons as tl
+
+    stance = tl.load("china_stances")["stance"]
+    right = int((stance >= "partner with caution").sum())
+    as_text = int((stance.astype(str) >= "partner with caution").sum())
+    assert as_text != right
+    assert _judge("04_china_perceptions", "q4", right).status == "correct"
+    out = _judge("04_china_perceptions", "q4", as_text)
+    assert out.status == "incorrect" and "as text" in out.message
