@@ -118,3 +118,24 @@ def test_04_q4_comparing_stances_as_text_is_not_rewarded() -> None:
     assert _judge("04_china_perceptions", "q4", right).status == "correct"
     out = _judge("04_china_perceptions", "q4", as_text)
     assert out.status == "incorrect" and "as text" in out.message
+
+
+@pytest.mark.parametrize(
+    ("set_id", "qid", "value", "must", "must_not"),
+    [
+        # 01 q1 without the year filter: both slips offered as possibilities, none as a verdict
+        ("01_history", "q1", 9, "year filter", "You counted vice-ministerial"),
+        # 02 q1 typed with a hyphen: the dash message, no unrelated case message
+        ("02_obstacles_korea_japan", "q1", 0, "en dash", "Or:"),
+        # 02 q4 rounded to a whole number
+        ("02_obstacles_korea_japan", "q4", 14.0, "one decimal", "Or:"),
+        # 05 q7 with the date filter forgotten: the date is named among the possible slips
+        ("05_theory_and_comparison", "q7", 8, "date_start", "Another common slip"),
+        # 05 q6 answered with the pattern's key
+        ("05_theory_and_comparison", "q6", "menage_a_trois", "name (.name)", "not one of"),
+    ],
+)
+def test_feedback_names_the_mistake_that_gives_the_value(set_id, qid, value, must, must_not):
+    out = _judge(set_id, qid, value)
+    assert out.status == "incorrect"
+    assert must in out.message and must_not not in out.message, out.message

@@ -410,6 +410,20 @@ def _kinds_compatible(want: str, got: str, values: list[Any]) -> bool:
     return False
 
 
+def _one_column_off(expect: dict[str, Any], exported: dict[str, Any], want: str, got: str) -> str:
+    """Advice when one column has another name: a new name only helps if the rows are right too
+    (the lessons name columns where they are made, with assign(...) or reset_index(name=...))."""
+    rows = expect.get("rows")
+    if rows is not None and len(exported.get("data", [])) != rows:
+        return f"A new name for {got!r} would not be enough: the rows differ too. " + (
+            expect.get("rows_hint") or "Re-check how you built the table."
+        )
+    return (
+        f"Name the column {want!r} where you make it, not {got!r}: e.g. "
+        f'.reset_index(name="{want}") or .assign({want}=...).'
+    )
+
+
 def _canon_table(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]:
     expect = q["expect"]
     kind = exported.get("type")
@@ -438,7 +452,7 @@ def _canon_table(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]
                 "add .reset_index() to make them columns."
             )
         elif missing and extra and len(missing) == len(extra) == 1:
-            parts.append(f"Rename {extra[0]!r} to {missing[0]!r} (e.g. .rename(columns=...)).")
+            parts.append(_one_column_off(expect, exported, missing[0], extra[0]))
         return "bad", Outcome("incorrect", " ".join(parts))
     data = exported.get("data", [])
     idx = [got_cols.index(c) for c in want_cols]
