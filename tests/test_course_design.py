@@ -104,3 +104,20 @@ def test_every_activity_has_answers_in_the_teaching_notes(name: str) -> None:
     answered |= set(re.findall(r"^## .*Activity (\d)", notes, re.M))
     missing = [n for n in numbers if n not in answered]
     assert not missing, f"{name}: no answers in the teaching notes for activities {missing}"
+
+
+def test_the_capstone_exemplar_meets_its_own_brief() -> None:
+    """The memo exemplar: within 500-700 words, a computed figure, C09 cited to its own sources,
+    one full sentence per line (the leak scan matches whole lines), and a rubric with a floor."""
+    nb = json.loads((ROOT / "exercises" / "source" / "07_capstone.ipynb").read_text("utf-8"))
+    cell = next(c for c in nb["cells"] if c.get("id") == "q2-answer")
+    text = "".join(cell["source"])
+    body = re.sub(r"### (BEGIN|END) SOLUTION", "", text)
+    assert 500 <= len(body.split()) <= 700, len(body.split())
+    assert re.search(r"\d+\.\d places", body), "no computed figure"
+    c09 = next(line for line in body.splitlines() if "C09" in line)
+    assert "yomiuri_2022_12_08_nss_draft" in c09 and "seed001]" not in c09, c09
+    for line in body.splitlines():
+        if line.strip() and not line.startswith("**To:**"):
+            assert line.rstrip().endswith((".", "]", ")")), f"not a full sentence: {line!r}"
+    assert "under the minimum" in cell["metadata"]["trilat"]["rubric"]
