@@ -12,6 +12,8 @@ the copy pinned in slides/package-lock.json, placed beside the slides as ``revea
 from __future__ import annotations
 
 import argparse
+import ast
+import html
 import re
 import shutil
 import sys
@@ -40,6 +42,56 @@ def mark_slides(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _quiz_text(source: str) -> str | None:
+    """The question and options of a ``Quiz(...)`` call in a cell, as HTML (None: no quiz)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    parts = []
+    for node in ast.walk(tree):
+        func = node.func if isinstance(node, ast.Call) else None
+        name = getattr(func, "attr", None) or getattr(func, "id", None)
+        if name != "Quiz":
+            continue
+        args = {k.arg: k.value for k in node.keywords}
+        question = node.args[0] if node.args else args.get("question")
+        options = node.args[1] if len(node.args) > 1 else args.get("options")
+        try:
+            q = ast.literal_eval(question) if question is not None else ""
+            opts = ast.literal_eval(options) if options is not None else []
+        except ValueError:
+            continue
+        items = "".join(f"<li>{html.escape(str(o))}</li>" for o in opts)
+        parts.append(f"<p><b>Quick check.</b> {html.escape(str(q))}</p><ol>{items}</ol>")
+    return "".join(parts) or None
+
+
+def static_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Slides have no kernel: a quiz shows its question and options as text, and any other widget
+    view gives way to its static fallback (the "run this cell" note) instead of an empty box."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        quiz = _quiz_text(cell.source)
+        if quiz:
+            cell.outputs = [
+                nbformat.v4.new_output("display_data", data={"text/html": quiz, "text/plain": ""})
+            ]
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                data.pop(WIDGET_VIEW)
+                data.setdefault(
+                    "text/plain", "Interactive explorer: open the lesson notebook to use it."
+                )
+    return nb
+
+
 def export(path: Path, out: Path, execute: bool = False) -> Path:
     """Write ``out/<lesson>.slides.html`` and return its path."""
     nb = nbformat.read(path, as_version=4)
@@ -53,7 +105,7 @@ def export(path: Path, out: Path, execute: bool = False) -> Path:
     exporter.reveal_url_prefix = PREFIX
     exporter.reveal_theme = "white"  # its fonts are local; "simple" imports Google Fonts
     body, _ = exporter.from_notebook_node(
-        mark_slides(nb), resources={"metadata": {"name": path.stem}}
+        mark_slides(static_outputs(nb)), resources={"metadata": {"name": path.stem}}
     )
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{path.stem}.slides.html"

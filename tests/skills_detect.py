@@ -40,6 +40,17 @@ def _dotted(node: ast.AST) -> str | None:
     return None
 
 
+def _self_filter(node: ast.Subscript) -> bool:
+    """``g[g == 1]``: a name filtered by a comparison on that same name."""
+    test = node.slice
+    return (
+        isinstance(node.value, ast.Name)
+        and isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == node.value.id
+    )
+
+
 def tokens(code: str) -> set[str]:
     """Every skill token in ``code`` (IPython magics and unparsable code give an empty set)."""
     try:
@@ -68,6 +79,12 @@ def tokens(code: str) -> set[str]:
                 is_text = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
                 if is_text and _ENC.search(arg.value) and isinstance(node.func, ast.Attribute):
                     found.add("enc:" + _ENC.search(arg.value).group(1))
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and (node.value.attr == "dt")
+        ):  # column.dt.year, spans.dt.days
+            found.update({".dt", ".dt." + node.attr})
         elif isinstance(node, ast.Attribute) and node.attr in {
             "str", "loc", "iloc", "days", "dt", "cat", "index", "name", "key", "pivot",
         }:  # fmt: skip
@@ -84,6 +101,16 @@ def tokens(code: str) -> set[str]:
             found.add("compare")
         elif isinstance(node, ast.ListComp):
             found.add("listcomp")
+        elif isinstance(node, ast.Starred):
+            found.add("*unpack")
+        elif isinstance(node, ast.Lambda):
+            found.add("lambda")
+        elif isinstance(node, ast.For):
+            found.add("for")
+        elif isinstance(node, ast.FunctionDef):
+            found.add("def")
+        elif isinstance(node, ast.Subscript) and _self_filter(node):
+            found.add("g[g==]")
         elif isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Subscript):  # t["new"] = ... or t.loc[rows, col] = ...

@@ -66,3 +66,76 @@ def test_the_fallback_names_the_thing_to_recheck_not_the_task() -> None:
     assert "filters" not in r.message
     r = _judge("04_china_perceptions", "q2", 1999)
     assert "clean events table" in r.message
+
+
+def _bar(data, x: str, y: str, color: str | None = None):
+    import altair as alt
+
+    enc = {"x": x, "y": y, **({"color": color} if color else {})}
+    return alt.Chart(data, title="t", description="d").mark_bar().encode(**enc)
+
+
+def test_check_sees_a_chart_drawn_from_filtered_rows() -> None:
+    """01 q5: check() exports one row of a chart's table; its summary still shows a filter."""
+    import trilat_lessons as tl
+
+    m = tl.load("meetings")
+    key = _key("01_history")
+    q = next(q for q in key["questions"] if q["id"] == "q5")
+    whole = evaluate(
+        "01_history", q, export_value(_bar(m, "year:O", "count()", "level:N"), chart_data=False)
+    )
+    assert whole.status == "correct", whole
+    part = _bar(m[m["year"] >= 2015], "year:O", "count()", "level:N")
+    out = evaluate("01_history", q, export_value(part, chart_data=False))
+    assert out.status == "incorrect" and "whole meetings table" in out.message
+
+
+def test_check_sees_a_reversed_rank_change() -> None:
+    """06 q5: ROK − U.S. instead of U.S. − ROK has the right shape but the wrong values."""
+    import trilat_lessons as tl
+
+    moves = tl.widgets.compare_rankings(tl.load("policy_options"), tl.load("policy_weights"))
+    moves = moves.reset_index()
+    key = _key("06_policy_options")
+    q = next(q for q in key["questions"] if q["id"] == "q5")
+    for sign, status in ((1, "correct"), (-1, "incorrect")):
+        moves["rank_change"] = sign * (moves["U.S."] - moves["ROK"])
+        chart = _bar(moves, "rank_change:Q", "option_id:N")
+        assert (
+            evaluate("06_policy_options", q, export_value(chart, chart_data=False)).status == status
+        )
+
+
+def test_04_q4_comparing_stances_as_text_is_not_rewarded() -> None:
+    """The mistake the question warns about must give a different, flagged count."""
+    import trilat_lessons as tl
+
+    stance = tl.load("china_stances")["stance"]
+    right = int((stance >= "partner with caution").sum())
+    as_text = int((stance.astype(str) >= "partner with caution").sum())
+    assert as_text != right
+    assert _judge("04_china_perceptions", "q4", right).status == "correct"
+    out = _judge("04_china_perceptions", "q4", as_text)
+    assert out.status == "incorrect" and "as text" in out.message
+
+
+@pytest.mark.parametrize(
+    ("set_id", "qid", "value", "must", "must_not"),
+    [
+        # 01 q1 without the year filter: both slips offered as possibilities, none as a verdict
+        ("01_history", "q1", 9, "year filter", "You counted vice-ministerial"),
+        # 02 q1 typed with a hyphen: the dash message, no unrelated case message
+        ("02_obstacles_korea_japan", "q1", 0, "en dash", "Or:"),
+        # 02 q4 rounded to a whole number
+        ("02_obstacles_korea_japan", "q4", 14.0, "one decimal", "Or:"),
+        # 05 q7 with the date filter forgotten: the date is named among the possible slips
+        ("05_theory_and_comparison", "q7", 8, "date_start", "Another common slip"),
+        # 05 q6 answered with the pattern's key
+        ("05_theory_and_comparison", "q6", "menage_a_trois", "name (.name)", "not one of"),
+    ],
+)
+def test_feedback_names_the_mistake_that_gives_the_value(set_id, qid, value, must, must_not):
+    out = _judge(set_id, qid, value)
+    assert out.status == "incorrect"
+    assert must in out.message and must_not not in out.message, out.message

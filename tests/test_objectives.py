@@ -67,3 +67,28 @@ def test_capstone_has_a_rubric_and_an_exemplar_drawing_on_the_course() -> None:
     exemplar = essay[0]["source"]
     assert "BEGIN SOLUTION" in exemplar and len(exemplar.split()) >= 300
     assert len(set(re.findall(r"seed00\d", exemplar))) >= 3, "the exemplar cites three seeds"
+
+
+def _question_text(set_number: str, qid: str) -> str:
+    """A question's text and its rubric, whitespace-normalised, lower case."""
+    nb = json.loads(SOURCES[set_number].read_text(encoding="utf-8"))
+    parts = ["".join(c["source"]) for c in nb["cells"] if c.get("id") == f"{qid}-question"]
+    parts.append(str(_questions(set_number)[qid].get("rubric", "")))
+    return " ".join(" ".join(parts).split()).lower()
+
+
+@pytest.mark.parametrize("lesson", list(PLAN["lessons"]))
+def test_an_evidence_phrase_ties_each_checked_link_to_its_question(lesson: str) -> None:
+    """A link named in ``evidence`` must be visible in the question (its text or rubric); lesson
+    00's objectives (skills, not content) must all carry one, so a thin link fails here."""
+    for m in PLAN["lessons"][lesson].get("objectives") or []:
+        evidence = m.get("evidence") or {}
+        assert set(evidence) <= set(m["assessed_by"]), (lesson, m["objective"])
+        if lesson[:2] == "00" and lesson != "00b_python_primer":
+            assert set(evidence) == set(m["assessed_by"]) or m["objective"].startswith(
+                ("load one", "trace any")
+            ), f"{lesson}: give an evidence phrase for each link of {m['objective']!r}"
+        for ref, phrase in evidence.items():
+            set_number, _, q = ref.partition("/")
+            text = _question_text(set_number, q)
+            assert " ".join(phrase.split()).lower() in text, f"{ref} does not ask {phrase!r}"

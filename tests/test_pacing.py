@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -62,3 +63,34 @@ def test_lesson_00_the_syllabus_and_the_teaching_notes_agree() -> None:
             assert f"**Estimated time** (students, from `docs/course_plan.yaml`): {t.text()}." in (
                 text
             ), f"{notes.name} disagrees; {FIX}"
+
+
+# A lesson named in the guide or a teaching note with a time in the same sentence, e.g.
+# "Read `00_start_here` as a student would (25 minutes)" or "`00_start_here` together (35 min)".
+STATED = re.compile(r"`(?:notebooks/)?(0\d[a-z]?_[a-z_]+)(?:\.ipynb)?`([^.|\n]{0,80}?)\((\d+) min")
+
+
+def test_every_time_stated_next_to_a_lesson_name_is_its_measured_time() -> None:
+    texts = [
+        ROOT / "docs" / "instructor_guide.md",
+        *sorted((ROOT / "docs/instructor").glob("*.md")),
+    ]
+    wrong = []
+    for path in texts:
+        for m in STATED.finditer(path.read_text(encoding="utf-8")):
+            name, minutes = m.group(1), int(m.group(3))
+            t = TIMINGS.get(name)
+            if t is not None and minutes not in {t.total, *t.parts}:
+                wrong.append(f"{path.name}: {m.group(0)!r} (plan: {t.text()})")
+    assert not wrong, f"times that disagree with docs/course_plan.yaml: {wrong}"
+
+
+@pytest.mark.parametrize("name", [n for n, t in TIMINGS.items() if len(t.parts) > 1])
+def test_a_lesson_in_parts_has_a_timing_plan_per_part(name: str) -> None:
+    notes = ROOT / "docs" / "instructor" / f"{name}.md"
+    if not notes.exists():
+        pytest.skip("the primer's notes live in 00_start_here.md")
+    text = notes.read_text(encoding="utf-8")
+    assert "## Timing plan for a 75-minute class" not in text, "one plan for a lesson in parts"
+    for i, minutes in enumerate(TIMINGS[name].parts, 1):
+        assert f"Part {i} ({minutes} min)" in text, f"{name}: no plan for Part {i} ({minutes} min)"

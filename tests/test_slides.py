@@ -29,3 +29,23 @@ def test_the_offline_gate_catches_a_cdn(tmp_path: Path) -> None:
     (tmp_path / "b.css").write_text("@import url(https://fonts.googleapis.com/css?family=Lato);")
     (tmp_path / "c.html").write_text('<a href="https://example.org/source">a cited source</a>')
     assert len(slides.offline_problems(tmp_path)) == 2  # links to read are fine; loads are not
+
+
+def test_quizzes_read_as_text_and_widgets_fall_back_to_their_note() -> None:
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "01_history.ipynb", as_version=4)
+    quiz = next(c for c in nb.cells if c.cell_type == "code" and "Quiz(" in c.source)
+    widget = nbformat.v4.new_code_cell("tl.widgets.TimelineExplorer(meetings)")
+    widget.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={slides.WIDGET_VIEW: {"model_id": "x"}, "text/html": "<p>run this cell</p>"},
+        )
+    ]
+    nb.cells.append(widget)
+    slides.static_outputs(nb)
+    shown = quiz.outputs[0]["data"]["text/html"]
+    assert "Quick check." in shown and shown.count("<li>") >= 2, shown
+    assert slides.WIDGET_VIEW not in widget.outputs[0]["data"]
+    assert "run this cell" in widget.outputs[0]["data"]["text/html"]

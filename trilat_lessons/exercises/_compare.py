@@ -437,6 +437,20 @@ def _kinds_compatible(want: str, got: str, values: list[Any]) -> bool:
     return False
 
 
+def _one_column_off(expect: dict[str, Any], exported: dict[str, Any], want: str, got: str) -> str:
+    """Advice when one column has another name: a new name only helps if the rows are right too
+    (the lessons name columns where they are made, with assign(...) or reset_index(name=...))."""
+    rows = expect.get("rows")
+    if rows is not None and len(exported.get("data", [])) != rows:
+        return f"A new name for {got!r} would not be enough: the rows differ too. " + (
+            expect.get("rows_hint") or "Re-check how you built the table."
+        )
+    return (
+        f"Name the column {want!r} where you make it, not {got!r}: e.g. "
+        f'.reset_index(name="{want}") or .assign({want}=...).'
+    )
+
+
 def _canon_table(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]:
     expect = q["expect"]
     kind = exported.get("type")
@@ -465,7 +479,7 @@ def _canon_table(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]
                 "add .reset_index() to make them columns."
             )
         elif missing and extra and len(missing) == len(extra) == 1:
-            parts.append(f"Rename {extra[0]!r} to {missing[0]!r} (e.g. .rename(columns=...)).")
+            parts.append(_one_column_off(expect, exported, missing[0], extra[0]))
         return "bad", Outcome("incorrect", " ".join(parts))
     data = exported.get("data", [])
     idx = [got_cols.index(c) for c in want_cols]
@@ -641,7 +655,29 @@ def _canon_chart(q: dict[str, Any], exported: dict[str, Any]) -> tuple[str, Any]
         shown = problems[:3]
         more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         return "bad", Outcome("incorrect", "Almost: " + " ".join(shown) + more)
+    data_problem = _chart_data_problem(expect.get("data"), spec)
+    if data_problem:
+        return "bad", Outcome("incorrect", data_problem)
     return "ok", "chart"
+
+
+def _chart_data_problem(want: Any, spec: dict[str, Any]) -> str | None:
+    """Compare a light chart's table summary (``usermeta``, see ``export_value``) with the key's.
+
+    Full exports (the grader's) carry no summary: their hidden checks read the data itself."""
+    meta = spec.get("usermeta")
+    got = meta.get("trilat_data") if isinstance(meta, dict) else None
+    if not isinstance(want, dict) or not isinstance(got, dict):
+        return None
+    if got.get("rows") != want.get("rows"):
+        return f"The chart's table has {got.get('rows')} rows; " + (
+            want.get("rows_message") or "the chart should be drawn from a different table."
+        )
+    got_digests = got.get("digests") if isinstance(got.get("digests"), dict) else {}
+    for name, digest in (want.get("digests") or {}).items():
+        if got_digests.get(name) != digest:
+            return want.get("message") or f"The values of {name!r} in your chart's table differ."
+    return None
 
 
 _CANON = {

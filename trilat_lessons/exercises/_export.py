@@ -21,6 +21,8 @@ MAX_ITEMS = 10_000  # elements in one list / dict / array
 MAX_DEPTH = 4  # nesting of lists in lists
 MAX_CELLS = 500_000  # rows x columns of one DataFrame
 MAX_CHART_BYTES = 5_000_000  # JSON size of one chart spec
+MAX_DIGEST_COLUMNS = 20  # columns summarised for a light chart (check()'s data checks)
+DATA_META = "trilat_data"  # usermeta key of a light chart's data summary
 
 
 class _TooLarge(Exception):
@@ -50,8 +52,10 @@ def type_name(value: Any) -> str:
 def export_value(value: Any, *, chart_data: bool = True) -> dict[str, Any]:
     """Export one answer to a JSON-safe dict; never raises.
 
-    ``chart_data=False`` (used by ``check()``, whose chart checks are structural) embeds only the
-    first row of a chart's DataFrame: same field types, a fraction of the time.
+    ``chart_data=False`` (used by ``check()``) embeds only the first row of a chart's DataFrame
+    (same field types, a fraction of the time) plus a bounded summary of the whole table in the
+    spec's ``usermeta`` (row count and a short digest per column), so check() can still tell a
+    chart drawn from the wrong rows.
     """
     try:
         if not chart_data:
@@ -213,8 +217,36 @@ def _export_pandas(value: Any, depth: int) -> dict[str, Any]:
     return {"type": "other", "pytype": type_name(value)}
 
 
+def _canon_cell(v: Any) -> str:
+    """One value as the text a column digest hashes: numbers as floats, missing as ''."""
+    if v is None or isinstance(v, bool):
+        return "" if v is None else str(v)
+    try:
+        if isinstance(v, int | float) or type(v).__module__ == "numpy":
+            f = float(v)
+            return "" if math.isnan(f) else repr(f)
+    except (TypeError, ValueError):
+        pass
+    return str(v)
+
+
+def column_digest(values: Any) -> str:
+    """A short order-free digest of a column's values: equal multisets give equal digests."""
+    import hashlib
+
+    text = json.dumps(sorted(_canon_cell(v) for v in values))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def data_summary(table: Any, columns: list[Any]) -> dict[str, Any]:
+    """Row count and per-column digests of a DataFrame (at most MAX_DIGEST_COLUMNS columns)."""
+    digests = {str(c): column_digest(table[c].tolist()) for c in columns[:MAX_DIGEST_COLUMNS]}
+    return {"rows": len(table), "digests": digests}
+
+
 def _light_chart(value: Any) -> Any:
-    """A shallow copy of a chart whose DataFrame is cut to one row (types are inferred alike)."""
+    """A shallow copy of a chart whose DataFrame is cut to one row (types are inferred alike),
+    with a summary of the whole table in ``usermeta`` (see ``export_value``)."""
     mod = getattr(type(value), "__module__", "") or ""
     pd = sys.modules.get("pandas")
     if not mod.startswith("altair") or pd is None:
@@ -228,7 +260,15 @@ def _light_chart(value: Any) -> Any:
     except Exception:
         cols = list(data.columns)
     light = value.copy(deep=False)
-    light.data = data.loc[:, cols or list(data.columns)].head(1)
+    cols = cols or list(data.columns)
+    light.data = data.loc[:, cols].head(1)
+    try:
+        summary = data_summary(data, cols)
+        meta = getattr(value, "usermeta", None)
+        meta = dict(meta) if isinstance(meta, dict) else {}
+        light.usermeta = {**meta, DATA_META: summary}
+    except Exception:  # a summary is a bonus: never let it break the export
+        pass
     return light
 
 

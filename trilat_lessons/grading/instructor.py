@@ -26,7 +26,7 @@ from ..exercises._compare import (
     parse_channel,
     seal,
 )
-from ..exercises._export import MISSING, decode, export_value
+from ..exercises._export import MISSING, data_summary, decode, export_value
 from .source import Source, SourceError
 
 
@@ -124,7 +124,25 @@ def _expect(source: Source, qid: str, solution: dict[str, Any]) -> dict[str, Any
         spec["encoding"] = {ch: parse_channel(v) for ch, v in (chart.get("encoding") or {}).items()}
         spec["title"] = bool(chart.get("title", True))
         spec["description"] = bool(chart.get("description", True))
+        if isinstance(chart.get("data"), dict):
+            spec["data"] = _chart_data_expectation(qid, chart["data"], solution)
     return spec
+
+
+def _chart_data_expectation(
+    qid: str, meta: dict[str, Any], solution: dict[str, Any]
+) -> dict[str, Any]:
+    """What check() compares of a chart's table: the solution's row count and, for the fields
+    the author names, digests of their values (so a filtered table or a reversed sign shows)."""
+    table = authoring.chart_table(solution.get("spec") or {})
+    fields = [str(f) for f in meta.get("fields", [])]
+    missing = [f for f in fields if f not in table.columns]
+    if not len(table) or missing:
+        raise SourceError(f"{qid}: the solution chart's table lacks {missing or 'rows'}")
+    out = data_summary(table, fields)
+    out["rows_message"] = str(meta.get("rows_message", ""))
+    out["message"] = str(meta.get("message", ""))
+    return out
 
 
 # joins the messages of wrong() calls that give the same answer (the wording the sets use when
