@@ -255,7 +255,7 @@ def test_roster_and_option_errors_are_clear(tmp_path: Path):
     assert read_roster(semi).rows[0]["name"] == "Doe, Jane"
     legacy = tmp_path / "cp1252.csv"
     legacy.write_bytes("submission,name\nA,Zoë\n".encode("cp1252"))
-    with pytest.raises(RosterError, match="not UTF-8.*CSV UTF-8"):
+    with pytest.raises(RosterError, match=r"not UTF-8.*CSV UTF-8"):
         read_roster(legacy)
     twice = tmp_path / "twice.csv"
     twice.write_text("submission\nA\na\n")
@@ -379,7 +379,7 @@ def test_merge_refuses_parts_cut_from_different_submission_folders(tmp_path: Pat
 
     from trilat_lessons.grading.shard import MergeError, gather, run_meta, submissions_hash
 
-    meta, results = synthetic_class(4)
+    meta, _ = synthetic_class(4)
     grader = SimpleNamespace(
         key={"questions": []},
         source=SimpleNamespace(set_id=SET, title="Demo", questions={}),
