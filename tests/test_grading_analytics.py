@@ -401,3 +401,16 @@ def test_merge_refuses_parts_cut_from_different_submission_folders(tmp_path: Pat
     (parts[1] / "run.json").write_text(json.dumps({**fixed, "shard": [2, 2]}))
     merged, _ = gather(parts, tmp_path / "out")
     assert merged["submissions_sha256"] == submissions_hash(keys)
+
+
+def test_pseudonymised_outputs_leave_out_answers_only_one_student_gave(tmp_path: Path):
+    meta, results = synthetic_class(60)
+    rare = an.given(SET, KEY["q2"], exported("my cat Mochi"))  # could name its author
+    results[3]["questions"]["q2"]["given"] = rare
+    write_analytics(meta, results, tmp_path, AnalyticsOptions(pseudonymise=True))
+    shared = (tmp_path / "answers.csv").read_text() + (tmp_path / "report.html").read_text()
+    assert "mochi" not in shared.lower()
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "answers.csv").read_text())))
+    assert rows and all(int(r["count"]) >= 2 for r in rows)
+    write_analytics(meta, results, tmp_path)  # the instructor's own run keeps every answer
+    assert "mochi" in (tmp_path / "answers.csv").read_text().lower()

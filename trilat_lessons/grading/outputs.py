@@ -16,6 +16,9 @@ from .lms import Roster, canvas_csv, match, moodle_csv, roster_check_csv, unmatc
 from .report import csv_bytes as _csv
 from .report import write_file as _write
 
+MIN_SHARED = 2
+"""With ``--pseudonymise``, answers given by fewer students are left out of the shared outputs."""
+
 
 @dataclass
 class AnalyticsOptions:
@@ -133,15 +136,19 @@ def write_analytics(
     items = an.item_analysis(questions, results)
     answers = an.answer_distribution(questions, results)
     n = len(an.graded(results))
+    # with pseudonyms the outputs are meant to be shared: an answer only one student gave could
+    # name that student (a typo, a personal phrasing), so it is left out of answers.csv and the
+    # report (key_suggestions.md lists only answers given by two students or more anyway)
+    shared = [a for a in answers if a["count"] >= MIN_SHARED] if options.pseudonymise else answers
     _write(out / "item_analysis.csv", item_analysis_csv(items))
-    _write(out / "answers.csv", answers_csv(answers))
+    _write(out / "answers.csv", answers_csv(shared))
     _write(
         out / "key_suggestions.md",
         an.key_suggestions_md(meta["set"], questions, answers, n).encode("utf-8"),
     )
     students = [r["student"] for r in results]
     who = pseudonyms(students, out) if options.pseudonymise else {s: s for s in students}
-    page = class_report(meta, questions, results, items, answers, who)
+    page = class_report(meta, questions, results, items, shared, who)
     _write(out / "report.html", page.encode("utf-8"))
     warnings: list[str] = []
     if options.lms or options.roster is not None:
