@@ -32,7 +32,7 @@ LMS_FORMATS = ("canvas", "moodle")
 CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_FIXED = ["Full name", "ID number", "Username", "Email address"]
 IDENTITY = {  # roster columns an LMS can find a user by: a row needs one of them
-    "canvas": ("canvas_id", "sis_user_id", "sis_login_id"),
+    "canvas": ("canvas_id", "sis_user_id", "sis_login_id", "name"),  # Canvas also matches a name
     "moodle": ("idnumber", "username", "email"),
 }
 
