@@ -414,3 +414,24 @@ def test_pseudonymised_outputs_leave_out_answers_only_one_student_gave(tmp_path:
     assert rows and all(int(r["count"]) >= 2 for r in rows)
     write_analytics(meta, results, tmp_path)  # the instructor's own run keeps every answer
     assert "mochi" in (tmp_path / "answers.csv").read_text().lower()
+
+
+def test_a_roster_row_is_written_only_where_that_lms_can_find_the_student(tmp_path: Path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "submission,name,canvas_id,email\n"
+        'Ann,"Lee, Ann",,\n'  # Canvas can match a name; Moodle has nothing to map
+        "Bo,,,bo@x.org\n"  # Moodle by email; Canvas has nothing
+        "Cy,,7,cy@x.org\n",
+        encoding="utf-8",
+    )
+    meta, results = synthetic_class(3, names=["Ann", "Bo", "Cy"])
+    opts = AnalyticsOptions(roster=read_roster(roster), lms=["canvas", "moodle"])
+    write_analytics(meta, results, tmp_path, opts)
+    canvas = list(csv.reader(io.StringIO((tmp_path / "lms/canvas.csv").read_text())))
+    moodle = list(csv.reader(io.StringIO((tmp_path / "lms/moodle.csv").read_text())))
+    assert [r[0] for r in canvas[1:]] == ["Lee, Ann", "Cy"]
+    assert [r[3] for r in moodle[1:]] == ["bo@x.org", "cy@x.org"]
+    left = list(csv.DictReader(io.StringIO((tmp_path / "lms/unmatched.csv").read_text())))
+    assert {(r["lms"], r["submission"]) for r in left} == {("canvas", "Bo"), ("moodle", "Ann")}
+    assert all("roster row has none of" in r["reason"] for r in left)

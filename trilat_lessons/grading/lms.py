@@ -2,10 +2,10 @@
 gradebook import files (column rules and their sources in docs/grading.md, "Grades to an LMS").
 
 Nothing is dropped, and nothing is written that would make an import fail: a submission with no
-roster entry (or no identity for that LMS) is left out of the LMS file, because Moodle aborts the
-whole import on a user it cannot find, and goes to ``lms/unmatched.csv``; a roster entry with no
-submission, and a submission that could not be graded (rejected, corrupt, ...), get an empty grade,
-never a zero. All of them are listed in ``lms/roster_check.csv``.
+roster entry (or no identity for that LMS: :data:`IDENTITY`) is left out of the LMS file, because
+Moodle aborts the whole import on a user it cannot find, and goes to ``lms/unmatched.csv``; a
+roster entry with no submission, and a submission that could not be graded (rejected, corrupt,
+...), get an empty grade, never a zero. All of them are listed in ``lms/roster_check.csv``.
 """
 
 from __future__ import annotations
