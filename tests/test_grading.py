@@ -244,6 +244,12 @@ def test_instructor_outputs_and_merged_shards_equal_one_run(graded, tmp_path):
     grade(SOURCE, few, part, GradeOptions(**OPTIONS, shard=(1, 2)), template=template)
     got = sorted(p.stem for p in (part / "results").glob("*.json"))
     assert got and got == sorted(n for n in names if shard_of(n, 2) == 1)
+    # run.json hashes the whole folder, not the shard: a merge can tell if the folder changed
+    from trilat_lessons.grading.shard import submissions_hash
+
+    part_meta = json.loads((part / "run.json").read_text())
+    assert part_meta["submissions"] == len(names)
+    assert part_meta["submissions_sha256"] == submissions_hash(names)
     for n in got:
         assert (
             json.loads((part / "results" / f"{n}.json").read_text())["questions"]

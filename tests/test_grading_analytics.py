@@ -36,6 +36,7 @@ from trilat_lessons.grading.lms import (
 from trilat_lessons.grading.outputs import (
     AnalyticsOptions,
     answers_csv,
+    item_analysis_csv,
     questions_of,
     write_analytics,
 )
@@ -85,8 +86,14 @@ def test_item_analysis_figures_and_flags():
 def test_small_classes_are_flagged_indicative_and_pending_rubrics_have_no_figures():
     meta, results = synthetic_class(12, plant=False)
     items = an.item_analysis(questions_of(meta), results)
-    flagged = [i for i in items if i["flag"]]
-    assert flagged and all("indicative only" in i["flag"] for i in flagged if i["kind"] == "auto")
+    auto = [i for i in items if i["kind"] == "auto"]
+    assert auto and all("indicative only: 12 graded" in i["flag"] for i in auto)  # every one
+    # a question with nothing else to say is flagged too (the docs promise it for every figure)
+    quiet = an.flag(0.6, 0.5, 12, 12)
+    assert quiet == f"indicative only: 12 graded submissions (fewer than {an.MIN_CLASS})"
+    assert an.flag(0.6, 0.5, 40, 40) == ""
+    sheet = item_analysis_csv(items).decode()
+    assert sheet.count("indicative only") == len(items)  # the scored written one too
     results[0]["questions"]["q4"].update(status="manual", points=None)
     q4 = next(i for i in an.item_analysis(questions_of(meta), results) if i["question"] == "q4")
     assert q4["facility"] is None and "not scored yet" in q4["flag"]
@@ -183,27 +190,73 @@ def test_canvas_and_moodle_files_follow_their_column_rules(tmp_path: Path):
     canvas = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
     assert canvas[0][:5] == CANVAS_FIXED and canvas[0][5] == "01_demo Demo"
     by_name = {row[0]: row for row in canvas[1:]}
-    assert len(canvas) - 1 == len(NAMES) + 1  # every submission and the absent student
+    # every matched submission and the absent student; the unmatched one is left out
+    assert len(canvas) - 1 == len(NAMES)
     assert by_name["Doe, Jane"][1:5] == ["100", "S0", "login0", "Sec, A"]
     assert by_name['O"Brien "Bo"'][5] == f"{totals[NAMES[1]]:g}"
     assert by_name["김민준"][3] == "login2" and by_name["山田 太郎"][2] == "S3"
     assert "'=cmd|x" in by_name  # a name a sheet would run is escaped
-    assert by_name["Zoë Ångström"][1:5] == ["", "", "", ""]  # kept, not dropped
+    assert "Zoë Ångström" not in by_name  # Canvas could not find them: in unmatched.csv
+    assert all(any(row[1:4]) for row in canvas[1:])  # every row names a Canvas user
     assert by_name["Student, Absent"][5] == ""  # no grade: Canvas leaves it unchanged
     assert b'"O""Brien ""Bo"""' in raw and b'"Doe, Jane"' in raw  # RFC 4180 quoting
     moodle = list(csv.reader(io.StringIO((tmp_path / "lms" / "moodle.csv").read_text())))
-    assert moodle[0][:4] == MOODLE_FIXED and len(moodle) == len(canvas)
+    # Moodle aborts the WHOLE import on a user it cannot find: every row has an identity
+    assert moodle[0][:4] == MOODLE_FIXED and all(any(row[1:4]) for row in moodle[1:])
+    assert {r[0] for r in moodle[1:]} == {"'" + n if n[0] == "=" else n for n in NAMES[:-1]}
     row = next(r for r in moodle if r[0] == "김민준")
     assert row[1:4] == ["ID2", "u2", "u2@x.org"] and float(row[4]) == totals["김민준"]
     check = (tmp_path / "lms" / "roster_check.csv").read_text()
     assert "Zoë Ångström" in check and "Absent Student" in check
+    left = list(csv.DictReader(io.StringIO((tmp_path / "lms" / "unmatched.csv").read_text())))
+    assert {(r["lms"], r["submission"]) for r in left} == {
+        ("canvas", "Zoë Ångström"),
+        ("moodle", "Zoë Ångström"),
+        ("moodle", "Absent Student"),  # its roster row has no Moodle identity
+    }
+    zoe = next(r for r in left if r["submission"] == "Zoë Ångström")
+    assert float(zoe["grade"]) == totals["Zoë Ångström"]  # the grade is not lost
+    assert any("left out of the LMS file" in w for w in warnings)
+
+
+def test_a_submission_that_could_not_be_graded_gets_an_empty_grade_not_a_zero(tmp_path: Path):
+    meta, results = synthetic_class(len(NAMES), names=NAMES)
+    results[0]["status"] = "corrupt"  # "Doe, Jane"
+    for q in results[0]["questions"].values():
+        q.update(points=0.0, status="corrupt")
+    opts = AnalyticsOptions(roster=read_roster(_roster(tmp_path)), lms=["canvas", "moodle"])
+    warnings = write_analytics(meta, results, tmp_path, opts)
+    canvas = {r[0]: r for r in csv.reader(io.StringIO((tmp_path / "lms/canvas.csv").read_text()))}
+    moodle = {r[0]: r for r in csv.reader(io.StringIO((tmp_path / "lms/moodle.csv").read_text()))}
+    assert canvas["Doe, Jane"][5] == "" and moodle["Doe, Jane"][4] == ""
+    assert canvas['O"Brien "Bo"'][5] != ""  # the others keep their grade
+    check = (tmp_path / "lms" / "roster_check.csv").read_text()
+    assert 'submission not graded: corrupt,"Doe, Jane"' in check
+    assert any("could not be graded" in w and "never 0" in w for w in warnings)
+
+
+def test_lms_without_a_roster_warns_and_loses_no_grade(tmp_path: Path):
+    meta, results = synthetic_class(5)
+    warnings = write_analytics(meta, results, tmp_path, AnalyticsOptions(lms=["canvas"]))
+    assert any("no --roster" in w for w in warnings)
+    canvas = (tmp_path / "lms" / "canvas.csv").read_text().splitlines()
+    assert len(canvas) == 1  # the header only: no row Canvas would report as not found
+    left = list(csv.DictReader(io.StringIO((tmp_path / "lms" / "unmatched.csv").read_text())))
+    assert len(left) == 5 and all(r["grade"] != "" for r in left)
 
 
 def test_roster_and_option_errors_are_clear(tmp_path: Path):
     bad = tmp_path / "bad.csv"
     bad.write_text("name,email\nA,a@x\n")
-    with pytest.raises(RosterError, match="submission"):
-        read_roster(bad)
+    with pytest.raises(RosterError, match=r"submission.*\['name', 'email'\].*CSV UTF-8"):
+        read_roster(bad)  # the header actually found, and how to save the sheet
+    semi = tmp_path / "semi.csv"  # a comma-decimal locale's spreadsheet writes ';'
+    semi.write_text("submission;name;email\nA;Doe, Jane;a@x\n", encoding="utf-8")
+    assert read_roster(semi).rows[0]["name"] == "Doe, Jane"
+    legacy = tmp_path / "cp1252.csv"
+    legacy.write_bytes("submission,name\nA,Zoë\n".encode("cp1252"))
+    with pytest.raises(RosterError, match=r"not UTF-8.*CSV UTF-8"):
+        read_roster(legacy)
     twice = tmp_path / "twice.csv"
     twice.write_text("submission\nA\na\n")
     with pytest.raises(RosterError, match="twice"):
@@ -280,3 +333,105 @@ def test_a_known_misconception_carries_its_unsealed_message():
     ]
     g = given("s", entry, exported)
     assert g is not None and g["verdict"] == "known misconception" and g["message"] == "Off by one."
+
+
+def test_item_analysis_figures_are_numbers_and_text_is_still_escaped():
+    """Negative figures stay numbers (not '-0.099 text); a text cell is still formula-escaped."""
+    pd = pytest.importorskip("pandas")
+    meta, results = synthetic_class(200, plant=False)
+    pool = sorted(an.graded(results), key=an.total)
+    for j, r in enumerate(pool):  # only the weakest get q3 right: negative discrimination
+        r["questions"]["q3"]["points"] = 1.0 if j < len(pool) // 3 else 0.0
+    items = an.item_analysis(questions_of(meta), results)
+    items[0]["flag"] = "-1+2"
+    raw = item_analysis_csv(items)
+    frame = pd.read_csv(io.BytesIO(raw))
+    for col in ("facility", "item_rest_r", "upper_lower_27"):
+        assert frame[col].dtype == float, col
+    assert (frame["item_rest_r"] < 0).any()
+    assert frame["flag"][0] == "'-1+2"
+    answers = pd.read_csv(
+        io.BytesIO(answers_csv(an.answer_distribution(questions_of(meta), results)))
+    )
+    assert answers["share"].dtype == float and answers["rest_mean"].dtype == float
+
+
+def test_an_answer_both_unexplained_and_an_accept_candidate_is_cross_referenced():
+    questions = questions_of(synthetic_class(3)[0])
+    base = {"question": "q1", "full": None, "message": "", "share": 0.1}
+    answers = [
+        {**base, "answer": "int:4", "sha": "a", "count": 5, "verdict": "correct", "rest_mean": 1},
+        {**base, "answer": "int:9", "sha": "b", "count": 4, "verdict": "unexplained wrong",
+         "rest_mean": 2.0},
+    ]  # fmt: skip
+    text = an.key_suggestions_md(SET, questions, answers, 9)
+    wrong_part, accept_part = text.split("candidate `accept()`")
+    assert "int:9" in wrong_part and "int:9" in accept_part
+    assert "Also an `accept()` candidate below" in wrong_part
+    assert "also wrong answer 1 above: decide which" in accept_part
+    answers[1]["rest_mean"] = 0.5  # weak students: a plain wrong answer, no cross-reference
+    text = an.key_suggestions_md(SET, questions, answers, 9)
+    assert "accept()` candidate below" not in text and "decide which" not in text
+
+
+def test_merge_refuses_parts_cut_from_different_submission_folders(tmp_path: Path):
+    from types import SimpleNamespace
+
+    from trilat_lessons.grading.shard import MergeError, gather, run_meta, submissions_hash
+
+    meta, _ = synthetic_class(4)
+    grader = SimpleNamespace(
+        key={"questions": []},
+        source=SimpleNamespace(set_id=SET, title="Demo", questions={}),
+        fingerprint="f" * 64,
+    )
+    keys = [f"student{i:03d}" for i in range(4)]
+    got = run_meta(grader, (1, 2), list(reversed(keys)))
+    assert got["submissions"] == 4 and got["submissions_sha256"] == submissions_hash(keys)
+    parts = []
+    for k, found in ((1, keys), (2, keys[:3])):  # part 2 saw a folder with one student less
+        part = tmp_path / f"part{k}"
+        (part / "results").mkdir(parents=True)
+        extra = {"submissions": len(found), "submissions_sha256": submissions_hash(found)}
+        (part / "run.json").write_text(json.dumps({**meta, "shard": [k, 2], **extra}))
+        parts.append(part)
+    with pytest.raises(MergeError, match="another submissions folder"):
+        gather(parts, tmp_path / "out")
+    fixed = json.loads((parts[0] / "run.json").read_text())
+    (parts[1] / "run.json").write_text(json.dumps({**fixed, "shard": [2, 2]}))
+    merged, _ = gather(parts, tmp_path / "out")
+    assert merged["submissions_sha256"] == submissions_hash(keys)
+
+
+def test_pseudonymised_outputs_leave_out_answers_only_one_student_gave(tmp_path: Path):
+    meta, results = synthetic_class(60)
+    rare = an.given(SET, KEY["q2"], exported("my cat Mochi"))  # could name its author
+    results[3]["questions"]["q2"]["given"] = rare
+    write_analytics(meta, results, tmp_path, AnalyticsOptions(pseudonymise=True))
+    shared = (tmp_path / "answers.csv").read_text() + (tmp_path / "report.html").read_text()
+    assert "mochi" not in shared.lower()
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "answers.csv").read_text())))
+    assert rows and all(int(r["count"]) >= 2 for r in rows)
+    write_analytics(meta, results, tmp_path)  # the instructor's own run keeps every answer
+    assert "mochi" in (tmp_path / "answers.csv").read_text().lower()
+
+
+def test_a_roster_row_is_written_only_where_that_lms_can_find_the_student(tmp_path: Path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "submission,name,canvas_id,email\n"
+        'Ann,"Lee, Ann",,\n'  # Canvas can match a name; Moodle has nothing to map
+        "Bo,,,bo@x.org\n"  # Moodle by email; Canvas has nothing
+        "Cy,,7,cy@x.org\n",
+        encoding="utf-8",
+    )
+    meta, results = synthetic_class(3, names=["Ann", "Bo", "Cy"])
+    opts = AnalyticsOptions(roster=read_roster(roster), lms=["canvas", "moodle"])
+    write_analytics(meta, results, tmp_path, opts)
+    canvas = list(csv.reader(io.StringIO((tmp_path / "lms/canvas.csv").read_text())))
+    moodle = list(csv.reader(io.StringIO((tmp_path / "lms/moodle.csv").read_text())))
+    assert [r[0] for r in canvas[1:]] == ["Lee, Ann", "Cy"]
+    assert [r[3] for r in moodle[1:]] == ["bo@x.org", "cy@x.org"]
+    left = list(csv.DictReader(io.StringIO((tmp_path / "lms/unmatched.csv").read_text())))
+    assert {(r["lms"], r["submission"]) for r in left} == {("canvas", "Bo"), ("moodle", "Ann")}
+    assert all("roster row has none of" in r["reason"] for r in left)

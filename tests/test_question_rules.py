@@ -143,3 +143,14 @@ def test_course_sets_pass_the_rules(source):
         c["metadata"].get("trilat", {}).get("role") == "hidden" for c in src.nb["cells"]
     )
     assert bool(run.hidden) == has_hidden_cells
+
+
+def test_a_pasted_todo_stub_message_is_refused(tmp_path):
+    """A stub from key_suggestions.md pasted without writing its message must not reach
+    students as feedback."""
+    prompt = "**q2.** How many meetings were there in 2018?"
+    stub = 'wrong("q2", 4, "TODO: the misconception this answer reveals")'
+    problems = _problems(_source(tmp_path, prompt, key=IMPORTS + stub))
+    assert any("TODO placeholder" in p and "q2" in p for p in problems), problems
+    written = 'wrong("q2", 4, "You counted the 2017 meeting too.")'
+    assert _problems(_source(tmp_path, prompt, key=IMPORTS + written)) == []

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: synthetic records
-from analytics_support import synthetic_class
+from analytics_support import KEY, SET, exported, synthetic_class
 
+from trilat_lessons.grading.analytics import given
 from trilat_lessons.grading.outputs import AnalyticsOptions, write_analytics
 
 pytestmark = pytest.mark.browser
@@ -30,7 +31,11 @@ def test_class_report_opens_offline_without_errors(
 ) -> None:
     page, blocked = page_and_blocked
     meta, results = synthetic_class(400)
+    long = given(SET, KEY["q2"], exported("x" * 200))  # one long unbroken answer
+    for r in results[:2]:
+        r["questions"]["q2"]["given"] = long
     write_analytics(meta, results, tmp_path, AnalyticsOptions(pseudonymise=True))
+    page.set_viewport_size({"width": 1100, "height": 800})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -40,6 +45,8 @@ def test_class_report_opens_offline_without_errors(
     assert page.locator("svg[role]").count() >= 2  # the charts, each with a role and a label
     assert page.locator("table caption").count() >= 5
     assert errors == [] and blocked.urls == []
+    # the long answer wraps: nothing wider than the window
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert AXE.is_file(), "axe-core missing: make browser-deps"
     page.add_script_tag(path=str(AXE))
     assert page.evaluate(AXE_PAGE) == []

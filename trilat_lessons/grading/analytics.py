@@ -200,7 +200,7 @@ def flag(facility: float | None, r_ir: float | None, scored: int, n: int) -> str
         )
     elif r_ir < WEAK:
         reasons.append("little discrimination: scoring here hardly follows the rest of the test")
-    if reasons and n < MIN_CLASS:
+    if n < MIN_CLASS:  # every figure, flagged or not, moves with one or two students
         reasons.append(f"indicative only: {n} graded submissions (fewer than {MIN_CLASS})")
     return "; ".join(reasons)
 
@@ -322,11 +322,21 @@ def key_suggestions_md(
     ]
     if not unexplained:
         lines += ["None given by two students or more.", ""]
+    also = {(a["question"], a["sha"]) for a in candidates}
+    number = {(a["question"], a["sha"]): i for i, a in enumerate(unexplained, 1)}
     for i, a in enumerate(unexplained, 1):
         lines += [
             f"### {i}. {a['question']}: `{_code_span(a['answer'])}` "
             f"({a['count']} students, {a['share']:.0%})",
             "",
+        ]
+        if (a["question"], a["sha"]) in also:
+            lines += [
+                "Also an `accept()` candidate below (strong students gave it): decide which "
+                "it is, and paste only one of the two stubs.",
+                "",
+            ]
+        lines += [
             "```python",
             _stub("wrong", a, "TODO: the misconception this answer reveals, and what to re-check"),
             "```",
@@ -340,7 +350,12 @@ def key_suggestions_md(
             f"- {a['question']}: `{_code_span(a['answer'])}` ({a['count']} students; their mean "
             f"score on the rest of the test {a['rest_mean']:.2f}, at least that of the students "
             f"who gave the key's answer)"
-            + (f"; now explained as: {a['message']}" if a["message"] else ""),
+            + (f"; now explained as: {a['message']}" if a["message"] else "")
+            + (
+                f"; also wrong answer {number[(a['question'], a['sha'])]} above: decide which"
+                if (a["question"], a["sha"]) in number
+                else ""
+            ),
             "",
             "  ```python",
             "  " + _stub("accept", a),

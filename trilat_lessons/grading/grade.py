@@ -544,6 +544,7 @@ def grade(
         raise
     ignored: list[tuple[str, str]] = []
     subs = find_submissions(submissions_dir, grader.source.set_id, ignored)
+    everyone = [s.key for s in subs]  # the whole folder, before sharding: hashed in run.json
     if options.shard is not None:
         from .shard import shard_of
 
@@ -688,7 +689,7 @@ def grade(
                 results.append(json.loads(rpath.read_text(encoding="utf-8")))
             except (OSError, ValueError, RecursionError) as exc:
                 raise OutputError(f"cannot read back {rpath}: {exc}") from None
-        notes = finish(grader, results, out, names, options)
+        notes = finish(grader, results, out, names, options, everyone=everyone)
     graded = sum(counts.values())
     return GradeRun(
         graded, skipped, interrupted, counts, out, grader.key_warning, protection, notes, ignored
@@ -702,15 +703,17 @@ def finish(
     names: dict[str, str],
     options: GradeOptions,
     meta: dict[str, Any] | None = None,
+    everyone: list[str] | None = None,
 ) -> list[str]:
-    """Write every report and instructor output of a run (also after a merge of shards)."""
+    """Write every report and instructor output of a run (also after a merge of shards);
+    ``everyone``: every submission id found, before sharding."""
     from .outputs import write_analytics
     from .report import write_reports
     from .shard import RUN_FILE, run_meta
 
     try:
         write_reports(grader, results, out, names)
-        meta = meta or run_meta(grader, options.shard)
+        meta = meta or run_meta(grader, options.shard, everyone)
         _write_json(out / RUN_FILE, meta)
         return write_analytics(meta, results, out, options.analytics)
     except OSError as exc:

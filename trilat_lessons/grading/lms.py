@@ -1,9 +1,11 @@
 """Grades where they are needed: a roster maps submissions to LMS identities; Canvas and Moodle
 gradebook import files (column rules and their sources in docs/grading.md, "Grades to an LMS").
 
-Nothing is dropped: a submission with no roster entry still gets a row (identity columns empty),
-a roster entry with no submission gets a row with an empty grade (the LMS then leaves it
-unchanged), and both are listed in ``lms/roster_check.csv``.
+Nothing is dropped, and nothing is written that would make an import fail: a submission with no
+roster entry (or no identity for that LMS: :data:`IDENTITY`) is left out of the LMS file, because
+Moodle aborts the whole import on a user it cannot find, and goes to ``lms/unmatched.csv``; a
+roster entry with no submission, and a submission that could not be graded (rejected, corrupt,
+...), get an empty grade, never a zero. All of them are listed in ``lms/roster_check.csv``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ ROSTER_COLUMNS = (
 LMS_FORMATS = ("canvas", "moodle")
 CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_FIXED = ["Full name", "ID number", "Username", "Email address"]
+IDENTITY = {  # roster columns an LMS can find a user by: a row needs one of them
+    "canvas": ("canvas_id", "sis_user_id", "sis_login_id", "name"),  # Canvas also matches a name
+    "moodle": ("idnumber", "username", "email"),
+}
 
 
 class RosterError(ValueError):
@@ -53,19 +59,31 @@ def _norm(name: str) -> str:
 
 
 def read_roster(path: str | Path) -> Roster:
-    """Read ``ROSTER.csv`` (UTF-8, a BOM tolerated); only the ``submission`` column is required."""
+    """Read ``ROSTER.csv`` (UTF-8, a BOM tolerated; comma, semicolon or tab separated); only the
+    ``submission`` column is required."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RosterError(f"cannot read the roster {path}: {exc}") from None
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise RosterError(f"cannot read the roster {path}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RosterError(
+            f"{path} is not UTF-8 (byte {exc.start}: a spreadsheet's legacy encoding such as "
+            "Windows-1252?): save it again as 'CSV UTF-8 (comma delimited)'"
+        ) from None
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
+    found = [f.strip() for f in reader.fieldnames or []]
+    fields = [f.lower() for f in found]
     if "submission" not in fields:
-        raise RosterError(f"{path}: no 'submission' column (columns: {', '.join(ROSTER_COLUMNS)})")
+        raise RosterError(
+            f"{path}: no 'submission' column; found the header {found!r}. Expected columns: "
+            f"{', '.join(ROSTER_COLUMNS)} (save the sheet as 'CSV UTF-8 (comma delimited)')"
+        )
     rows = []
     seen: set[str] = set()
     for raw in reader:
-        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
         if not row.get("submission"):
             continue
         if _norm(row["submission"]) in seen:
@@ -73,6 +91,14 @@ def read_roster(path: str | Path) -> Roster:
         seen.add(_norm(row["submission"]))
         rows.append({c: row.get(c, "") for c in ROSTER_COLUMNS})
     return Roster(rows)
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header line: a spreadsheet in a comma-decimal locale writes ``;``."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def parse_formats(text: str) -> list[str]:
@@ -88,32 +114,50 @@ def parse_formats(text: str) -> list[str]:
 class Match:
     """Grades matched to roster rows, with what did not match on either side."""
 
-    rows: list[tuple[dict[str, str], str | None]]  # (identity, total or None: no submission)
+    # (identity, total or None: nothing to import, whether the roster knows the submission)
+    rows: list[tuple[dict[str, str], str | None, bool]]
     unmatched_submissions: list[str]
     roster_without_submission: list[str]
+    not_graded: list[tuple[str, str]] = field(default_factory=list)  # (submission, status)
+
+    def importable(self, lms: str) -> list[tuple[dict[str, str], str | None]]:
+        """Rows the LMS can find a user for (a roster row with one of its identity columns)."""
+        keys = IDENTITY[lms]
+        return [(i, t) for i, t, known in self.rows if known and any(i.get(k) for k in keys)]
+
+    def left_out(self, lms: str) -> list[tuple[dict[str, str], str | None, bool]]:
+        """Rows left out of that LMS's file (no roster row, or no identity for that LMS)."""
+        keys = IDENTITY[lms]
+        return [r for r in self.rows if not (r[2] and any(r[0].get(k) for k in keys))]
 
 
-def match(grades: list[tuple[str, str]], roster: Roster | None) -> Match:
-    """Pair ``(student, total)`` with roster rows; nothing on either side is dropped."""
-    rows: list[tuple[dict[str, str], str | None]] = []
+def match(
+    grades: list[tuple[str, str | None]],
+    roster: Roster | None,
+    not_graded: dict[str, str] | None = None,
+) -> Match:
+    """Pair ``(student, total)`` with roster rows (total None: the submission could not be
+    graded, its status in ``not_graded``); nothing on either side is dropped."""
+    not_graded = not_graded or {}
+    rows: list[tuple[dict[str, str], str | None, bool]] = []
     unmatched: list[str] = []
     used: set[int] = set()
     for student, total in grades:
         row = roster.find(student) if roster else None
         if row is None:
-            if roster is not None:
-                unmatched.append(student)
-            rows.append(({c: "" for c in ROSTER_COLUMNS} | {"submission": student}, total))
+            unmatched.append(student)
+            rows.append(({c: "" for c in ROSTER_COLUMNS} | {"submission": student}, total, False))
         else:
             used.add(id(row))
-            rows.append((row, total))
+            rows.append((row, total, True))
     missing = []
     if roster is not None:
         for row in roster.rows:
             if id(row) not in used:
                 missing.append(row["submission"])
-                rows.append((row, None))
-    return Match(rows, unmatched, missing)
+                rows.append((row, None, True))
+    failed = [(s, not_graded[s]) for s, _ in grades if s in not_graded]
+    return Match(rows, unmatched, missing, failed)
 
 
 def _csv(rows: list[list[Any]]) -> bytes:
@@ -130,7 +174,7 @@ def canvas_csv(m: Match, assignment: str) -> bytes:
     """Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then one
     column per assignment headed ``Name (ID)`` (a header without an ID creates a new one)."""
     rows: list[list[Any]] = [[*CANVAS_FIXED, assignment]]
-    for ident, total in m.rows:
+    for ident, total in m.importable("canvas"):
         rows.append(
             [
                 ident.get("name") or ident["submission"],
@@ -148,7 +192,7 @@ def moodle_csv(m: Match, assignment: str) -> bytes:
     """Moodle grade import (CSV): identity columns to map a user by (ID number, username or
     email address) and one grade column, mapped to a grade item on import."""
     rows: list[list[Any]] = [[*MOODLE_FIXED, assignment]]
-    for ident, total in m.rows:
+    for ident, total in m.importable("moodle"):
         rows.append(
             [
                 ident.get("name") or ident["submission"],
@@ -162,8 +206,24 @@ def moodle_csv(m: Match, assignment: str) -> bytes:
 
 
 def roster_check_csv(m: Match) -> bytes:
-    """Every mismatch between submissions and the roster, one row each."""
+    """Every mismatch between submissions and the roster, and every submission not graded."""
     rows: list[list[Any]] = [["problem", "name"]]
     rows += [["submission not in the roster", s] for s in m.unmatched_submissions]
     rows += [["roster entry without a submission", s] for s in m.roster_without_submission]
+    rows += [[f"submission not graded: {status}", s] for s, status in m.not_graded]
+    return _csv(rows)
+
+
+def unmatched_csv(m: Match, formats: list[str]) -> bytes:
+    """``lms/unmatched.csv``: each row left out of an LMS file, with its grade, to enter by hand
+    (or add to the roster and run again)."""
+    rows: list[list[Any]] = [["lms", "submission", "name", "grade", "reason"]]
+    for lms in formats:
+        for ident, total, known in m.left_out(lms):
+            reason = (
+                f"roster row has none of {', '.join(IDENTITY[lms])}"
+                if known
+                else "submission not in the roster"
+            )
+            rows.append([lms, ident["submission"], ident.get("name", ""), total or "", reason])
     return _csv(rows)

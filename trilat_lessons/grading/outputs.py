@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from . import analytics as an
-from .lms import Roster, canvas_csv, match, moodle_csv, roster_check_csv
+from .lms import Roster, canvas_csv, match, moodle_csv, roster_check_csv, unmatched_csv
 from .report import csv_bytes as _csv
 from .report import write_file as _write
+
+MIN_SHARED = 2
+"""With ``--pseudonymise``, answers given by fewer students are left out of the shared outputs."""
 
 
 @dataclass
@@ -53,8 +56,10 @@ def pseudonyms(students: list[str], out: Path) -> dict[str, str]:
     }
 
 
-def _fmt(x: float | None, digits: int = 3) -> str:
-    return "" if x is None else f"{x:.{digits}f}"
+def _num(x: float | None, digits: int = 3) -> float | str:
+    """A figure as a number (rounded), so spreadsheets and pandas read numbers, and the formula
+    escape (text only) never turns ``-0.099`` into text; ``""`` when there is none."""
+    return "" if x is None else round(x, digits)
 
 
 def item_analysis_csv(items: list[dict[str, Any]]) -> bytes:
@@ -85,9 +90,9 @@ def item_analysis_csv(items: list[dict[str, Any]]) -> bytes:
                 i["students"],
                 i["scored"],
                 i["attempted"],
-                _fmt(i["facility"]),
-                _fmt(i["item_rest_r"]),
-                _fmt(i["upper_lower"]),
+                _num(i["facility"]),
+                _num(i["item_rest_r"]),
+                _num(i["upper_lower"]),
                 shares,
                 i["flag"],
             ]
@@ -106,10 +111,10 @@ def answers_csv(answers: list[dict[str, Any]]) -> bytes:
                 a["question"],
                 a["answer"],
                 a["count"],
-                f"{a['share']:.3f}",
+                _num(a["share"]),
                 a["verdict"],
                 a["message"],
-                f"{a['rest_mean']:.2f}",
+                _num(a["rest_mean"], 2),
                 a["sha"],
             ]
         )
@@ -131,35 +136,70 @@ def write_analytics(
     items = an.item_analysis(questions, results)
     answers = an.answer_distribution(questions, results)
     n = len(an.graded(results))
+    # with pseudonyms the outputs are meant to be shared: an answer only one student gave could
+    # name that student (a typo, a personal phrasing), so it is left out of answers.csv and the
+    # report (key_suggestions.md lists only answers given by two students or more anyway)
+    shared = [a for a in answers if a["count"] >= MIN_SHARED] if options.pseudonymise else answers
     _write(out / "item_analysis.csv", item_analysis_csv(items))
-    _write(out / "answers.csv", answers_csv(answers))
+    _write(out / "answers.csv", answers_csv(shared))
     _write(
         out / "key_suggestions.md",
         an.key_suggestions_md(meta["set"], questions, answers, n).encode("utf-8"),
     )
     students = [r["student"] for r in results]
     who = pseudonyms(students, out) if options.pseudonymise else {s: s for s in students}
-    page = class_report(meta, questions, results, items, answers, who)
+    page = class_report(meta, questions, results, items, shared, who)
     _write(out / "report.html", page.encode("utf-8"))
     warnings: list[str] = []
     if options.lms or options.roster is not None:
-        totals = [(r["student"], _points(r)) for r in results]
-        m = match(totals, options.roster)
-        assignment = options.assignment or f"{meta['set']} {meta.get('title', '')}".strip()
-        writers = {"canvas": canvas_csv, "moodle": moodle_csv}
-        for name in options.lms:
-            _write(out / "lms" / f"{name}.csv", writers[name](m, assignment))
-        _write(out / "lms" / "roster_check.csv", roster_check_csv(m))
-        if m.unmatched_submissions:
-            warnings.append(
-                f"{len(m.unmatched_submissions)} submission(s) not in the roster (kept, with "
-                f"empty LMS ids): see {out / 'lms' / 'roster_check.csv'}"
-            )
-        if m.roster_without_submission:
-            warnings.append(
-                f"{len(m.roster_without_submission)} roster entr(y/ies) without a submission "
-                f"(kept, grade left empty): see {out / 'lms' / 'roster_check.csv'}"
-            )
+        warnings = _write_lms(meta, results, out / "lms", options)
+    return warnings
+
+
+def _write_lms(
+    meta: dict[str, Any], results: list[dict[str, Any]], lms: Path, options: AnalyticsOptions
+) -> list[str]:
+    """``lms/*.csv``: gradebook files, what was left out of them and why; returns warnings."""
+    failed = {r["student"]: r["status"] for r in results if r.get("status") in an.NOT_GRADED}
+    totals = [(r["student"], None if r["student"] in failed else _points(r)) for r in results]
+    m = match(totals, options.roster, failed)
+    assignment = options.assignment or f"{meta['set']} {meta.get('title', '')}".strip()
+    writers = {"canvas": canvas_csv, "moodle": moodle_csv}
+    for name in options.lms:
+        _write(lms / f"{name}.csv", writers[name](m, assignment))
+    _write(lms / "roster_check.csv", roster_check_csv(m))
+    warnings: list[str] = []
+    left_out = {name: m.left_out(name) for name in options.lms}
+    if options.lms:
+        _write(lms / "unmatched.csv", unmatched_csv(m, options.lms))
+    if options.lms and options.roster is None:
+        warnings.append(
+            f"no --roster: the LMS file(s) have no student rows (an LMS finds students only by "
+            f"its ids); every grade is in {lms / 'unmatched.csv'}"
+        )
+    elif any(left_out.values()):
+        counts = ", ".join(f"{len(v)} from {k}.csv" for k, v in left_out.items() if v)
+        warnings.append(
+            f"left out of the LMS file(s), as the LMS would not find these students ({counts}; "
+            f"Moodle aborts the whole import on one): enter them by hand, see "
+            f"{lms / 'unmatched.csv'}"
+        )
+    if options.roster is not None and m.unmatched_submissions:
+        warnings.append(
+            f"{len(m.unmatched_submissions)} submission(s) not in the roster (kept in grades.csv "
+            f"and unmatched.csv): see {lms / 'roster_check.csv'}"
+        )
+    if m.roster_without_submission:
+        warnings.append(
+            f"{len(m.roster_without_submission)} roster entr(y/ies) without a submission "
+            f"(grade left empty): see {lms / 'roster_check.csv'}"
+        )
+    if m.not_graded:
+        warnings.append(
+            f"{len(m.not_graded)} submission(s) could not be graded (rejected, corrupt, another "
+            f"assignment or an internal error): their LMS grade is left empty, never 0; see "
+            f"{lms / 'roster_check.csv'}"
+        )
     return warnings
 
 

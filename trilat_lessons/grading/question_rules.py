@@ -19,6 +19,8 @@ requirement a hidden check tests is stated in its question.
    reading the key does not show which choices have a message and which one has none. (A closed
    question's few choices can still be hashed and compared with the key's digests by a student who
    writes code for it: that is inherent in an offline ``check()``; keep such questions low-point.)
+4. **No placeholder feedback.** A ``wrong()`` message pasted from
+   ``key_suggestions.md`` that still starts with "TODO" is refused.
 """
 
 from __future__ import annotations
@@ -125,6 +127,18 @@ def unstated_requirements(source: Source, run: InstructorRun) -> list[str]:
     return problems
 
 
+def todo_messages(run: InstructorRun) -> list[str]:
+    """Rule 4: no ``wrong()`` message still starting with "TODO" (the placeholder of the stubs
+    in ``key_suggestions.md``): students would read it as feedback. (``accept()`` has none.)"""
+    return [
+        f"{rec['question']}: wrong() message {str(rec['message'])[:60]!r} is still the "
+        "TODO placeholder of a key suggestion: write the message students will read"
+        for rec in run.records
+        if rec["kind"] == "wrong"
+        and str(rec.get("message") or "").lstrip().upper().startswith("TODO")
+    ]
+
+
 def release_problems(source: Source, run: InstructorRun) -> list[str]:
-    """Both rules; an empty list means the question texts can be released."""
-    return answer_leaks(source, run) + unstated_requirements(source, run)
+    """Every rule; an empty list means the question texts can be released."""
+    return answer_leaks(source, run) + unstated_requirements(source, run) + todo_messages(run)

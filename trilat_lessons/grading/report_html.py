@@ -20,7 +20,8 @@ STYLE = (
     "td,th{border:1px solid #767676;padding:2px 8px;text-align:left;vertical-align:top}"
     "caption{text-align:left;font-weight:bold;padding:.3em 0}.flag{color:#8a1c00}"
     ".num{text-align:right}figure{margin:1em 0}figcaption{font-size:.95em;color:#333}"
-    "a{color:#0b5394}"
+    "a{color:#0b5394}td,th{overflow-wrap:anywhere}.scroll{overflow-x:auto;max-width:100%}"
+    ".scroll:focus{outline:2px solid #0b5394}"
 )
 
 
@@ -202,7 +203,11 @@ def class_report(
         if not rows:
             out.append("<p>No answers.</p>")
             continue
+        # a long unbroken answer wraps anywhere; wider content scrolls inside a region that
+        # keyboard users can focus and scroll (WCAG 2.1.1, scrollable-region-focusable)
         out.append(
+            f'<div class="scroll" role="region" tabindex="0" '
+            f'aria-label="Answers given to {_e(q.id)}">'
             f"<table><caption>{_e(q.id)}: {len(rows)} distinct answers (top {top_answers})"
             '</caption><thead><tr><th scope="col">Answer</th><th scope="col" class="num">'
             'Students</th><th scope="col">Verdict</th><th scope="col">wrong() message</th>'
@@ -214,7 +219,7 @@ def class_report(
                 f'<td class="num">{a["count"]} ({_pct(a["share"])})</td>'
                 f"<td>{_e(a['verdict'])}</td><td>{_e(a['message'])}</td></tr>"
             )
-        out.append("</tbody></table>")
+        out.append("</tbody></table></div>")
     # manual
     out.append('<h2 id="manual">Written answers still to grade</h2>')
     pending = []

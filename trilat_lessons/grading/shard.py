@@ -73,9 +73,18 @@ class MetaGrader:
     fingerprint: str
 
 
-def run_meta(grader: Any, shard: tuple[int, int] | None) -> dict[str, Any]:
+def submissions_hash(keys: list[str]) -> str:
+    """SHA-256 of the sorted ids of every submission found (the whole folder, before sharding):
+    parts with different hashes were cut from different folders, and would miss students."""
+    return hashlib.sha256("\n".join(sorted(keys)).encode("utf-8")).hexdigest()
+
+
+def run_meta(
+    grader: Any, shard: tuple[int, int] | None, everyone: list[str] | None = None
+) -> dict[str, Any]:
     """``run.json``: the set, its questions (points, kind, wrong() messages), the run's
-    fingerprint and shard, so parts can be merged and analysed without the source."""
+    fingerprint and shard, and the hash and count of every submission id found (``everyone``,
+    before sharding), so parts can be merged and analysed without the source."""
     wrong = {
         q["id"]: [w.get("message", "") for w in q.get("wrong", [])] for q in grader.key["questions"]
     }
@@ -85,6 +94,8 @@ def run_meta(grader: Any, shard: tuple[int, int] | None) -> dict[str, Any]:
         "title": grader.source.title,
         "fingerprint": grader.fingerprint,
         "shard": list(shard) if shard else None,
+        "submissions": None if everyone is None else len(everyone),
+        "submissions_sha256": None if everyone is None else submissions_hash(everyone),
         "questions": [
             {
                 "id": q.id,
@@ -135,6 +146,14 @@ def gather(parts: list[Path], out: Path) -> tuple[dict[str, Any], dict[str, dict
             raise MergeError(
                 f"{p} was graded from another source, key or limits than {parts[0]} "
                 "(every part must use the same source and options)"
+            )
+    for p, m in zip(parts, metas, strict=True):
+        if m.get("submissions_sha256") != first.get("submissions_sha256"):
+            raise MergeError(
+                f"{p} was cut from another submissions folder than {parts[0]} "
+                f"({m.get('submissions')} vs {first.get('submissions')} submissions found, or "
+                "other names): the folder changed between parts, so students could be missed; "
+                "grade every part again from the same folder"
             )
     shards = [tuple(m["shard"]) if m.get("shard") else None for m in metas]
     if None in shards:
