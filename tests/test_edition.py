@@ -107,6 +107,8 @@ NAMED_OUTSIDE = {
     "scripts/pacing.py": "course_plan.yaml's header: how the instructor updates times",
     "tests/test_objectives.py": "course_plan.yaml's header: the instructor's test",
     "tests/test_pacing.py": "course_plan.yaml's header: the instructor's test",
+    "tests/test_skills.py": "skills.yaml's header: the instructor's test",
+    "tests/skills_detect.py": "skills.yaml's header: the instructor's test",
 }
 _REPO_PATH = re.compile(
     r"(?<![\w./-])((?:docs|notebooks|exercises|scripts|tests|trilat_lessons|lite|data|edition"

@@ -36,6 +36,7 @@ COPIED = (
     "docs/codebook.md",
     "docs/readings.md",  # lessons 02-06 send students to it
     "docs/course_plan.yaml",  # every lesson quotes its times from it
+    "docs/skills.yaml",  # the primer points to it: which section each exercise question uses
     "pyproject.toml",
     "requirements.lock",
     "environment.yml",
