@@ -218,3 +218,39 @@ def test_doctor_reports_the_grading_protection(monkeypatch):
         isolation.probe.cache_clear()
     assert missing.ok and missing.warning and "NONE" in missing.detail  # WARN, never OK
     assert "apt-get install bubblewrap" in missing.detail
+
+
+def test_a_file_named_like_a_tagged_name_gets_its_own_tag(tmp_path):
+    """NFC and NFD 'José' are tagged with their keys; a third file literally named like one of
+    those tags must not share that shown name (scores typed per name would reach it)."""
+    from trilat_lessons.grading.intake import find_submissions
+
+    nfc = unicodedata.normalize("NFC", "José")
+    nfd = unicodedata.normalize("NFD", "José")
+    for name in (nfc, nfd):
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    first = find_submissions(tmp_path, "00_demo")
+    tagged = sorted(s.student for s in first)
+    (tmp_path / f"{tagged[0]}.ipynb").write_text("{}")
+    subs = find_submissions(tmp_path, "00_demo")
+    shown = [s.student for s in subs]
+    assert len(shown) == 3 and len(set(shown)) == 3, shown
+    assert tagged[0] in shown and tagged[1] in shown  # the first two keep their names
+
+
+def test_typed_scores_survive_a_huge_written_answer(tmp_path):
+    """manual_grading.csv holds whole written answers: reading it back must not hit the csv
+    module's 131,072-character field limit (which used to wipe every typed score)."""
+    from trilat_lessons.grading.report import read_csv_rows
+
+    big = "x" * 300_000
+    path = tmp_path / "manual_grading.csv"
+    path.write_text(f"student,score,answer\nalice,3,short\nmallory,,{big}\n", encoding="utf-8")
+    rows = read_csv_rows(path.read_text(encoding="utf-8"))
+    assert [r["score"] for r in rows] == ["3", ""] and len(rows[1]["answer"]) == 300_000
+
+
+def test_control_characters_never_reach_a_csv_cell():
+    assert csv_cell("a\x00b\x1b[2Jc") == "a\ufffdb\ufffd[2Jc"
+    assert csv_cell("line one\nline two\tend") == "line one\nline two\tend"
+    assert csv_cell("=1+1") == "'=1+1"

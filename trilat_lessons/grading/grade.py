@@ -525,6 +525,12 @@ def grade(
             sandbox_refusal("use an isolated template", "the kernel template is not isolated")
         )
     out = Path(out_dir)
+    subs_root, out_root = Path(submissions_dir).resolve(), out.resolve()
+    if out_root == subs_root or subs_root in out_root.parents or out_root in subs_root.parents:
+        raise OutputError(
+            f"the output folder {out} and the submissions folder {submissions_dir} overlap:"
+            " choose an output folder outside the submissions (and not containing them)"
+        )
     results_dir = out / "results"
     try:
         results_dir.mkdir(parents=True, exist_ok=True)

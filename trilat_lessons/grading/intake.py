@@ -251,17 +251,31 @@ def find_submissions(
         )
     # two spellings of one name in different Unicode forms (or different control characters)
     # look identical: tell them apart by their key
-    shown: dict[str, int] = {}
-    for s in subs:
-        shown[s.student] = shown.get(s.student, 0) + 1
     keys: set[str] = set()
     for s in subs:
-        if shown[s.student] > 1:
-            s.student = f"{s.student} [{s.key}]"
         while s.key in keys:  # a hash collision (or a name equal to another's key)
             s.key += "_"
         keys.add(s.key)
+    _unique_shown_names(subs)
     return sorted(subs, key=lambda s: s.key)
+
+
+def _unique_shown_names(subs: list[Submission]) -> None:
+    """Tag every name shown more than once with its own (unique) key, until no two are equal.
+
+    A file may be *named* like another's tagged name ("José [jos-24c2ab65]"): it then gets its own
+    tag too, so scores typed per shown name never reach the wrong student. Ends after at most
+    two passes: two names that end in their own tags differ, because keys differ.
+    """
+    while True:
+        shown: dict[str, int] = {}
+        for s in subs:
+            shown[s.student] = shown.get(s.student, 0) + 1
+        clash = [s for s in subs if shown[s.student] > 1 and not s.student.endswith(f" [{s.key}]")]
+        if not clash:
+            return
+        for s in clash:
+            s.student = f"{s.student} [{s.key}]"
 
 
 def _nesting_ok(raw: bytes, limit: int = MAX_NESTING) -> bool:

@@ -52,11 +52,26 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: cells a
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+|~!=-])")
 
 
+# control characters a terminal or spreadsheet would act on (NUL, ESC, ...); tab and newlines stay
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def csv_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP: prefix a quote)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    """A CSV cell a spreadsheet will not run as a formula (OWASP: prefix a quote), with control
+    characters such as NUL and ESC shown as U+FFFD so that `cat` or a spreadsheet cannot act on
+    them."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("\ufffd", value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
     return value
+
+
+def read_csv_rows(text: str) -> list[dict[str, str]]:
+    """Rows of one of our own CSV files, whatever the length of a cell (a written answer may be
+    megabytes long: the csv module's default limit of 131,072 characters must not lose a row)."""
+    csv.field_size_limit(2**31 - 1)
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def csv_uncell(value: str) -> str:
@@ -103,18 +118,22 @@ def _manual_sheet(
     previous: dict[tuple[str, str, str], tuple[str, str]] = {}
     if path.is_file():
         try:
-            for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
-                k = (
-                    csv_uncell(row.get("student", "") or ""),
-                    row.get("question", ""),
-                    row.get("answer_sha", ""),
-                )
-                previous[k] = (
-                    csv_uncell(row.get("score", "") or ""),
-                    csv_uncell(row.get("comment", "") or ""),
-                )
-        except (OSError, csv.Error):
-            previous = {}
+            typed = read_csv_rows(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            # never rewrite (and so wipe) scores the instructor typed that we cannot read back
+            raise OSError(
+                f"cannot read the typed-in scores in {path} ({exc}): fix or move that file"
+            ) from None
+        for row in typed:
+            k = (
+                csv_uncell(row.get("student", "") or ""),
+                row.get("question", ""),
+                row.get("answer_sha", ""),
+            )
+            previous[k] = (
+                csv_uncell(row.get("score", "") or ""),
+                csv_uncell(row.get("comment", "") or ""),
+            )
     manual = [q for q in grader.source.questions.values() if q.kind == "manual"]
     rows: list[list[Any]] = [
         ["student", "question", "max_points", "score", "comment", "answer_sha", "rubric", "answer"]

@@ -205,6 +205,7 @@ def _combine_manual_sheets(parts: list[Path], out: Path) -> None:
         sheet = p / "manual_grading.csv"
         if not sheet.is_file():
             continue
+        csv.field_size_limit(2**31 - 1)  # a written answer may exceed the default 131,072
         with sheet.open(encoding="utf-8", newline="") as f:
             got = list(csv.reader(f))
         if got:
