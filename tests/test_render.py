@@ -84,9 +84,16 @@ def test_figures_are_drawn_at_full_size_and_wide_ones_scroll_with_the_keyboard()
     from trilat_lessons.render import WIDE_CHART, figure_html
 
     narrow = figure_html('<svg width="300" height="100" aria-label="Small"></svg>')
-    wide = figure_html(f'<svg width="{WIDE_CHART + 200}" height="100" aria-label="Big"></svg>')
+    wide = figure_html(
+        f'<svg width="{WIDE_CHART + 200}" height="100" aria-label="Big, long description">'
+        "<title>Big</title></svg>"
+    )
     assert "max-width:none" in narrow and "tabindex" not in narrow
-    assert 'tabindex="0"' in wide and 'role="region"' in wide and "Big" in wide
+    assert "data-lm-suppress-shortcuts" not in narrow  # nothing to focus, no tab stop
+    assert 'tabindex="0"' in wide and 'role="region"' in wide
+    assert 'data-lm-suppress-shortcuts="true"' in wide  # letters and arrows stay in the box
+    label = wide.split('aria-label="', 1)[1].split('"', 1)[0]
+    assert label.startswith("Wide chart ") and label.endswith(": Big")  # short: the title
 
 
 def test_dataframes_show_in_a_focusable_scroll_box() -> None:
@@ -94,9 +101,18 @@ def test_dataframes_show_in_a_focusable_scroll_box() -> None:
 
     from trilat_lessons.render import table_html
 
-    out = table_html(pd.DataFrame({"a": [1, 2], "b": [3, 4]}))
+    small = table_html(pd.DataFrame({"a": [1, 2], "b": [3, 4]}))
+    assert small.startswith('<div class="trilat-table"') and "tabindex" not in small
+    assert "<th>row</th>" in small and "<th></th>" not in small  # axe empty-table-header
+    wide_df = pd.DataFrame({f"column {i}": ["a long cell of text " * 3] for i in range(6)})
+    out = table_html(wide_df)
     assert out.startswith('<div class="trilat-table-scroll" tabindex="0" role="region"')
-    assert "2 rows by 2 columns" in out and "<table" in out
+    assert 'data-lm-suppress-shortcuts="true"' in out
+    assert "1 row by 6 columns" in out and "<table" in out
+    assert "..." not in out and "a long cell of text " * 3 in out  # cells never cut short
+    again = table_html(wide_df)
+    label = out.split('aria-label="', 1)[1].split('"', 1)[0]
+    assert label != again.split('aria-label="', 1)[1].split('"', 1)[0]  # landmark-unique
 
 
 def test_altair_is_imported_without_the_slow_iri_checker() -> None:

@@ -81,3 +81,18 @@ def test_codebook_page_is_generated_and_current(tmp_path):
     stale = tmp_path / "codebook.md"
     stale.write_text("old\n", encoding="utf-8")
     assert write_codebook(stale, check=True) == 1
+
+
+def test_citation_html_keeps_keys_from_notebook_shortcuts() -> None:
+    """Links in source lists sit in a box JupyterLab's shortcuts leave alone (letters typed on
+    a focused link must not insert or delete cells)."""
+    import trilat_lessons as tl
+
+    one = tl.source_of("meetings", "T27")._repr_html_()
+    assert one.startswith('<div class="trilat-sources" data-lm-suppress-shortcuts="true"')
+    refs = tl.references(["seed000", "wh_2023_08_18_camp_david"])
+    shown = refs._repr_html_()
+    assert 'data-lm-suppress-shortcuts="true"' in shown and shown.count("<li>") == 2
+    assert "<b>[seed000]</b>" in shown and "**" not in shown
+    if "https://" in refs:
+        assert '<a href="https://' in shown

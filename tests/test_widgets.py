@@ -379,7 +379,7 @@ def test_grade_choice_single_and_multiple() -> None:
     opts = ["Madrid", "Camp David", "Hiroshima"]
     right = W.grade_choice(opts, "Camp David", 1, {"Camp David": "Yes: August 2023."})
     assert right.correct and right.score == 1.0 and right.message == "Correct!"
-    assert right.feedback[1].text == "Yes: August 2023."
+    assert right.feedback[1].text == "August 2023."  # the verdict words already say "right"
     wrong = W.grade_choice(opts, 1, "Madrid", {"Madrid": "That was June 2022, at NATO."})
     assert not wrong.correct
     assert wrong.feedback[0].text == "That was June 2022, at NATO." and not wrong.feedback[0].ok
@@ -391,6 +391,22 @@ def test_grade_choice_single_and_multiple() -> None:
         W.grade_choice(opts, "Tokyo", None)
     with pytest.raises(ValueError, match="one feedback text per option"):
         W.grade_choice(opts, 0, 0, ["only one"])
+
+
+def test_missed_feedback_reads_once_without_doubled_verdicts() -> None:
+    opts = ["It took place in July 2016; the source does not give the day.", "In 2015."]
+    notes = ["Right: July 2016 is all the source says.", "No. That is a year early."]
+    wrong = W.grade_choice(opts, 0, 1, notes)
+    missed, chosen = wrong.feedback
+    assert missed.text == "July 2016 is all the source says."  # no "Missed: Right: ..."
+    assert chosen.text == "That is a year early."
+    from trilat_lessons.widgets.quiz import feedback_line
+
+    line = feedback_line(missed)
+    assert "Missed</b> — It took place in July 2016; the source does not give the day: July" in line
+    assert ".:" not in line and "Missed: " not in line and "Right:" not in line
+    yes = W.grade_choice(["A", "B"], 0, 0, ["Yes. Well read.", ""]).feedback[0]
+    assert yes.text == "Well read."
 
 
 def test_check_with_nothing_chosen_reveals_nothing() -> None:

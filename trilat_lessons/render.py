@@ -166,25 +166,43 @@ def chart_to_svg(chart: alt.TopLevelMixin) -> str:
 
 
 _SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"')
-_SVG_LABEL = re.compile(r'<svg\b[^>]*?\saria-label="([^"]*)"')
-WIDE_CHART = 640
+_SVG_TITLE = re.compile(r"<svg\b[^>]*>\s*<title>([^<]*)</title>")
+WIDE_CHART = 800
 """Charts wider than this (px) may not fit beside the prompt: their box scrolls sideways and
-takes keyboard focus, so arrow keys scroll it (axe ``scrollable-region-focusable``)."""
+takes keyboard focus, so arrow keys scroll it (axe ``scrollable-region-focusable``). A narrower
+chart gets no box to tab to."""
+WIDE_TABLE = 760
+"""Tables estimated wider than this (px) get the same focusable, scrolling box."""
+SUPPRESS_SHORTCUTS = 'data-lm-suppress-shortcuts="true"'
+"""JupyterLab (Lumino's keymap) sends no key typed inside an element with this attribute to the
+notebook's single-key shortcuts: letters typed in a focused table or chart change no cell, and
+the arrow keys scroll the box instead of moving between cells."""
+_regions = [0]
+
+
+def _region_number() -> int:
+    """A running number: no two scrolling regions in a notebook share a name (landmark-unique)."""
+    _regions[0] += 1
+    return _regions[0]
 
 
 def figure_html(svg: str) -> str:
     """Accessible SVG in the ``<figure>`` the notebooks and explorers show.
 
     The chart is drawn at 100% (JupyterLab would shrink a wide SVG to fit, and its text below
-    a readable size); a wide chart scrolls sideways in its own focusable box instead.
+    a readable size); a wide chart scrolls sideways in its own focusable box instead, named
+    after the chart's title (the full description is the SVG's own).
     """
     svg = svg.replace("<svg ", '<svg style="max-width:none;height:auto" ', 1)
     width = _SVG_WIDTH.search(svg)
     attrs = ""
     if width is not None and float(width.group(1)) > WIDE_CHART:
-        label = _SVG_LABEL.search(svg)
-        name = label.group(1) if label else "Chart"
-        attrs = f' tabindex="0" role="region" aria-label="Wide chart, scrolls sideways: {name}"'
+        title = _SVG_TITLE.search(svg)
+        name = title.group(1) if title and title.group(1) else "Chart"
+        attrs = (
+            f' tabindex="0" role="region" {SUPPRESS_SHORTCUTS}'
+            f' aria-label="Wide chart {_region_number()}: {name}"'
+        )
     style = "margin:0;overflow-x:auto;max-width:100%"
     return f'<figure class="trilat-chart" style="{style}"{attrs}>{svg}</figure>'
 
@@ -193,18 +211,55 @@ def _figure_html(spec: dict[str, Any]) -> str:
     return figure_html(spec_to_svg(spec))
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _estimated_width(df: Any) -> int:
+    """A rough width (px) of a DataFrame as JupyterLab draws it: ~7 px a character, long cells
+    wrapped at about 40 characters, 16 px of padding per column, the index included."""
+    head = df.head(50)
+    cols = [head.index.astype(str), *(head[c].astype(str) for c in head.columns)]
+    names = ["", *map(str, head.columns)]
+    total = 0
+    for name, values in zip(names, cols, strict=True):
+        longest = max([len(name), *(len(v) for v in values)]) if len(values) else len(name)
+        total += min(longest, 40) * 7 + 16
+    return total
+
+
+_EMPTY_TH = re.compile(r"<th></th>")
+
+
 def table_html(df: Any) -> str | None:
-    """A DataFrame's HTML (pandas' own) inside a box that scrolls sideways and takes keyboard
-    focus, so a wide table can be scrolled with the arrow keys. ``setup()`` makes it the
-    notebook's HTML for DataFrames."""
-    inner = df._repr_html_()
+    """A DataFrame's HTML (pandas' own, cells never cut short) in the course's table box.
+
+    A table that may be wider than the output area scrolls sideways in a box that takes
+    keyboard focus (arrow keys scroll it) and keeps the notebook's shortcuts out; a narrow one
+    gets a plain box. The index's empty header cell reads "row" (axe empty-table-header).
+    ``setup()`` makes it the notebook's HTML for DataFrames.
+    """
+    import pandas as pd
+
+    with pd.option_context("display.max_colwidth", None):
+        inner = df._repr_html_()
     if inner is None:
         return None
+    head, sep, body = inner.partition("</thead>")
+    if sep:
+        inner = _EMPTY_TH.sub("<th>row</th>", head) + sep + body
+    style = f' data-rows="{len(df)}" style="overflow-x:auto;max-width:100%"'
+    if _estimated_width(df) <= WIDE_TABLE:
+        return f'<div class="trilat-table"{style}>{inner}</div>'
     rows, cols = df.shape
-    label = html.escape(f"Table, {rows} rows by {cols} columns (scrolls sideways)", quote=True)
+    label = html.escape(
+        f"Table {_region_number()}, {_plural(rows, 'row')} by {_plural(cols, 'column')},"
+        " scrolls sideways",
+        quote=True,
+    )
     return (
-        f'<div class="trilat-table-scroll" tabindex="0" role="region" aria-label="{label}"'
-        f' style="overflow-x:auto;max-width:100%">{inner}</div>'
+        f'<div class="trilat-table-scroll" tabindex="0" role="region" {SUPPRESS_SHORTCUTS}'
+        f' aria-label="{label}"{style}>{inner}</div>'
     )
 
 

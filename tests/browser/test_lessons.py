@@ -308,6 +308,56 @@ def type_into_every_control(page: Any) -> tuple[int, list[str]]:
     return n, changed
 
 
+# Everything focusable the course puts in an output that is not a widget control: scrolling
+# tables and charts (role=region) and links in source lists.
+OUTPUT_FOCUSABLES = (
+    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output [role=region][tabindex='0'], "
+    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .trilat-sources a"
+)
+
+
+def type_into_output_regions(page: Any) -> tuple[int, list[str], list[str]]:
+    """Type shortcut letters into each focusable table, chart and source link: the notebook's
+    cells must stay unchanged; on a region that overflows, ArrowRight must scroll it."""
+    before = page.evaluate(CELLS)
+    targets = page.locator(OUTPUT_FOCUSABLES)
+    changed, unscrolled = [], []
+    n = targets.count()
+    for i in range(n):
+        target = targets.nth(i)
+        target.scroll_into_view_if_needed()
+        target.focus()
+        for key in SHORTCUT_KEYS:
+            page.keyboard.press(key)
+        if page.evaluate(CELLS) != before:
+            changed.append(target.evaluate("e => e.outerHTML.slice(0, 160)"))
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:undo')")
+            break
+        if target.evaluate("e => e.matches('[role=region]') && e.scrollWidth > e.clientWidth + 4"):
+            target.evaluate("e => { e.scrollLeft = 0; }")
+            target.focus()
+            for _ in range(3):
+                page.keyboard.press("ArrowRight")
+            if target.evaluate("e => e.scrollLeft") <= 0:
+                unscrolled.append(target.evaluate("e => e.getAttribute('aria-label')"))
+    return n, changed, unscrolled
+
+
+# Course tables that show no rows, in cells not tagged "expect-empty" (a filter that matches
+# nothing is almost always a lesson bug, such as comparing a text column with a number).
+EMPTY_TABLES = """() => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  const bad = [];
+  nb.widgets.forEach((cell, i) => {
+    const tags = cell.model.getMetadata('tags') || [];
+    if (tags.includes('expect-empty')) return;
+    if (cell.node.querySelector('.jp-OutputArea-output [data-rows="0"]')) {
+      bad.push(`cell ${i}: ${cell.model.sharedModel.getSource().slice(0, 120)}`);
+    }
+  });
+  return bad;
+}"""
+
 EXPLORER = ".jp-NotebookPanel:not(.lm-mod-hidden) .trilat-explorer"
 
 
@@ -430,6 +480,14 @@ def test_notebook_in_jupyterlab(
     n_controls, changed = type_into_every_control(page)
     if changed:
         problems["shortcuts reached the notebook from"] = changed
+    n_regions, changed, unscrolled = type_into_output_regions(page)
+    if changed:
+        problems["shortcuts reached the notebook from output"] = changed
+    if unscrolled:
+        problems["ArrowRight did not scroll"] = unscrolled
+    empty = page.evaluate(EMPTY_TABLES)
+    if empty:
+        problems["table with no rows"] = empty
     for i, ex in enumerate(panel.locator(".trilat-explorer").all()[:4]):
         ex.screenshot(path=artifacts / f"{stem}_explorer{i}.png")
 
@@ -443,6 +501,13 @@ def test_notebook_in_jupyterlab(
         page.screenshot(path=artifacts / f"{stem}_reopened.png")
 
     (artifacts / f"{stem}_report.json").write_text(
-        json.dumps({"controls_typed_into": n_controls, "problems": problems}, indent=2)
+        json.dumps(
+            {
+                "controls_typed_into": n_controls,
+                "output_regions_typed_into": n_regions,
+                "problems": problems,
+            },
+            indent=2,
+        )
     )
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)[:6000]

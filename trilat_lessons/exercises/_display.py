@@ -121,7 +121,9 @@ class CheckResult:
         for n in self.notes:
             parts.append(f"<br><span>{e(n)}</span>")
         if self.status != "not attempted":
-            parts.append(f"<br><small>{e(hidden_line(self.hidden, self.kind))}</small>")
+            parts.append(
+                f"<br><span style='font-size:12px'>{e(hidden_line(self.hidden, self.kind))}</span>"
+            )
         parts.append("</div>")
         return "".join(parts)
 

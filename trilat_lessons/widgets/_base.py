@@ -363,8 +363,8 @@ def heading(text_html: str) -> w.HTML:
     import ipywidgets as w
 
     return w.HTML(
-        f"{text_html}<br><small class='trilat-help'>{html.escape(KEYBOARD_HELP)}</small>"
-        + page_helper()
+        f"{text_html}<br><span class='trilat-help' style='font-size:12px'>"
+        f"{html.escape(KEYBOARD_HELP)}</span>" + page_helper()
     )
 
 

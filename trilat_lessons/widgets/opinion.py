@@ -224,7 +224,9 @@ class OpinionExplorer(ChartExplorer, w.VBox):
         self.summary = describe_opinion(self.selection)
         self.sources = opinion_citation(self.selection)
         cites = "; ".join(html.escape(s) for s in self.sources) or "none"
-        self.source_view.value = f'<p class="trilat-source"><small>Source: {cites}</small></p>'
+        self.source_view.value = (
+            f'<p class="trilat-source" style="font-size:12px">Source: {cites}</p>'
+        )
         self.summary_view.value = paragraph(self.summary)
         parts = opinion_trends_parts(
             self.selection, measure=measure, axes_from=self.opinion, reuse=self._axes.get(measure)

@@ -343,9 +343,10 @@ class TriangleExplorer(ChartExplorer, w.VBox):
             self.evidence_view.value = table_html(
                 shown, f"What the events data suggest for {self.year.value}"
             ) + (
-                f"<p><small>{int(self.evidence['trilateral'].iloc[0])} events that year concern"
+                "<p style='font-size:12px'>"
+                f"{int(self.evidence['trilateral'].iloc[0])} events that year concern"
                 " trilateral cooperation as a whole and decide no single side. A side is amity when"
                 " its events improve ties at least as often as they strain them: a rough reading,"
-                " so weigh the events yourself.</small></p>"
+                " so weigh the events yourself.</p>"
             )
         self.spec = spec_of(triangle_diagram_parts(*states, subtitle=subtitle))
