@@ -659,3 +659,19 @@ def test_explorers_tell_how_to_use_them_with_the_keyboard() -> None:
         help_text = explorer.children[0].value
         assert "Tab" in help_text and "Alt+↓" in help_text and "Space" in help_text
         assert html.escape(KEYBOARD_HELP) in help_text
+
+
+def test_quiz_names_its_group_and_keeps_one_live_region() -> None:
+    """The options' group is named by the question (the page helper sets role=radiogroup and
+    aria-labelledby); the feedback box is the live region from the start, its HTML only text."""
+    quiz = W.Quiz("Where?", ["Madrid", "Camp David"], correct="Camp David")
+    question = quiz.children[0].value
+    qid = question.split('id="', 1)[1].split('"', 1)[0]
+    assert 'class="trilat-question"' in question and qid.startswith("trilat-q-")
+    other = W.Quiz("Where?", ["Madrid", "Camp David"], correct="Camp David").children[0].value
+    assert qid not in other  # ids are unique in the page
+    assert "trilat-feedback" in quiz.feedback_view._dom_classes
+    assert "radiogroup" in question and ".trilat-feedback" in question  # the helper does it
+    quiz.value = "Madrid"
+    quiz.check()
+    assert 'role="status"' not in quiz.feedback_view.value  # no new region per answer

@@ -98,7 +98,7 @@ def _linked(text: str) -> str:
         out += [
             html.escape(text[last : m.start()]),
             f'<a href="{html.escape(m.group(0))}"'
-            f' target="_blank" rel="noopener">{html.escape(m.group(0))}</a>',
+            f' target="_blank" rel="noopener" {KEEP_KEYS}>{html.escape(m.group(0))}</a>',
         ]
         last = m.end()
     return "".join(out) + html.escape(text[last:])

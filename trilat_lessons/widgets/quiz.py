@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -121,6 +122,9 @@ def _without_verdict(note: str) -> str:
     return rest[:1].upper() + rest[1:] if rest else note
 
 
+_QUESTION_IDS = itertools.count(1)
+
+
 def _mark(ok: bool) -> str:
     """A check or cross drawn as inline SVG (no emoji or symbol font needed); words carry the
     meaning beside it."""
@@ -180,6 +184,7 @@ class Quiz(StaticFallback, w.VBox):
                 for o in self.options
             ]
             picker: w.Widget = w.VBox(self.choices)
+            picker.add_class("trilat-choices")
             for c in self.choices:
                 c.observe(self._on_pick, names="value")
         else:
@@ -199,9 +204,14 @@ class Quiz(StaticFallback, w.VBox):
         )
         self.check_button.on_click(lambda _b: self.check())
         self.feedback_view = w.HTML()
+        self.feedback_view.add_class("trilat-feedback")  # the page helper makes it role=status
+        qid = f"trilat-q-{next(_QUESTION_IDS)}-{id(self):x}"
         super().__init__(
             [
-                w.HTML(f"<p><b>{html.escape(question)}</b> <i>{hint}</i></p>{page_helper()}"),
+                w.HTML(
+                    f'<p class="trilat-question" id="{qid}"><b>{html.escape(question)}</b>'
+                    f" <i>{hint}</i></p>{page_helper()}"
+                ),
                 picker,
                 self.check_button,
                 self.feedback_view,
@@ -250,7 +260,7 @@ class Quiz(StaticFallback, w.VBox):
             else ""
         )
         self.feedback_view.value = (
-            f'<div role="status" aria-live="polite"><p style="color:{colour}"><b>'
+            f'<div><p style="color:{colour}"><b>'
             f"{html.escape(self.result.message)}</b></p>"
             f"{'<ul>' + ''.join(lines) + '</ul>' if lines else ''}{extra}</div>"
         )
