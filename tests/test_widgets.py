@@ -275,8 +275,12 @@ def test_triangle_explorer_manual_and_from_data() -> None:
     assert "E03, E04" in tri.evidence_view.value
     tri.year.value = 2023
     assert (tri.value["pattern"], tri.value["pivot"]) == ("romantic triangle", "Japan")
+    assert tri.year.layout.display is None
     tri.mode.value = MANUAL
     assert not any(side.disabled for side in tri.sides.values())
+    assert tri.year.layout.display == "none"  # no empty, disabled Year dropdown to tab to
+    # choices are radio buttons: the chosen one is exposed to screen readers (checked)
+    assert all(type(c).__name__ == "RadioButtons" for c in [tri.mode, *tri.sides.values()])
     assert tri.evidence_view.value == ""
     assert_keyboard_usable(tri)
 
