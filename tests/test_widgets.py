@@ -325,6 +325,20 @@ def test_compare_rankings_and_describe_change() -> None:
     assert W.describe_ranking_change(table, "ROK", "balanced").startswith("The ranking is the same")
 
 
+def test_ranking_sentence_uses_whole_labels_and_tables_cut_at_a_word() -> None:
+    """Lesson 06 once read '... in fre… (17th → 24th)': a label cut mid-word, in a sentence."""
+    from trilat_lessons.widgets.policy import _option_labels, full_labels
+
+    asks = "Hold regular trilateral exercises and share missile warning data in free time"
+    options = pd.DataFrame({"option_id": ["P1"], "asks": [asks]})
+    short = _option_labels(options)[0]
+    assert short.endswith("…") and short[:-1] in f"P1: {asks}"
+    assert short[:-1].split()[-1] in asks.split()  # whole words only
+    table = pd.DataFrame({"option": [short, "P2: Talk."], "a": [1, 2], "b": [2, 1]}, ["P1", "P2"])
+    text = W.describe_ranking_change(table, "a", "b", full_labels(options))
+    assert f"P1: {asks}" in text and "…" not in text
+
+
 def test_ranking_sentence_with_your_weights_and_labels_ending_in_a_full_stop() -> None:
     """Lesson 06 once read 'From U.S. to your weights weights ... together., and the ...'."""
     table = pd.DataFrame(
