@@ -141,3 +141,37 @@ def test_every_mark_container_has_a_text_alternative():
     symbols = re.findall(r'<g\b[^>]*role="graphics-symbol"[^>]*>', svg)
     assert symbols, "the chart has mark containers"
     assert all("aria-label=" in g for g in symbols), symbols
+
+
+def test_svg_cache_is_fresh_and_serves_the_first_chart_without_the_converter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cached SVG is exactly what vl-convert draws today (stale -> red: rerun
+    scripts/svg_cache.py), and lesson 00's first chart is shown from it, identical."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    import vl_convert
+
+    import trilat_lessons as tl
+    from trilat_lessons import render
+
+    spec = importlib.util.spec_from_file_location(
+        "svg_cache_script", Path(__file__).parents[1] / "scripts" / "svg_cache.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    stored = json.loads(Path(render.__file__).with_name(render.SVG_CACHE).read_text("utf-8"))
+    assert stored == script.build()
+    assert len(stored) == len(render.CACHED_CHARTS)
+    drawn = tl.charts.meetings_per_year()._repr_mimebundle_()
+    html = (drawn[0] if isinstance(drawn, tuple) else drawn)["text/html"]
+
+    def refuse(_spec: object) -> str:
+        raise AssertionError("the converter ran for a cached chart")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
+    monkeypatch.setattr(render, "warm_converter", lambda: None)
+    again = tl.charts.meetings_per_year()._repr_mimebundle_()
+    assert (again[0] if isinstance(again, tuple) else again)["text/html"] == html

@@ -133,9 +133,45 @@ def _browser_vegalite_to_svg(spec: dict[str, Any]) -> str:
     return str(js.globalThis.__trilatVegaSvg(json.dumps(spec)))
 
 
+SVG_CACHE = "svg_cache.json"
+"""Package file: vl-convert's SVG of the lessons' first charts, keyed by :func:`spec_key`. A
+lesson's first chart then needs no converter start (about 0.8 s from a fresh kernel; the
+converter holds the GIL while it starts, so a background warm-up cannot hide it). Made by
+``scripts/svg_cache.py``; ``tests/test_render.py`` checks every entry is what vl-convert draws
+today, so a stale entry fails the tests."""
+CACHED_CHARTS = ("tl.charts.meetings_per_year()",)
+"""The chart calls whose SVG the cache holds (lesson 00's first chart, which `make bench` times)."""
+_svg_cache: dict[str, str] | None = None
+
+
+def spec_key(spec: dict[str, Any]) -> str:
+    """A stable key of a Vega-Lite spec: sha256 of its canonical JSON."""
+    import hashlib
+
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cached_svg(spec: dict[str, Any]) -> str | None:
+    global _svg_cache
+    if _svg_cache is None:
+        from importlib import resources
+
+        try:
+            text = resources.files(__package__).joinpath(SVG_CACHE).read_text(encoding="utf-8")
+            _svg_cache = dict(json.loads(text))
+        except (OSError, ValueError):  # no cache: every chart is drawn
+            _svg_cache = {}
+    return _svg_cache.get(spec_key(spec)) if _svg_cache else None
+
+
 def _vegalite_to_svg(spec: dict[str, Any]) -> str:
     if in_browser():
         return _browser_vegalite_to_svg(spec)
+    cached = _cached_svg(spec)
+    if cached is not None:
+        warm_converter()  # the next chart will need it: start it while the student reads
+        return cached
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(spec)
@@ -319,9 +355,10 @@ _warming: list[threading.Thread] = []
 def warm_converter() -> None:
     """Start vl-convert's JavaScript engine in a background thread, once per kernel.
 
-    Its first conversion costs about 0.8 s; started by ``setup()``, it runs while the student
-    reads (or while the next cell builds its chart), so the first chart does not wait for all
-    of it. Not needed in the browser (JupyterLite draws with vega's JavaScript).
+    Its first conversion costs about 0.8 s and holds the GIL all the while (nothing else in the
+    kernel runs), so it is started after a chart drawn from the SVG cache, while the student
+    reads it -- not by ``setup()``, where it would only delay ``import altair``. Not needed in
+    the browser (JupyterLite draws with vega's JavaScript).
     """
     if _warming or in_browser():
         return
@@ -344,7 +381,6 @@ def setup(*, theme: bool = True, quiet: bool = False) -> None:
 
     Call once at the top of every lesson (``tl.setup()``).
     """
-    warm_converter()
     alt = import_altair()
 
     if RENDERER_NAME not in alt.renderers.names():
