@@ -175,3 +175,17 @@ def test_svg_cache_is_fresh_and_serves_the_first_chart_without_the_converter(
     monkeypatch.setattr(render, "warm_converter", lambda: None)
     again = tl.charts.meetings_per_year()._repr_mimebundle_()
     assert (again[0] if isinstance(again, tuple) else again)["text/html"] == html
+
+
+def test_table_html_never_fails_on_odd_frames() -> None:
+    """Missing values in a categorical column, duplicate and tuple column names: still a table."""
+    import numpy as np
+
+    from trilat_lessons.render import table_html
+
+    odd = pd.DataFrame(
+        {"a": pd.Categorical(["x", None]), "b": [np.nan, 1.0]}, index=pd.Index([1, 2], name="i")
+    )
+    odd.columns = [("a", 1), ("a", 1)]
+    out = table_html(odd)
+    assert out is not None and "<table" in out and 'data-rows="2"' in out

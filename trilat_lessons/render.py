@@ -253,14 +253,20 @@ def _plural(n: int, word: str) -> str:
 
 def _estimated_width(df: Any) -> int:
     """A rough width (px) of a DataFrame as JupyterLab draws it: ~7 px a character, long cells
-    wrapped at about 40 characters, 16 px of padding per column, the index included."""
+    wrapped at about 40 characters, 16 px of padding per column, the index included. Anything
+    odd (a column of objects without a length) counts as wide: a needless tab stop is better
+    than a table the keyboard cannot scroll."""
     head = df.head(50)
-    cols = [head.index.astype(str), *(head[c].astype(str) for c in head.columns)]
-    names = ["", *map(str, head.columns)]
     total = 0
-    for name, values in zip(names, cols, strict=True):
-        longest = max([len(name), *(len(v) for v in values)]) if len(values) else len(name)
-        total += min(longest, 40) * 7 + 16
+    try:
+        columns = [(("",), list(head.index))] + [
+            ((head.columns[j],), list(head.iloc[:, j])) for j in range(head.shape[1])
+        ]
+        for (name,), values in columns:
+            longest = max([len(str(name)), *(len(str(v)) for v in values)])
+            total += min(longest, 40) * 7 + 16
+    except Exception:  # a display must never fail over an estimate
+        return WIDE_TABLE + 1
     return total
 
 
