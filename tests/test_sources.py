@@ -96,3 +96,14 @@ def test_citation_html_keeps_keys_from_notebook_shortcuts() -> None:
     assert "<b>[seed000]</b>" in shown and "**" not in shown
     if "https://" in refs:
         assert '<a href="https://' in shown
+
+
+def test_short_citation_can_keep_a_long_title_whole() -> None:
+    """The opinion explorer's source line once read '...cooperation... (2021)'."""
+    from trilat_lessons.sources import cite
+
+    cut = cite("seed002")
+    whole = cite("seed002", title_limit=None)
+    assert cut.endswith("(2021)") and whole.endswith("(2021)")
+    assert "…" not in whole and len(whole) >= len(cut)
+    assert "competition" in whole

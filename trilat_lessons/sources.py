@@ -141,11 +141,13 @@ def _short_title(title: str, limit: int = 60) -> str:
     return title[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
-def cite(source_id: str, style: str = "short") -> str:
+def cite(source_id: str, style: str = "short", *, title_limit: int | None = 60) -> str:
     """Format a citation of one source.
 
     ``short``: author or issuer and date; ``full``: everything known, with viewpoint; ``apa``:
     an APA-like reference. Korean and Japanese names are given family name first, as written.
+    A short citation of a work with no named author cuts its title at ``title_limit``
+    characters (at a word); ``None`` keeps it whole.
     """
     if style not in STYLES:
         raise ValueError(f"Unknown citation style {style!r}; use one of {', '.join(STYLES)}.")
@@ -154,7 +156,8 @@ def cite(source_id: str, style: str = "short") -> str:
     title = rec["title"]
     if not who:  # anonymous work: the title takes the author's place
         if style == "short":
-            return f"{_short_title(title)} ({(rec.get('date_label') or 'n.d.')[:4]})"
+            shown = title.strip("[]") if title_limit is None else _short_title(title, title_limit)
+            return f"{shown} ({(rec.get('date_label') or 'n.d.')[:4]})"
         text = f"{title} ({_date_text(rec, apa=style == 'apa')})."
         if style == "full" and rec.get("viewpoint"):
             text += f" [{rec['type']}; viewpoint: {rec['viewpoint']}]"

@@ -125,7 +125,7 @@ def _citation(source_id: str) -> str:
     except ImportError:  # sources module not built yet: show the ids
         return source_id
     try:
-        return f"{cite(source_id)} [{source_id}]"
+        return f"{cite(source_id, title_limit=None)} [{source_id}]"  # never cut mid-title
     except Exception:  # an unknown id must not break the explorer; show it as it is
         return source_id
 
