@@ -3,7 +3,10 @@
 For each notebook, in one shared JupyterLab and one shared page: run all cells; no error output
 and no widget error; axe-core (pinned in tests/browser/package-lock.json) with the WCAG 2 A/AA
 rules finds no violation inside a cell's output; letters typed into every widget control leave the
-notebook's cells unchanged (JupyterLab's single-key shortcuts must not fire); no two quiz options
+notebook's cells unchanged (JupyterLab's single-key shortcuts must not fire), and so do letters
+typed into every focusable table, wide chart and source link in an output, where ArrowRight must
+scroll an overflowing box; no course table shows 0 rows unless its cell is tagged "expect-empty";
+all course text outside charts is at least 11 px; no two quiz options
 overlap and every radio is visible; chart text is at least 11 px as drawn, has >= 4.5:1 contrast
 against what is behind it, and no axis repeats a tick label. Screenshots go to _artifacts/.
 """
@@ -199,6 +202,30 @@ CHART_TEXT = """([minPx, minContrast]) => {
     }
   }
   return bad;
+}"""
+
+
+# Text the course puts in outputs (explorers, quizzes, tables, source lists, check() results),
+# outside charts (CHART_TEXT checks those, scaled as drawn): at least minPx as rendered.
+COURSE_TEXT_SIZE = """([minPx]) => {
+  const roots = '.trilat-explorer, .trilat-quiz, .trilat-table, .trilat-table-scroll, ' +
+                '.trilat-sources, .trilat-check';
+  const bad = [];
+  for (const out of document.querySelectorAll('.jp-OutputArea-output')) {
+    for (const root of out.querySelectorAll(roots)) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!n.textContent.trim() || !el || el.closest('svg, style, script')) continue;
+        if (!el.offsetParent && getComputedStyle(el).position !== 'fixed') continue;
+        const px = parseFloat(getComputedStyle(el).fontSize);
+        if (px < minPx - 0.01) {
+          bad.push(`"${n.textContent.trim().slice(0, 60)}" is ${px.toFixed(2)} px`);
+        }
+      }
+    }
+  }
+  return [...new Set(bad)];
 }"""
 
 
@@ -471,6 +498,10 @@ def test_notebook_in_jupyterlab(
     text = page.evaluate(CHART_TEXT, [MIN_FONT_PX, MIN_CONTRAST])
     if text:
         problems["chart text"] = text
+
+    small = page.evaluate(COURSE_TEXT_SIZE, [MIN_FONT_PX])
+    if small:
+        problems["course text below the minimum size"] = small
 
     cut = page.evaluate(CUT_OFF_WIDGET_TEXT)
     if cut:

@@ -112,7 +112,7 @@ class CheckResult:
         _, words, colour = STYLE.get(self.status, STYLE["error"])
         e = html.escape
         parts = [
-            f'<div role="status" {_BOX.format(c=colour)}>',
+            f'<div class="trilat-check" role="status" {_BOX.format(c=colour)}>',
             f"<strong>{e(self.question)} ({e(_points(self.points))}): "
             f"{icon(self.status)} {e(words)}</strong>",
         ]
