@@ -365,7 +365,11 @@ def type_into_output_regions(page: Any) -> tuple[int, list[str], list[str]]:
             target.focus()
             for _ in range(3):
                 page.keyboard.press("ArrowRight")
-            if target.evaluate("e => e.scrollLeft") <= 0:
+            try:  # (the browser may scroll smoothly: give it a moment)
+                page.wait_for_function(
+                    "e => e.scrollLeft > 0", arg=target.element_handle(), timeout=3000, polling=100
+                )
+            except Exception:  # playwright TimeoutError: it did not scroll
                 unscrolled.append(target.evaluate("e => e.getAttribute('aria-label')"))
     return n, changed, unscrolled
 
