@@ -172,7 +172,7 @@ def test_svg_cache_is_fresh_and_serves_the_first_chart_without_the_converter(
         raise AssertionError("the converter ran for a cached chart")
 
     monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
-    monkeypatch.setattr(render, "warm_converter", lambda: None)
+    monkeypatch.setattr(render, "warm_converter", lambda **_: None)
     again = tl.charts.meetings_per_year()._repr_mimebundle_()
     assert (again[0] if isinstance(again, tuple) else again)["text/html"] == html
 

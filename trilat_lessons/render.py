@@ -170,7 +170,9 @@ def _vegalite_to_svg(spec: dict[str, Any]) -> str:
         return _browser_vegalite_to_svg(spec)
     cached = _cached_svg(spec)
     if cached is not None:
-        warm_converter()  # the next chart will need it: start it while the student reads
+        warm_converter(
+            delay=WARM_DELAY
+        )  # the next chart needs it: start it while the student reads
         return cached
     import vl_convert as vlc
 
@@ -358,7 +360,12 @@ _WARM_SPEC = {
 _warming: list[threading.Thread] = []
 
 
-def warm_converter() -> None:
+WARM_DELAY = 1.5
+"""Seconds between a chart drawn from the cache and the converter's warm-up: the warm-up holds
+the GIL, and started at once it would hold back the cached chart's own output message."""
+
+
+def warm_converter(delay: float = 0.0) -> None:
     """Start vl-convert's JavaScript engine in a background thread, once per kernel.
 
     Its first conversion costs about 0.8 s and holds the GIL all the while (nothing else in the
@@ -377,7 +384,8 @@ def warm_converter() -> None:
         except Exception:  # a failed warm-up only means the first chart pays the start-up
             pass
 
-    thread = threading.Thread(target=run, name="trilat-vl-convert-warmup", daemon=True)
+    thread = threading.Timer(delay, run)
+    thread.name, thread.daemon = "trilat-vl-convert-warmup", True
     _warming.append(thread)
     thread.start()
 
