@@ -96,9 +96,16 @@ def test_figures_are_drawn_at_full_size_and_wide_ones_scroll_with_the_keyboard()
     from trilat_lessons.render import WIDE_CHART, figure_html
 
     narrow = figure_html('<svg width="300" height="100" aria-label="Small"></svg>')
-    wide = figure_html(f'<svg width="{WIDE_CHART + 200}" height="100" aria-label="Big"></svg>')
+    wide = figure_html(
+        f'<svg width="{WIDE_CHART + 200}" height="100" aria-label="Big, long description">'
+        "<title>Big</title></svg>"
+    )
     assert "max-width:none" in narrow and "tabindex" not in narrow
-    assert 'tabindex="0"' in wide and 'role="region"' in wide and "Big" in wide
+    assert "data-lm-suppress-shortcuts" not in narrow  # nothing to focus, no tab stop
+    assert 'tabindex="0"' in wide and 'role="region"' in wide
+    assert 'data-lm-suppress-shortcuts="true"' in wide  # letters and arrows stay in the box
+    label = wide.split('aria-label="', 1)[1].split('"', 1)[0]
+    assert label.startswith("Wide chart ") and label.endswith(": Big")  # short: the title
 
 
 def test_dataframes_show_in_a_focusable_scroll_box() -> None:
@@ -106,9 +113,18 @@ def test_dataframes_show_in_a_focusable_scroll_box() -> None:
 
     from trilat_lessons.render import table_html
 
-    out = table_html(pd.DataFrame({"a": [1, 2], "b": [3, 4]}))
+    small = table_html(pd.DataFrame({"a": [1, 2], "b": [3, 4]}))
+    assert small.startswith('<div class="trilat-table"') and "tabindex" not in small
+    assert "<th>row</th>" in small and "<th></th>" not in small  # axe empty-table-header
+    wide_df = pd.DataFrame({f"column {i}": ["a long cell of text " * 3] for i in range(6)})
+    out = table_html(wide_df)
     assert out.startswith('<div class="trilat-table-scroll" tabindex="0" role="region"')
-    assert "2 rows by 2 columns" in out and "<table" in out
+    assert 'data-lm-suppress-shortcuts="true"' in out
+    assert "1 row by 6 columns" in out and "<table" in out
+    assert "..." not in out and ("a long cell of text " * 3).strip() in out  # never cut short
+    again = table_html(wide_df)
+    label = out.split('aria-label="', 1)[1].split('"', 1)[0]
+    assert label != again.split('aria-label="', 1)[1].split('"', 1)[0]  # landmark-unique
 
 
 def test_altair_is_imported_without_the_slow_iri_checker() -> None:
@@ -137,3 +153,51 @@ def test_every_mark_container_has_a_text_alternative():
     symbols = re.findall(r'<g\b[^>]*role="graphics-symbol"[^>]*>', svg)
     assert symbols, "the chart has mark containers"
     assert all("aria-label=" in g for g in symbols), symbols
+
+
+def test_svg_cache_is_fresh_and_serves_the_first_chart_without_the_converter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cached SVG is exactly what vl-convert draws today (stale -> red: rerun
+    scripts/svg_cache.py), and lesson 00's first chart is shown from it, identical."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    import vl_convert
+
+    import trilat_lessons as tl
+    from trilat_lessons import render
+
+    spec = importlib.util.spec_from_file_location(
+        "svg_cache_script", Path(__file__).parents[1] / "scripts" / "svg_cache.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    stored = json.loads(Path(render.__file__).with_name(render.SVG_CACHE).read_text("utf-8"))
+    assert stored == script.build()
+    assert len(stored) == len(render.CACHED_CHARTS)
+    drawn = tl.charts.meetings_per_year()._repr_mimebundle_()
+    html = (drawn[0] if isinstance(drawn, tuple) else drawn)["text/html"]
+
+    def refuse(_spec: object) -> str:
+        raise AssertionError("the converter ran for a cached chart")
+
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", refuse)
+    monkeypatch.setattr(render, "warm_converter", lambda **_: None)
+    again = tl.charts.meetings_per_year()._repr_mimebundle_()
+    assert (again[0] if isinstance(again, tuple) else again)["text/html"] == html
+
+
+def test_table_html_never_fails_on_odd_frames() -> None:
+    """Missing values in a categorical column, duplicate and tuple column names: still a table."""
+    import numpy as np
+
+    from trilat_lessons.render import table_html
+
+    odd = pd.DataFrame(
+        {"a": pd.Categorical(["x", None]), "b": [np.nan, 1.0]}, index=pd.Index([1, 2], name="i")
+    )
+    odd.columns = [("a", 1), ("a", 1)]
+    out = table_html(odd)
+    assert out is not None and "<table" in out and 'data-rows="2"' in out

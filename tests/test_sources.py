@@ -81,3 +81,29 @@ def test_codebook_page_is_generated_and_current(tmp_path):
     stale = tmp_path / "codebook.md"
     stale.write_text("old\n", encoding="utf-8")
     assert write_codebook(stale, check=True) == 1
+
+
+def test_citation_html_keeps_keys_from_notebook_shortcuts() -> None:
+    """Links in source lists sit in a box JupyterLab's shortcuts leave alone (letters typed on
+    a focused link must not insert or delete cells)."""
+    import trilat_lessons as tl
+
+    one = tl.source_of("meetings", "T27")._repr_html_()
+    assert one.startswith('<div class="trilat-sources" data-lm-suppress-shortcuts="true"')
+    refs = tl.references(["seed000", "wh_2023_08_18_camp_david"])
+    shown = refs._repr_html_()
+    assert 'data-lm-suppress-shortcuts="true"' in shown and shown.count("<li>") == 2
+    assert "<b>[seed000]</b>" in shown and "**" not in shown
+    if "https://" in refs:
+        assert '<a href="https://' in shown
+
+
+def test_short_citation_can_keep_a_long_title_whole() -> None:
+    """The opinion explorer's source line once read '...cooperation... (2021)'."""
+    from trilat_lessons.sources import cite
+
+    cut = cite("seed002")
+    whole = cite("seed002", title_limit=None)
+    assert cut.endswith("(2021)") and whole.endswith("(2021)")
+    assert "…" not in whole and len(whole) >= len(cut)
+    assert "competition" in whole

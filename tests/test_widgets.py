@@ -275,8 +275,12 @@ def test_triangle_explorer_manual_and_from_data() -> None:
     assert "E03, E04" in tri.evidence_view.value
     tri.year.value = 2023
     assert (tri.value["pattern"], tri.value["pivot"]) == ("romantic triangle", "Japan")
+    assert tri.year.layout.display is None
     tri.mode.value = MANUAL
     assert not any(side.disabled for side in tri.sides.values())
+    assert tri.year.layout.display == "none"  # no empty, disabled Year dropdown to tab to
+    # choices are radio buttons: the chosen one is exposed to screen readers (checked)
+    assert all(type(c).__name__ == "RadioButtons" for c in [tri.mode, *tri.sides.values()])
     assert tri.evidence_view.value == ""
     assert_keyboard_usable(tri)
 
@@ -319,6 +323,20 @@ def test_compare_rankings_and_describe_change() -> None:
         " biggest move is P1: Option P1 (3rd → 4th)."
     )
     assert W.describe_ranking_change(table, "ROK", "balanced").startswith("The ranking is the same")
+
+
+def test_ranking_sentence_uses_whole_labels_and_tables_cut_at_a_word() -> None:
+    """Lesson 06 once read '... in fre… (17th → 24th)': a label cut mid-word, in a sentence."""
+    from trilat_lessons.widgets.policy import _option_labels, full_labels
+
+    asks = "Hold regular trilateral exercises and share missile warning data in free time"
+    options = pd.DataFrame({"option_id": ["P1"], "asks": [asks]})
+    short = _option_labels(options)[0]
+    assert short.endswith("…") and short[:-1] in f"P1: {asks}"
+    assert short[:-1].split()[-1] in asks.split()  # whole words only
+    table = pd.DataFrame({"option": [short, "P2: Talk."], "a": [1, 2], "b": [2, 1]}, ["P1", "P2"])
+    text = W.describe_ranking_change(table, "a", "b", full_labels(options))
+    assert f"P1: {asks}" in text and "…" not in text
 
 
 def test_ranking_sentence_with_your_weights_and_labels_ending_in_a_full_stop() -> None:
@@ -379,7 +397,7 @@ def test_grade_choice_single_and_multiple() -> None:
     opts = ["Madrid", "Camp David", "Hiroshima"]
     right = W.grade_choice(opts, "Camp David", 1, {"Camp David": "Yes: August 2023."})
     assert right.correct and right.score == 1.0 and right.message == "Correct!"
-    assert right.feedback[1].text == "Yes: August 2023."
+    assert right.feedback[1].text == "August 2023."  # the verdict words already say "right"
     wrong = W.grade_choice(opts, 1, "Madrid", {"Madrid": "That was June 2022, at NATO."})
     assert not wrong.correct
     assert wrong.feedback[0].text == "That was June 2022, at NATO." and not wrong.feedback[0].ok
@@ -391,6 +409,22 @@ def test_grade_choice_single_and_multiple() -> None:
         W.grade_choice(opts, "Tokyo", None)
     with pytest.raises(ValueError, match="one feedback text per option"):
         W.grade_choice(opts, 0, 0, ["only one"])
+
+
+def test_missed_feedback_reads_once_without_doubled_verdicts() -> None:
+    opts = ["It took place in July 2016; the source does not give the day.", "In 2015."]
+    notes = ["Right: July 2016 is all the source says.", "No. That is a year early."]
+    wrong = W.grade_choice(opts, 0, 1, notes)
+    missed, chosen = wrong.feedback
+    assert missed.text == "July 2016 is all the source says."  # no "Missed: Right: ..."
+    assert chosen.text == "That is a year early."
+    from trilat_lessons.widgets.quiz import feedback_line
+
+    line = feedback_line(missed)
+    assert "Missed</b> — It took place in July 2016; the source does not give the day: July" in line
+    assert ".:" not in line and "Missed: " not in line and "Right:" not in line
+    yes = W.grade_choice(["A", "B"], 0, 0, ["Yes. Well read.", ""]).feedback[0]
+    assert yes.text == "Well read."
 
 
 def test_check_with_nothing_chosen_reveals_nothing() -> None:
@@ -643,3 +677,19 @@ def test_explorers_tell_how_to_use_them_with_the_keyboard() -> None:
         help_text = explorer.children[0].value
         assert "Tab" in help_text and "Alt+↓" in help_text and "Space" in help_text
         assert html.escape(KEYBOARD_HELP) in help_text
+
+
+def test_quiz_names_its_group_and_keeps_one_live_region() -> None:
+    """The options' group is named by the question (the page helper sets role=radiogroup and
+    aria-labelledby); the feedback box is the live region from the start, its HTML only text."""
+    quiz = W.Quiz("Where?", ["Madrid", "Camp David"], correct="Camp David")
+    question = quiz.children[0].value
+    qid = question.split('id="', 1)[1].split('"', 1)[0]
+    assert 'class="trilat-question"' in question and qid.startswith("trilat-q-")
+    other = W.Quiz("Where?", ["Madrid", "Camp David"], correct="Camp David").children[0].value
+    assert qid not in other  # ids are unique in the page
+    assert "trilat-feedback" in quiz.feedback_view._dom_classes
+    assert "radiogroup" in question and ".trilat-feedback" in question  # the helper does it
+    quiz.value = "Madrid"
+    quiz.check()
+    assert 'role="status"' not in quiz.feedback_view.value  # no new region per answer

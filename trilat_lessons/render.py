@@ -133,9 +133,47 @@ def _browser_vegalite_to_svg(spec: dict[str, Any]) -> str:
     return str(js.globalThis.__trilatVegaSvg(json.dumps(spec)))
 
 
+SVG_CACHE = "svg_cache.json"
+"""Package file: vl-convert's SVG of the lessons' first charts, keyed by :func:`spec_key`. A
+lesson's first chart then needs no converter start (about 0.8 s from a fresh kernel; the
+converter holds the GIL while it starts, so a background warm-up cannot hide it). Made by
+``scripts/svg_cache.py``; ``tests/test_render.py`` checks every entry is what vl-convert draws
+today, so a stale entry fails the tests."""
+CACHED_CHARTS = ("tl.charts.meetings_per_year()",)
+"""The chart calls whose SVG the cache holds (lesson 00's first chart, which `make bench` times)."""
+_svg_cache: dict[str, str] | None = None
+
+
+def spec_key(spec: dict[str, Any]) -> str:
+    """A stable key of a Vega-Lite spec: sha256 of its canonical JSON."""
+    import hashlib
+
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cached_svg(spec: dict[str, Any]) -> str | None:
+    global _svg_cache
+    if _svg_cache is None:
+        from importlib import resources
+
+        try:
+            text = resources.files(__package__).joinpath(SVG_CACHE).read_text(encoding="utf-8")
+            _svg_cache = dict(json.loads(text))
+        except (OSError, ValueError):  # no cache: every chart is drawn
+            _svg_cache = {}
+    return _svg_cache.get(spec_key(spec)) if _svg_cache else None
+
+
 def _vegalite_to_svg(spec: dict[str, Any]) -> str:
     if in_browser():
         return _browser_vegalite_to_svg(spec)
+    cached = _cached_svg(spec)
+    if cached is not None:
+        warm_converter(
+            delay=WARM_DELAY
+        )  # the next chart needs it: start it while the student reads
+        return cached
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(spec)
@@ -166,25 +204,43 @@ def chart_to_svg(chart: alt.TopLevelMixin) -> str:
 
 
 _SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"')
-_SVG_LABEL = re.compile(r'<svg\b[^>]*?\saria-label="([^"]*)"')
-WIDE_CHART = 640
+_SVG_TITLE = re.compile(r"<svg\b[^>]*>\s*<title>([^<]*)</title>")
+WIDE_CHART = 800
 """Charts wider than this (px) may not fit beside the prompt: their box scrolls sideways and
-takes keyboard focus, so arrow keys scroll it (axe ``scrollable-region-focusable``)."""
+takes keyboard focus, so arrow keys scroll it (axe ``scrollable-region-focusable``). A narrower
+chart gets no box to tab to."""
+WIDE_TABLE = 760
+"""Tables estimated wider than this (px) get the same focusable, scrolling box."""
+SUPPRESS_SHORTCUTS = 'data-lm-suppress-shortcuts="true"'
+"""JupyterLab (Lumino's keymap) sends no key typed inside an element with this attribute to the
+notebook's single-key shortcuts: letters typed in a focused table or chart change no cell, and
+the arrow keys scroll the box instead of moving between cells."""
+_regions = [0]
+
+
+def _region_number() -> int:
+    """A running number: no two scrolling regions in a notebook share a name (landmark-unique)."""
+    _regions[0] += 1
+    return _regions[0]
 
 
 def figure_html(svg: str) -> str:
     """Accessible SVG in the ``<figure>`` the notebooks and explorers show.
 
     The chart is drawn at 100% (JupyterLab would shrink a wide SVG to fit, and its text below
-    a readable size); a wide chart scrolls sideways in its own focusable box instead.
+    a readable size); a wide chart scrolls sideways in its own focusable box instead, named
+    after the chart's title (the full description is the SVG's own).
     """
     svg = svg.replace("<svg ", '<svg style="max-width:none;height:auto" ', 1)
     width = _SVG_WIDTH.search(svg)
     attrs = ""
     if width is not None and float(width.group(1)) > WIDE_CHART:
-        label = _SVG_LABEL.search(svg)
-        name = label.group(1) if label else "Chart"
-        attrs = f' tabindex="0" role="region" aria-label="Wide chart, scrolls sideways: {name}"'
+        title = _SVG_TITLE.search(svg)
+        name = title.group(1) if title and title.group(1) else "Chart"
+        attrs = (
+            f' tabindex="0" role="region" {SUPPRESS_SHORTCUTS}'
+            f' aria-label="Wide chart {_region_number()}: {name}"'
+        )
     style = "margin:0;overflow-x:auto;max-width:100%"
     return f'<figure class="trilat-chart" style="{style}"{attrs}>{svg}</figure>'
 
@@ -193,18 +249,61 @@ def _figure_html(spec: dict[str, Any]) -> str:
     return figure_html(spec_to_svg(spec))
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _estimated_width(df: Any) -> int:
+    """A rough width (px) of a DataFrame as JupyterLab draws it: ~7 px a character, long cells
+    wrapped at about 40 characters, 16 px of padding per column, the index included. Anything
+    odd (a column of objects without a length) counts as wide: a needless tab stop is better
+    than a table the keyboard cannot scroll."""
+    head = df.head(50)
+    total = 0
+    try:
+        columns = [(("",), list(head.index))] + [
+            ((head.columns[j],), list(head.iloc[:, j])) for j in range(head.shape[1])
+        ]
+        for (name,), values in columns:
+            longest = max([len(str(name)), *(len(str(v)) for v in values)])
+            total += min(longest, 40) * 7 + 16
+    except Exception:  # a display must never fail over an estimate
+        return WIDE_TABLE + 1
+    return total
+
+
+_EMPTY_TH = re.compile(r"<th></th>")
+
+
 def table_html(df: Any) -> str | None:
-    """A DataFrame's HTML (pandas' own) inside a box that scrolls sideways and takes keyboard
-    focus, so a wide table can be scrolled with the arrow keys. ``setup()`` makes it the
-    notebook's HTML for DataFrames."""
-    inner = df._repr_html_()
+    """A DataFrame's HTML (pandas' own, cells never cut short) in the course's table box.
+
+    A table that may be wider than the output area scrolls sideways in a box that takes
+    keyboard focus (arrow keys scroll it) and keeps the notebook's shortcuts out; a narrow one
+    gets a plain box. The index's empty header cell reads "row" (axe empty-table-header).
+    ``setup()`` makes it the notebook's HTML for DataFrames.
+    """
+    import pandas as pd
+
+    with pd.option_context("display.max_colwidth", None):
+        inner = df._repr_html_()
     if inner is None:
         return None
+    head, sep, body = inner.partition("</thead>")
+    if sep:
+        inner = _EMPTY_TH.sub("<th>row</th>", head) + sep + body
+    style = f' data-rows="{len(df)}" style="overflow-x:auto;max-width:100%"'
+    if _estimated_width(df) <= WIDE_TABLE:
+        return f'<div class="trilat-table"{style}>{inner}</div>'
     rows, cols = df.shape
-    label = html.escape(f"Table, {rows} rows by {cols} columns (scrolls sideways)", quote=True)
+    label = html.escape(
+        f"Table {_region_number()}, {_plural(rows, 'row')} by {_plural(cols, 'column')},"
+        " scrolls sideways",
+        quote=True,
+    )
     return (
-        f'<div class="trilat-table-scroll" tabindex="0" role="region" aria-label="{label}"'
-        f' style="overflow-x:auto;max-width:100%">{inner}</div>'
+        f'<div class="trilat-table-scroll" tabindex="0" role="region" {SUPPRESS_SHORTCUTS}'
+        f' aria-label="{label}"{style}>{inner}</div>'
     )
 
 
@@ -261,12 +360,18 @@ _WARM_SPEC = {
 _warming: list[threading.Thread] = []
 
 
-def warm_converter() -> None:
+WARM_DELAY = 1.5
+"""Seconds between a chart drawn from the cache and the converter's warm-up: the warm-up holds
+the GIL, and started at once it would hold back the cached chart's own output message."""
+
+
+def warm_converter(delay: float = 0.0) -> None:
     """Start vl-convert's JavaScript engine in a background thread, once per kernel.
 
-    Its first conversion costs about 0.8 s; started by ``setup()``, it runs while the student
-    reads (or while the next cell builds its chart), so the first chart does not wait for all
-    of it. Not needed in the browser (JupyterLite draws with vega's JavaScript).
+    Its first conversion costs about 0.8 s and holds the GIL all the while (nothing else in the
+    kernel runs), so it is started after a chart drawn from the SVG cache, while the student
+    reads it -- not by ``setup()``, where it would only delay ``import altair``. Not needed in
+    the browser (JupyterLite draws with vega's JavaScript).
     """
     if _warming or in_browser():
         return
@@ -279,7 +384,8 @@ def warm_converter() -> None:
         except Exception:  # a failed warm-up only means the first chart pays the start-up
             pass
 
-    thread = threading.Thread(target=run, name="trilat-vl-convert-warmup", daemon=True)
+    thread = threading.Timer(delay, run)
+    thread.name, thread.daemon = "trilat-vl-convert-warmup", True
     _warming.append(thread)
     thread.start()
 
@@ -289,7 +395,6 @@ def setup(*, theme: bool = True, quiet: bool = False) -> None:
 
     Call once at the top of every lesson (``tl.setup()``).
     """
-    warm_converter()
     alt = import_altair()
 
     if RENDERER_NAME not in alt.renderers.names():

@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import difflib
+import html
+import re
 from typing import Any
 
 from .datasets import _package, list_datasets, load
@@ -83,18 +85,52 @@ def _authors(rec: dict[str, Any]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
 
 
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)\]]")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+KEEP_KEYS = 'data-lm-suppress-shortcuts="true"'
+"""Keys typed on a link in the box (JupyterLab's Lumino keymap) reach no notebook shortcut."""
+
+
+def _linked(text: str) -> str:
+    """Escaped text with its web addresses as links."""
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        out += [
+            html.escape(text[last : m.start()]),
+            f'<a href="{html.escape(m.group(0))}"'
+            f' target="_blank" rel="noopener" {KEEP_KEYS}>{html.escape(m.group(0))}</a>',
+        ]
+        last = m.end()
+    return "".join(out) + html.escape(text[last:])
+
+
 class CitationText(str):
-    """A citation string that a notebook displays as text (not as a quoted repr with \\n)."""
+    """A citation string that a notebook displays as text (not as a quoted repr with \\n); its
+    HTML keeps keys typed on its links away from the notebook's shortcuts."""
 
     def __repr__(self) -> str:
         return str(self)
 
+    def _repr_html_(self) -> str:
+        return (
+            f'<div class="trilat-sources" {KEEP_KEYS} style="white-space:pre-wrap">'
+            f"{_linked(str(self))}</div>"
+        )
+
 
 class MarkdownText(CitationText):
-    """Markdown that JupyterLab renders as formatted text (a reference list)."""
+    """Markdown that JupyterLab renders as formatted text (a reference list: "- " bullets with
+    **bold** ids); its HTML is the same list, with keys kept from the notebook's shortcuts."""
 
     def _repr_markdown_(self) -> str:
         return str(self)
+
+    def _repr_html_(self) -> str:
+        items = []
+        for line in str(self).splitlines():
+            text = _linked(line.removeprefix("- "))
+            items.append("<li>" + _BOLD.sub(r"<b>\1</b>", text) + "</li>")
+        return f'<ul class="trilat-sources" {KEEP_KEYS}>{"".join(items)}</ul>'
 
 
 def _short_title(title: str, limit: int = 60) -> str:
@@ -105,11 +141,13 @@ def _short_title(title: str, limit: int = 60) -> str:
     return title[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
-def cite(source_id: str, style: str = "short") -> str:
+def cite(source_id: str, style: str = "short", *, title_limit: int | None = 60) -> str:
     """Format a citation of one source.
 
     ``short``: author or issuer and date; ``full``: everything known, with viewpoint; ``apa``:
     an APA-like reference. Korean and Japanese names are given family name first, as written.
+    A short citation of a work with no named author cuts its title at ``title_limit``
+    characters (at a word); ``None`` keeps it whole.
     """
     if style not in STYLES:
         raise ValueError(f"Unknown citation style {style!r}; use one of {', '.join(STYLES)}.")
@@ -118,7 +156,8 @@ def cite(source_id: str, style: str = "short") -> str:
     title = rec["title"]
     if not who:  # anonymous work: the title takes the author's place
         if style == "short":
-            return f"{_short_title(title)} ({(rec.get('date_label') or 'n.d.')[:4]})"
+            shown = title.strip("[]") if title_limit is None else _short_title(title, title_limit)
+            return f"{shown} ({(rec.get('date_label') or 'n.d.')[:4]})"
         text = f"{title} ({_date_text(rec, apa=style == 'apa')})."
         if style == "full" and rec.get("viewpoint"):
             text += f" [{rec['type']}; viewpoint: {rec['viewpoint']}]"

@@ -3,7 +3,10 @@
 For each notebook, in one shared JupyterLab and one shared page: run all cells; no error output
 and no widget error; axe-core (pinned in tests/browser/package-lock.json) with the WCAG 2 A/AA
 rules finds no violation inside a cell's output; letters typed into every widget control leave the
-notebook's cells unchanged (JupyterLab's single-key shortcuts must not fire); no two quiz options
+notebook's cells unchanged (JupyterLab's single-key shortcuts must not fire), and so do letters
+typed into every focusable table, wide chart and source link in an output, where ArrowRight must
+scroll an overflowing box; no course table shows 0 rows unless its cell is tagged "expect-empty";
+all course text outside charts is at least 11 px; no two quiz options
 overlap and every radio is visible; chart text is at least 11 px as drawn, has >= 4.5:1 contrast
 against what is behind it, and no axis repeats a tick label. Screenshots go to _artifacts/.
 """
@@ -202,6 +205,30 @@ CHART_TEXT = """([minPx, minContrast]) => {
 }"""
 
 
+# Text the course puts in outputs (explorers, quizzes, tables, source lists, check() results),
+# outside charts (CHART_TEXT checks those, scaled as drawn): at least minPx as rendered.
+COURSE_TEXT_SIZE = """([minPx]) => {
+  const roots = '.trilat-explorer, .trilat-quiz, .trilat-table, .trilat-table-scroll, ' +
+                '.trilat-sources, .trilat-check';
+  const bad = [];
+  for (const out of document.querySelectorAll('.jp-OutputArea-output')) {
+    for (const root of out.querySelectorAll(roots)) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!n.textContent.trim() || !el || el.closest('svg, style, script')) continue;
+        if (!el.offsetParent && getComputedStyle(el).position !== 'fixed') continue;
+        const px = parseFloat(getComputedStyle(el).fontSize);
+        if (px < minPx - 0.01) {
+          bad.push(`"${n.textContent.trim().slice(0, 60)}" is ${px.toFixed(2)} px`);
+        }
+      }
+    }
+  }
+  return [...new Set(bad)];
+}"""
+
+
 # Widget labels, toggle buttons and dropdowns whose text is cut off (ellipsis or too narrow).
 CUT_OFF_WIDGET_TEXT = """() => {
   const bad = [];
@@ -307,6 +334,60 @@ def type_into_every_control(page: Any) -> tuple[int, list[str]]:
             break
     return n, changed
 
+
+# Everything focusable the course puts in an output that is not a widget control: scrolling
+# tables and charts (role=region) and links in source lists.
+OUTPUT_FOCUSABLES = (
+    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output [role=region][tabindex='0'], "
+    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .trilat-sources a"
+)
+
+
+def type_into_output_regions(page: Any) -> tuple[int, list[str], list[str]]:
+    """Type shortcut letters into each focusable table, chart and source link: the notebook's
+    cells must stay unchanged; on a region that overflows, ArrowRight must scroll it."""
+    before = page.evaluate(CELLS)
+    targets = page.locator(OUTPUT_FOCUSABLES)
+    changed, unscrolled = [], []
+    n = targets.count()
+    for i in range(n):
+        target = targets.nth(i)
+        target.scroll_into_view_if_needed()
+        target.focus()
+        for key in SHORTCUT_KEYS:
+            page.keyboard.press(key)
+        if page.evaluate(CELLS) != before:
+            changed.append(target.evaluate("e => e.outerHTML.slice(0, 160)"))
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:undo')")
+            break
+        if target.evaluate("e => e.matches('[role=region]') && e.scrollWidth > e.clientWidth + 4"):
+            target.evaluate("e => { e.scrollLeft = 0; }")
+            target.focus()
+            for _ in range(3):
+                page.keyboard.press("ArrowRight")
+            try:  # (the browser may scroll smoothly: give it a moment)
+                page.wait_for_function(
+                    "e => e.scrollLeft > 0", arg=target.element_handle(), timeout=3000, polling=100
+                )
+            except Exception:  # playwright TimeoutError: it did not scroll
+                unscrolled.append(target.evaluate("e => e.getAttribute('aria-label')"))
+    return n, changed, unscrolled
+
+
+# Course tables that show no rows, in cells not tagged "expect-empty" (a filter that matches
+# nothing is almost always a lesson bug, such as comparing a text column with a number).
+EMPTY_TABLES = """() => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  const bad = [];
+  nb.widgets.forEach((cell, i) => {
+    const tags = cell.model.getMetadata('tags') || [];
+    if (tags.includes('expect-empty')) return;
+    if (cell.node.querySelector('.jp-OutputArea-output [data-rows="0"]')) {
+      bad.push(`cell ${i}: ${cell.model.sharedModel.getSource().slice(0, 120)}`);
+    }
+  });
+  return bad;
+}"""
 
 EXPLORER = ".jp-NotebookPanel:not(.lm-mod-hidden) .trilat-explorer"
 
@@ -422,6 +503,10 @@ def test_notebook_in_jupyterlab(
     if text:
         problems["chart text"] = text
 
+    small = page.evaluate(COURSE_TEXT_SIZE, [MIN_FONT_PX])
+    if small:
+        problems["course text below the minimum size"] = small
+
     cut = page.evaluate(CUT_OFF_WIDGET_TEXT)
     if cut:
         problems["widget text cut off"] = cut
@@ -430,6 +515,14 @@ def test_notebook_in_jupyterlab(
     n_controls, changed = type_into_every_control(page)
     if changed:
         problems["shortcuts reached the notebook from"] = changed
+    n_regions, changed, unscrolled = type_into_output_regions(page)
+    if changed:
+        problems["shortcuts reached the notebook from output"] = changed
+    if unscrolled:
+        problems["ArrowRight did not scroll"] = unscrolled
+    empty = page.evaluate(EMPTY_TABLES)
+    if empty:
+        problems["table with no rows"] = empty
     for i, ex in enumerate(panel.locator(".trilat-explorer").all()[:4]):
         ex.screenshot(path=artifacts / f"{stem}_explorer{i}.png")
 
@@ -443,6 +536,13 @@ def test_notebook_in_jupyterlab(
         page.screenshot(path=artifacts / f"{stem}_reopened.png")
 
     (artifacts / f"{stem}_report.json").write_text(
-        json.dumps({"controls_typed_into": n_controls, "problems": problems}, indent=2)
+        json.dumps(
+            {
+                "controls_typed_into": n_controls,
+                "output_regions_typed_into": n_regions,
+                "problems": problems,
+            },
+            indent=2,
+        )
     )
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)[:6000]

@@ -112,7 +112,7 @@ class CheckResult:
         _, words, colour = STYLE.get(self.status, STYLE["error"])
         e = html.escape
         parts = [
-            f'<div role="status" {_BOX.format(c=colour)}>',
+            f'<div class="trilat-check" role="status" {_BOX.format(c=colour)}>',
             f"<strong>{e(self.question)} ({e(_points(self.points))}): "
             f"{icon(self.status)} {e(words)}</strong>",
         ]
@@ -121,7 +121,9 @@ class CheckResult:
         for n in self.notes:
             parts.append(f"<br><span>{e(n)}</span>")
         if self.status != "not attempted":
-            parts.append(f"<br><small>{e(hidden_line(self.hidden, self.kind))}</small>")
+            parts.append(
+                f"<br><span style='font-size:12px'>{e(hidden_line(self.hidden, self.kind))}</span>"
+            )
         parts.append("</div>")
         return "".join(parts)
 

@@ -240,6 +240,20 @@ _HELPER_JS = """(function (img) {
         c.setAttribute('data-lm-suppress-shortcuts', 'true');
       }
     });
+    // a quiz: its options form a group named by the question; its feedback box is a live
+    // region from the start (only its text changes), so a screen reader reads each verdict
+    var q = root.querySelector('.trilat-question');
+    root.querySelectorAll('.widget-radio-box, .trilat-choices').forEach(function (g) {
+      var role = g.classList.contains('widget-radio-box') ? 'radiogroup' : 'group';
+      if (g.getAttribute('role') !== role) g.setAttribute('role', role);
+      if (q && q.id && !g.hasAttribute('aria-labelledby')) g.setAttribute('aria-labelledby', q.id);
+    });
+    root.querySelectorAll('.trilat-feedback').forEach(function (f) {
+      if (f.getAttribute('role') !== 'status') {
+        f.setAttribute('role', 'status');
+        f.setAttribute('aria-live', 'polite');
+      }
+    });
     root.querySelectorAll('.noUi-handle').forEach(function (h) {
       var box = h.closest('.widget-slider, .jupyter-widget-slider, .widget-hslider');
       var label = name(box) || 'Slider';
@@ -363,8 +377,8 @@ def heading(text_html: str) -> w.HTML:
     import ipywidgets as w
 
     return w.HTML(
-        f"{text_html}<br><small class='trilat-help'>{html.escape(KEYBOARD_HELP)}</small>"
-        + page_helper()
+        f"{text_html}<br><span class='trilat-help' style='font-size:12px'>"
+        f"{html.escape(KEYBOARD_HELP)}</span>" + page_helper()
     )
 
 

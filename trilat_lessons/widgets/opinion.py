@@ -125,7 +125,7 @@ def _citation(source_id: str) -> str:
     except ImportError:  # sources module not built yet: show the ids
         return source_id
     try:
-        return f"{cite(source_id)} [{source_id}]"
+        return f"{cite(source_id, title_limit=None)} [{source_id}]"  # never cut mid-title
     except Exception:  # an unknown id must not break the explorer; show it as it is
         return source_id
 
@@ -224,7 +224,9 @@ class OpinionExplorer(ChartExplorer, w.VBox):
         self.summary = describe_opinion(self.selection)
         self.sources = opinion_citation(self.selection)
         cites = "; ".join(html.escape(s) for s in self.sources) or "none"
-        self.source_view.value = f'<p class="trilat-source"><small>Source: {cites}</small></p>'
+        self.source_view.value = (
+            f'<p class="trilat-source" style="font-size:12px">Source: {cites}</p>'
+        )
         self.summary_view.value = paragraph(self.summary)
         parts = opinion_trends_parts(
             self.selection, measure=measure, axes_from=self.opinion, reuse=self._axes.get(measure)

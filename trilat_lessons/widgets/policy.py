@@ -70,7 +70,9 @@ def preset_weights(policy_weights: pd.DataFrame, perspective: str) -> dict[str, 
     return _weights_dict(rows[["criterion", "weight"]])
 
 
-def _option_labels(options: pd.DataFrame) -> list[str]:
+def _option_labels(options: pd.DataFrame, limit: int | None = 60) -> list[str]:
+    """Each option's label, "P3: <what it asks>", cut at a word (tables and charts) or whole
+    (``limit=None``: sentences)."""
     if "label" in options.columns:
         return [str(x) for x in options["label"]]
     if "asks" in options.columns:
@@ -79,7 +81,8 @@ def _option_labels(options: pd.DataFrame) -> list[str]:
             options["option_id"], options["asks"].astype("string").fillna(""), strict=True
         ):
             text = str(asks)
-            text = text if len(text) <= 60 else text[:57].rstrip() + "…"
+            if limit is not None and len(text) > limit:
+                text = text[: limit - 2].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
             out.append(f"{oid}: {text}" if text else str(oid))
         return out
     return [str(x) for x in options["option_id"]]
@@ -175,10 +178,30 @@ def _label(option: Any) -> str:
     return str(option).strip().rstrip(".").rstrip()
 
 
-def describe_ranking_change(comparison: pd.DataFrame, before: str, after: str) -> str:
-    """One sentence: how the top option and the biggest mover differ between two columns."""
-    top_b = _label(comparison[comparison[before] == comparison[before].min()]["option"].iloc[0])
-    top_a = _label(comparison[comparison[after] == comparison[after].min()]["option"].iloc[0])
+def full_labels(options: pd.DataFrame) -> dict[str, str]:
+    """Each option's whole label by option id (for sentences, which never cut a label)."""
+    ids = options["option_id"].astype(str)
+    return dict(zip(ids, _option_labels(options, limit=None), strict=True))
+
+
+def describe_ranking_change(
+    comparison: pd.DataFrame,
+    before: str,
+    after: str,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """One sentence: how the top option and the biggest mover differ between two columns.
+
+    ``labels`` (option id -> whole label, see :func:`full_labels`) replaces the table's
+    shortened labels, so the sentence never cuts one mid-way.
+    """
+    labels = labels or {}
+
+    def name(oid: Any) -> str:
+        return _label(labels.get(str(oid), comparison.loc[oid, "option"]))
+
+    top_b = name(comparison[before].idxmin())
+    top_a = name(comparison[after].idxmin())
     b_name, a_name = _weights_name(before), _weights_name(after)
     delta = comparison[before] - comparison[after]  # positive = moves up
     if (delta == 0).all():
@@ -186,7 +209,7 @@ def describe_ranking_change(comparison: pd.DataFrame, before: str, after: str) -
     mover = delta.abs().idxmax()
     row = comparison.loc[mover]
     move = (
-        f"the biggest move is {_label(row['option'])} ({_ordinal(int(row[before]))} →"
+        f"the biggest move is {name(mover)} ({_ordinal(int(row[before]))} →"
         f" {_ordinal(int(row[after]))})"
     )
     head = (
@@ -356,7 +379,9 @@ class PolicyWorkbench(ChartExplorer, w.VBox):
             self._presets = compare_rankings(self.options, self.policy_weights)
         yours = self.ranking.set_index("option_id")["rank"]
         self.comparison = self._presets.assign(**{YOURS: yours.reindex(self._presets.index)})
-        self.change = describe_ranking_change(self.comparison, self.compare.value, YOURS)
+        self.change = describe_ranking_change(
+            self.comparison, self.compare.value, YOURS, full_labels(self.options)
+        )
         zero = "All weights are 0, so every option scores 0: move a slider."
         self.change_view.value = paragraph(self.change) + (
             paragraph(zero, role=None) if sum(wts.values()) == 0 else ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import itertools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -92,9 +94,8 @@ def grade_choice(
             if is_right
             else ""
         )
-        text = (notes[i] or default) if (is_chosen or is_right) else ""
-        if is_right and not is_chosen and notes[i]:
-            text = "Missed: " + notes[i]
+        note = _without_verdict(notes[i])
+        text = (note or default) if (is_chosen or is_right) else ""
         if not chosen:  # nothing picked yet: judge nothing, reveal nothing
             text = ""
         items.append(OptionFeedback(option, is_chosen, is_right, text))
@@ -109,6 +110,19 @@ def grade_choice(
     else:
         message = "Not quite. Read the feedback and try again."
     return QuizResult(is_correct, n_ok / len(options) if chosen else 0.0, message, tuple(items))
+
+
+_VERDICT_LEAD = re.compile(r"^\s*(?:right|yes|correct|no|wrong|missed)\s*[:.,!\u2014-]\s*", re.I)
+
+
+def _without_verdict(note: str) -> str:
+    """A feedback note without a leading "Right:", "Yes.", "No:" ...: the verdict words shown
+    beside each option already say it (no "Missed: Right: ...")."""
+    rest = _VERDICT_LEAD.sub("", note, count=1)
+    return rest[:1].upper() + rest[1:] if rest else note
+
+
+_QUESTION_IDS = itertools.count(1)
 
 
 def _mark(ok: bool) -> str:
@@ -134,9 +148,8 @@ def feedback_line(f: OptionFeedback) -> str:
         if f.right
         else "Rightly left out"
     )
-    return (
-        f"<li>{_mark(f.ok)} <b>{verdict}</b> — {html.escape(f.option)}: {html.escape(f.text)}</li>"
-    )
+    option = f.option.rstrip().rstrip(".")  # no ".:" where the option ends a sentence
+    return f"<li>{_mark(f.ok)} <b>{verdict}</b> — {html.escape(option)}: {html.escape(f.text)}</li>"
 
 
 class Quiz(StaticFallback, w.VBox):
@@ -171,6 +184,7 @@ class Quiz(StaticFallback, w.VBox):
                 for o in self.options
             ]
             picker: w.Widget = w.VBox(self.choices)
+            picker.add_class("trilat-choices")
             for c in self.choices:
                 c.observe(self._on_pick, names="value")
         else:
@@ -190,9 +204,14 @@ class Quiz(StaticFallback, w.VBox):
         )
         self.check_button.on_click(lambda _b: self.check())
         self.feedback_view = w.HTML()
+        self.feedback_view.add_class("trilat-feedback")  # the page helper makes it role=status
+        qid = f"trilat-q-{next(_QUESTION_IDS)}-{id(self):x}"
         super().__init__(
             [
-                w.HTML(f"<p><b>{html.escape(question)}</b> <i>{hint}</i></p>{page_helper()}"),
+                w.HTML(
+                    f'<p class="trilat-question" id="{qid}"><b>{html.escape(question)}</b>'
+                    f" <i>{hint}</i></p>{page_helper()}"
+                ),
                 picker,
                 self.check_button,
                 self.feedback_view,
@@ -241,7 +260,7 @@ class Quiz(StaticFallback, w.VBox):
             else ""
         )
         self.feedback_view.value = (
-            f'<div role="status" aria-live="polite"><p style="color:{colour}"><b>'
+            f'<div><p style="color:{colour}"><b>'
             f"{html.escape(self.result.message)}</b></p>"
             f"{'<ul>' + ''.join(lines) + '</ul>' if lines else ''}{extra}</div>"
         )

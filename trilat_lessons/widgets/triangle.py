@@ -208,24 +208,31 @@ class TriangleExplorer(ChartExplorer, w.VBox):
     ) -> None:
         self._events = events
         self._events_loaded: pd.DataFrame | None = events
-        self.mode = w.ToggleButtons(
+        # radio buttons, not toggle buttons: a screen reader hears which one is chosen (toggle
+        # buttons have no aria-pressed) and the chosen one is marked by its filled circle
+        self.mode = w.RadioButtons(
             options=[MANUAL, FROM_DATA],
             value=FROM_DATA if year is not None else MANUAL,
             description="How",
             style=CONTROL_STYLE,
-            tooltips=["Choose amity or enmity for each side", "Let the events of a year decide"],
+            orientation="horizontal",
         )
         self.sides = {
-            dyad: w.ToggleButtons(
+            dyad: w.RadioButtons(
                 options=[AMITY, ENMITY],
                 value=normalize_state(state),
                 description=dyad,
                 style=CONTROL_STYLE,
-                tooltips=[f"{dyad}: friendly relations", f"{dyad}: hostile relations"],
+                orientation="horizontal",
             )
             for dyad, state in zip(DYADS, (us_jp, us_rok, jp_rok), strict=True)
         }
-        self.year = w.Dropdown(description="Year", style=CONTROL_STYLE, disabled=year is None)
+        self.year = w.Dropdown(
+            description="Year",
+            style=CONTROL_STYLE,
+            disabled=year is None,
+            layout=w.Layout(display="none" if year is None else None),
+        )
         if year is not None:
             self._fill_years(year)
         self.chart_view = w.HTML(layout=w.Layout(min_height="300px", overflow="auto"))
@@ -278,6 +285,7 @@ class TriangleExplorer(ChartExplorer, w.VBox):
         if from_data and not self.year.options:
             self._fill_years()
         self.year.disabled = not from_data
+        self.year.layout.display = None if from_data else "none"  # no empty control to tab to
         for side in self.sides.values():
             side.disabled = from_data
         self.refresh()
@@ -343,9 +351,10 @@ class TriangleExplorer(ChartExplorer, w.VBox):
             self.evidence_view.value = table_html(
                 shown, f"What the events data suggest for {self.year.value}"
             ) + (
-                f"<p><small>{int(self.evidence['trilateral'].iloc[0])} events that year concern"
+                "<p style='font-size:12px'>"
+                f"{int(self.evidence['trilateral'].iloc[0])} events that year concern"
                 " trilateral cooperation as a whole and decide no single side. A side is amity when"
                 " its events improve ties at least as often as they strain them: a rough reading,"
-                " so weigh the events yourself.</small></p>"
+                " so weigh the events yourself.</p>"
             )
         self.spec = spec_of(triangle_diagram_parts(*states, subtitle=subtitle))
