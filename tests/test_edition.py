@@ -414,3 +414,30 @@ def test_trilat_student_refuses_to_write_a_leaking_edition(tmp_path, monkeypatch
         text=True,
     )
     assert done.returncode == 1 and "would leak" in done.stderr
+
+
+def test_a_site_skips_pyodide_packages_its_lock_lists_but_never_the_course_wheel(scanner, tmp_path):
+    """Pyodide's own wheels (sha256 in the site's pyodide-lock.json, checked at build time) are
+    third-party and skipped; the course's wheel is scanned even when the lock lists it."""
+    import zipfile
+
+    secret = scanner.secrets[0].text
+
+    def wheel(path, text):
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("pkg/METADATA", text)
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    pyo = tmp_path / "lite" / "static" / "pyodide"
+    pyo.mkdir(parents=True)
+    numpy_sha = wheel(pyo / "numpy-2.0.2-wasm32.whl", "see docs/dev/ for the build\n" + "\x00")
+    course_sha = wheel(pyo / "trilat_lessons-1-py3-none-any.whl", secret)
+    lock = {
+        "packages": {
+            "numpy": {"file_name": "numpy-2.0.2-wasm32.whl", "sha256": numpy_sha},
+            "trilat": {"file_name": "trilat_lessons-1-py3-none-any.whl", "sha256": course_sha},
+        }
+    }
+    (pyo / "pyodide-lock.json").write_text(json.dumps(lock))
+    found = {f.where.split("!")[0] for f in scanner.scan_path(tmp_path, strict=False)}
+    assert found == {"lite/static/pyodide/trilat_lessons-1-py3-none-any.whl"}
