@@ -3,7 +3,7 @@
 The warm template runs inside one ``bwrap`` sandbox: new user, PID, network (no interface at
 all), IPC, UTS and cgroup namespaces; a mount namespace holding read-only binds of only what
 Python needs (the interpreter's prefix, the venv's site-packages, the ``trilat_lessons`` package,
-``/usr`` and the system libraries, a few ``/etc`` files) and a size-capped tmpfs at ``/tmp``; a
+``/usr`` and the system libraries, a few ``/etc`` files) and a size-capped tmpfs at ``/scratch``; a
 clean environment; a new session; death with the grader. The instructor source, the submissions
 and the output folder are simply not there. Each kernel the template forks then enters *its own*
 user, PID, mount and IPC namespaces (``kernel.py``): it is PID 1 of a namespace that dies with it,
@@ -24,7 +24,10 @@ import sys
 from dataclasses import dataclass
 
 SCRATCH_MB = 64  # tmpfs per kernel (its whole writable disk)
-TEMPLATE_TMP_MB = 16  # the template's own /tmp
+# the sandbox's only writable place; not /tmp, because the course (and its .venv) may itself live
+# under /tmp, and a tmpfs mounted on /tmp would hide the read-only binds of it
+SCRATCH = "/scratch"
+TEMPLATE_TMP_MB = 16  # the template's own scratch
 KERNEL_PROCS = 32  # RLIMIT_NPROC per kernel (enforced per user namespace for non-root graders)
 PIDS_PER_WORKER = 64  # cgroup pids.max share per worker when the grader runs as root
 
@@ -36,10 +39,10 @@ def clean_env() -> dict[str, str]:
     """The whole environment of a grading kernel: nothing inherited from the grader."""
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": "/tmp",
+        "HOME": SCRATCH,
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
-        "TMPDIR": "/tmp",
+        "TMPDIR": SCRATCH,
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
@@ -98,7 +101,7 @@ def bwrap_command(argv: list[str], keep_fds: tuple[int, ...] = ()) -> list[str]:
         "--size",
         str(TEMPLATE_TMP_MB << 20),
         "--tmpfs",
-        "/tmp",
+        SCRATCH,
     ]
     for d in SYSTEM_DIRS:
         if os.path.islink(d):
@@ -112,7 +115,7 @@ def bwrap_command(argv: list[str], keep_fds: tuple[int, ...] = ()) -> list[str]:
             cmd += ["--ro-bind", p, p]
     for k, v in clean_env().items():
         cmd += ["--setenv", k, v]
-    cmd += ["--chdir", "/tmp"]
+    cmd += ["--chdir", SCRATCH]
     del keep_fds  # fds are inherited through exec; listed for the reader of the call site
     return [*cmd, "--", *argv]
 
@@ -140,7 +143,7 @@ if libc.unshare(flags) != 0:
 pid = os.fork()
 if pid == 0:
     ok = os.getpid() == 1
-    ok = ok and libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, b"size=1m") == 0
+    ok = ok and libc.mount(b"tmpfs", b"/scratch", b"tmpfs", 0, b"size=1m") == 0
     try:
         socket.create_connection(("1.1.1.1", 53), timeout=0.5)
         ok = False

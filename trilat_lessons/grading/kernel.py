@@ -160,12 +160,12 @@ def _die_with_parent(check_orphan: bool = True) -> None:
 
 
 def _private_namespace() -> bool:
-    """In the kernel's namespace init: its own size-capped /tmp and (where allowed) /proc."""
+    """In the kernel's namespace init: its own size-capped scratch and (where allowed) /proc."""
     libc = ctypes.CDLL(None, use_errno=True)
-    from .isolation import SCRATCH_MB
+    from .isolation import SCRATCH, SCRATCH_MB
 
     opts = f"size={SCRATCH_MB}m,nr_inodes=4096,mode=0700".encode()
-    if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0x2 | 0x4, opts) != 0:  # nosuid, nodev
+    if libc.mount(b"tmpfs", SCRATCH.encode(), b"tmpfs", 0x2 | 0x4, opts) != 0:  # nosuid, nodev
         return False
     libc.mount(b"proc", b"/proc", b"proc", 0x2 | 0x4 | 0x8, None)  # best effort: own PIDs only
     return True
@@ -251,7 +251,7 @@ def _reaper(job_fd: int, life_fd: int, ctrl_fd: int, shell: Any, isolated: bool)
 
 
 def _namespace_init(job_fd: int, shell: Any) -> None:
-    """PID 1 of a kernel's namespace: mount its private /tmp, fork the kernel, wait for it.
+    """PID 1 of a kernel's namespace: mount its private scratch, fork the kernel, wait for it.
 
     The kernel is PID 2, so it can be killed like any process (signals to PID 1 from inside are
     ignored); when it ends this process exits, and the kernel takes every process it started
@@ -296,7 +296,9 @@ def _child(job_fd: int, shell: Any, isolated: bool) -> None:
     sock = socket.socket(fileno=job_fd)
     _send(sock, {"event": "hello"})
     job = _read_job(sock)
-    workdir = "/tmp/work" if isolated else job["workdir"]
+    from .isolation import SCRATCH
+
+    workdir = f"{SCRATCH}/work" if isolated else job["workdir"]
     os.makedirs(workdir, exist_ok=True)
     os.chdir(workdir)
     for var in (
