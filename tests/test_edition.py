@@ -109,6 +109,8 @@ NAMED_OUTSIDE = {
     "tests/test_pacing.py": "course_plan.yaml's header: the instructor's test",
     "tests/test_skills.py": "skills.yaml's header: the instructor's test",
     "tests/skills_detect.py": "skills.yaml's header: the instructor's test",
+    "scripts/svg_cache.py": "render.py: how the instructor refreshes the first-chart SVG cache",
+    "tests/test_render.py": "render.py: the instructor's test of the SVG cache",
 }
 _REPO_PATH = re.compile(
     r"(?<![\w./-])((?:docs|notebooks|exercises|scripts|tests|trilat_lessons|lite|data|edition"

@@ -66,6 +66,7 @@ FALLBACK_PATTERNS = (
     "trilat_lessons/data/*.json",
     "trilat_lessons/data/raw/*.csv",
     "trilat_lessons/exercises/keys/*.json",
+    "trilat_lessons/svg_cache.json",
     "edition/Makefile",
     "edition/README.md",
     "edition/.gitignore",
