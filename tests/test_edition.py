@@ -468,6 +468,24 @@ def test_leak_scan_reads_every_archive_and_refuses_unreadable_files(scanner, tmp
     assert len(pinned_hashes(ROOT)) > 10  # the real locks pin the site's downloads
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-32-le"])
+def test_leak_scan_refuses_text_with_nul_bytes(scanner, tmp_path, encoding):
+    """ASCII in UTF-16LE/UTF-32LE without a BOM decodes as UTF-8 (NUL between the letters),
+    so the secret's words never match: such a file is 'not text', in strict and in site mode."""
+    secret = next(s.text for s in scanner.secrets if "(solution)" in s.origin and s.text.isascii())
+    data = f"{secret}\n".encode(encoding)
+    data.decode("utf-8")  # the trap: valid UTF-8
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "notes.txt").write_bytes(data)
+    (folder / "ok.txt").write_text("plain text\n")
+    for strict in (True, False):
+        found = scanner.scan_path(folder, strict=strict)
+        assert [(f.where, "not text" in f.what) for f in found] == [("notes.txt", True)]
+    assert scanner.scan_bytes("font.woff2", data, strict=False) == []  # a site's allowed binary
+    assert scanner.scan_bytes("font.woff2", data) != []
+
+
 def test_trilat_student_refuses_to_write_a_leaking_edition(tmp_path, monkeypatch):
     repo = _repo_copy(tmp_path)
     secret = scanner_for_repo(ROOT).secrets[-1].text
