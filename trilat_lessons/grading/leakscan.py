@@ -35,9 +35,9 @@ Instructor-only paths (``INSTRUCTOR_PATHS``) are found both as file names and as
 file naming ``exercises/source`` points at something students must not have. Archives (zip,
 wheel, gzip) are opened and their members scanned, whatever their name. In strict mode (the
 edition, ``dist/student``) a file the scan cannot read (not UTF-8 text free of NUL bytes, not a
-readable archive) is a finding unless its name is on ``BINARY_ALLOWED``; outside strict mode (the JupyterLite
-site) only archives whose sha256 is pinned in a lock (``pinned``: third-party downloads checked
-by hash at build time) are skipped, and unreadable files that are not pinned are findings too.
+readable archive) is a finding unless its name is on ``BINARY_ALLOWED``; outside strict mode (the
+JupyterLite site) only archives whose sha256 is pinned in a lock (``pinned``: third-party
+downloads checked by hash at build time) are skipped, and unreadable files that are not pinned are findings too.
 """
 
 from __future__ import annotations
@@ -260,9 +260,10 @@ class LeakScanner:
         """Findings in one file's bytes (its name, its text, or its archive members).
 
         Every archive is opened (members scanned in the same mode). A file that is neither
-        UTF-8 text without NUL bytes nor a readable archive is a finding (its content cannot be checked, so it
-        cannot be shipped unseen) unless its name ends with an allowed suffix: ``BINARY_ALLOWED``
-        when ``strict`` (the edition, dist/student), ``SITE_BINARY_ALLOWED`` otherwise (a
+        UTF-8 text without NUL bytes nor a readable archive is a finding (its content cannot be
+        checked, so it cannot be shipped unseen) unless its name ends with an allowed suffix:
+        ``BINARY_ALLOWED`` when ``strict`` (the edition, dist/student), ``SITE_BINARY_ALLOWED``
+        otherwise (a
         JupyterLite site, where an archive whose sha256 is pinned in a lock is also skipped).
         ``text_only`` refuses every binary file.
         """
