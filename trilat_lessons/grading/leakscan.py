@@ -37,7 +37,8 @@ wheel, gzip) are opened and their members scanned, whatever their name. In stric
 edition, ``dist/student``) a file the scan cannot read (not UTF-8 text free of NUL bytes, not a
 readable archive) is a finding unless its name is on ``BINARY_ALLOWED``; outside strict mode (the
 JupyterLite site) only archives whose sha256 is pinned in a lock (``pinned``: third-party
-downloads checked by hash at build time) are skipped, and unreadable files that are not pinned are findings too.
+downloads checked by hash at build time) are skipped, and unreadable files that are not pinned
+are findings too.
 """
 
 from __future__ import annotations
