@@ -5,9 +5,10 @@ requirement a hidden check tests is stated in its question.
    spacing ignored) of each text answer — the solution and every ``accept()`` value; for a list of
    texts, all its items together — must not stand, as whole words, in what a student sees of
    *another* question: its prompt and tips (question cells), hint, recheck text (the fallback
-   message of ``check()``), rubric, ``wrong()`` messages and hidden-check descriptions. For a question with ``choices`` the answer counts as given away only
-   when the other question names it and none of the other choices (naming every option of a
-   closed question singles none out). Numbers are too short to test this way: review them by hand.
+   message of ``check()``), rubric, ``wrong()`` messages and hidden-check descriptions. For a
+   question with ``choices`` the answer counts as given away only when the other question names
+   it and none of the other choices (naming every option of a closed question singles none out).
+   Numbers are too short to test this way: review them by hand.
 2. **No unstated requirement.** Every ``@hidden`` check declares ``requires="..."``, words that
    must stand in its own question's text (question cells), so a student who reads the question
    knows everything the grader will test. Where a public check can test the requirement itself,
