@@ -74,7 +74,10 @@ def test_clean_texts_pass(tmp_path):
 
 @pytest.mark.parametrize(
     "where",
-    ["prompt", "tip", "wrong", "wrong, other case and quotes", "accepted spelling", "recheck"],
+    [
+        *("prompt", "tip", "wrong", "wrong, other case and quotes", "accepted spelling"),
+        *("recheck", "chart table message"),
+    ],
 )
 def test_a_text_answer_named_in_another_question_is_refused(tmp_path, where):
     prompt, key, q2_meta = "**q2.** How many meetings were there in 2018?", "", {}
@@ -88,6 +91,8 @@ def test_a_text_answer_named_in_another_question_is_refused(tmp_path, where):
         key = 'wrong("q2", 4, "You counted (t10) too.")'
     elif where == "recheck":  # check()'s fallback message for a wrong q2
         q2_meta = {"recheck": "the count: meeting T10 is one of them"}
+    elif where == "chart table message":  # check()'s word on a chart's table (01 q5's kind)
+        q2_meta = {"chart": {"data": {"rows_message": "keep the row of T10."}}}
     else:
         prompt += " Leave out PYEONGCHANG."
         key = 'accept("q1", "Pyeongchang")'
