@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from trilat_lessons.grading.edition import (
+    MARKER,
     EditionError,
     build_edition,
     make_student,
@@ -183,6 +184,73 @@ def test_rebuilding_over_a_git_checkout_leaves_it_clean(edition, tmp_path):
     assert changed == ["removed notebooks/99_old.ipynb", "exercises/01_history.ipynb"]
     assert (out / ".venv" / "keep").exists() and (out / ".git").is_dir()
     assert _git(out, "status", "--porcelain", "--untracked-files=all") == ""  # .venv ignored
+
+
+def _student_cli(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "trilat_lessons.cli",
+            "student",
+            "--root",
+            str(root),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+
+def _listing(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("where", ["the root", "a parent of the root", "inside the root"])
+def test_trilat_student_refuses_an_output_folder_that_is_holds_or_lies_in_the_repository(
+    tmp_path, where
+):
+    """`--out .` once deleted exercises/source/ as 'stale': the repository is never an output."""
+    repo = _repo_copy(tmp_path)
+    out = {"the root": repo, "a parent of the root": tmp_path, "inside the root": repo / "docs"}
+    before = _listing(tmp_path)
+    with pytest.raises(EditionError, match="instructor repository"):
+        make_student(repo, out[where])
+    done = _student_cli(repo, out[where])
+    assert done.returncode == 1 and "instructor repository" in done.stderr, done.stderr
+    assert _listing(tmp_path) == before  # nothing written, nothing removed
+    # dist/ (git-ignored) is the one place inside the repository an edition may go
+    assert make_student(repo, repo / "dist" / "student")
+    assert (repo / "dist" / "student" / MARKER).is_file()
+
+
+def test_trilat_student_keeps_an_unrelated_folder_and_cleans_only_a_previous_edition(
+    edition, tmp_path
+):
+    assert edition.files[MARKER] == build_edition(ROOT).files[MARKER]  # deterministic
+    mine = tmp_path / "mine"
+    (mine / "notebooks").mkdir(parents=True)
+    (mine / "notebooks" / "thesis.ipynb").write_text("{}")
+    (mine / "README.md").write_text("# my own project\n")
+    before = _listing(mine)
+    with pytest.raises(EditionError, match="not empty"):
+        write_edition(edition, mine)
+    done = _student_cli(ROOT, mine)
+    assert done.returncode == 1 and "not empty" in done.stderr and MARKER in done.stderr
+    assert _listing(mine) == before
+    # empty (but for .git) or a previous edition: written, and stale files removed there
+    fresh = tmp_path / "fresh"
+    (fresh / ".git").mkdir(parents=True)
+    write_edition(edition, fresh)
+    (fresh / "notebooks" / "99_old.ipynb").write_text("{}")
+    assert write_edition(edition, fresh) == ["removed notebooks/99_old.ipynb"]
+    # an edition written before the marker existed is known by its README's title
+    (fresh / MARKER).unlink()
+    (fresh / "notebooks" / "99_old.ipynb").write_text("{}")
+    assert write_edition(edition, fresh) == ["removed notebooks/99_old.ipynb", MARKER]
 
 
 def test_secrets_cover_every_kind_in_every_set():
@@ -398,6 +466,24 @@ def test_leak_scan_reads_every_archive_and_refuses_unreadable_files(scanner, tmp
         "bundle.zip!exercises/source/01_history.ipynb"
     ]
     assert len(pinned_hashes(ROOT)) > 10  # the real locks pin the site's downloads
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-32-le"])
+def test_leak_scan_refuses_text_with_nul_bytes(scanner, tmp_path, encoding):
+    """ASCII in UTF-16LE/UTF-32LE without a BOM decodes as UTF-8 (NUL between the letters),
+    so the secret's words never match: such a file is 'not text', in strict and in site mode."""
+    secret = next(s.text for s in scanner.secrets if "(solution)" in s.origin and s.text.isascii())
+    data = f"{secret}\n".encode(encoding)
+    data.decode("utf-8")  # the trap: valid UTF-8
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "notes.txt").write_bytes(data)
+    (folder / "ok.txt").write_text("plain text\n")
+    for strict in (True, False):
+        found = scanner.scan_path(folder, strict=strict)
+        assert [(f.where, "not text" in f.what) for f in found] == [("notes.txt", True)]
+    assert scanner.scan_bytes("font.woff2", data, strict=False) == []  # a site's allowed binary
+    assert scanner.scan_bytes("font.woff2", data) != []
 
 
 def test_trilat_student_refuses_to_write_a_leaking_edition(tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from trilat_lessons.exercises._compare import evaluate
@@ -89,6 +90,77 @@ def test_check_sees_a_chart_drawn_from_filtered_rows() -> None:
     part = _bar(m[m["year"] >= 2015], "year:O", "count()", "level:N")
     out = evaluate("01_history", q, export_value(part, chart_data=False))
     assert out.status == "incorrect" and "whole meetings table" in out.message
+
+
+def _chart_verdict(set_id: str, qid: str, chart):
+    q = next(q for q in _key(set_id)["questions"] if q["id"] == qid)
+    return evaluate(set_id, q, export_value(chart, chart_data=False))
+
+
+def test_check_sees_05_q2_drawn_from_q1s_table_or_with_sideless_events() -> None:
+    """05 q2: the exploded events without the rows naming no side; q1's counts are not it."""
+    import trilat_lessons as tl
+
+    events = tl.load("events")
+    pairs = events.assign(dyad=events["dyads"].str.split(";")).explode("dyad")
+    pairs["dyad"] = pairs["dyad"].str.strip()
+    kept = pairs[pairs["dyad"].notna()]
+    right = _chart_verdict(
+        "05_theory_and_comparison", "q2", _bar(kept, "dyad:N", "count()", "effect")
+    )
+    assert right.status == "correct", right
+    q1_table = pd.crosstab(kept["dyad"], kept["effect"]).reset_index()  # q1's answer
+    for wrong in (
+        _bar(q1_table, "dyad:N", "count()", "effect:N"),
+        _bar(pairs, "dyad:N", "count()", "effect"),
+    ):
+        out = _chart_verdict("05_theory_and_comparison", "q2", wrong)
+        assert out.status == "incorrect" and "not from the table of q1" in out.message, out
+
+
+def test_check_sees_02_q5_filtered_inside_the_chart() -> None:
+    """02 q5: the two 2021 rows selected with pandas; a transform_filter over opinion is not it."""
+    import altair as alt
+
+    import trilat_lessons as tl
+
+    opinion = tl.load("opinion")
+    rows = opinion[
+        (opinion["measure"] == "negative impression of the other country")
+        & (opinion["year"] == 2021)
+    ]
+    right = _chart_verdict("02_obstacles_korea_japan", "q5", _bar(rows, "respondents:N", "value:Q"))
+    assert right.status == "correct", right
+    filtered = _bar(opinion, "respondents:N", "value:Q").transform_filter(
+        (alt.datum.measure == "negative impression of the other country") & (alt.datum.year == 2021)
+    )
+    out = _chart_verdict("02_obstacles_korea_japan", "q5", filtered)
+    assert out.status == "incorrect" and "not from opinion with a filter" in out.message, out
+    other = rows.assign(value=100 - rows["value"])  # the share not negative
+    out = _chart_verdict("02_obstacles_korea_japan", "q5", _bar(other, "respondents:N", "value:Q"))
+    assert out.status == "incorrect" and "different respondents or values" in out.message, out
+
+
+def test_check_sees_04_q7_drawn_from_part_of_the_stances() -> None:
+    """04 q7: every row of the stances table; Japan's rows alone are not it."""
+    import altair as alt
+
+    import trilat_lessons as tl
+
+    stances = tl.load("china_stances")
+
+    def points(data):
+        return (
+            alt.Chart(data, title="t", description="d")
+            .mark_point()
+            .encode(x="year:O", y="country:N", color="stance")
+        )
+
+    right = _chart_verdict("04_china_perceptions", "q7", points(stances))
+    assert right.status == "correct", right
+    japan = stances[stances["country"] == "Japan"]
+    out = _chart_verdict("04_china_perceptions", "q7", points(japan))
+    assert out.status == "incorrect" and "every row of the stances table" in out.message, out
 
 
 def test_check_sees_a_reversed_rank_change() -> None:

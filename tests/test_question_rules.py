@@ -26,6 +26,7 @@ def _source(
     key: str = "",
     hidden: str = "",
     choices: list[str] | None = None,
+    q2_meta: dict[str, str] | None = None,
 ) -> Path:
     meta = {"choices": choices} if choices else {}
     cells = [
@@ -48,6 +49,7 @@ def _source(
             question="q2",
             points=1,
             expect="int",
+            **(q2_meta or {}),
         ),
     ]
     if key:
@@ -72,10 +74,13 @@ def test_clean_texts_pass(tmp_path):
 
 @pytest.mark.parametrize(
     "where",
-    ["prompt", "tip", "wrong", "wrong, other case and quotes", "accepted spelling"],
+    [
+        *("prompt", "tip", "wrong", "wrong, other case and quotes", "accepted spelling"),
+        *("recheck", "chart table message"),
+    ],
 )
 def test_a_text_answer_named_in_another_question_is_refused(tmp_path, where):
-    prompt, key = "**q2.** How many meetings were there in 2018?", ""
+    prompt, key, q2_meta = "**q2.** How many meetings were there in 2018?", "", {}
     if where == "prompt":
         prompt = "**q2.** The meeting T10 was special. How many meetings were there in 2018?"
     elif where == "tip":
@@ -84,10 +89,14 @@ def test_a_text_answer_named_in_another_question_is_refused(tmp_path, where):
         key = 'wrong("q2", 4, "You counted T10 too.")'
     elif where == "wrong, other case and quotes":
         key = 'wrong("q2", 4, "You counted (t10) too.")'
+    elif where == "recheck":  # check()'s fallback message for a wrong q2
+        q2_meta = {"recheck": "the count: meeting T10 is one of them"}
+    elif where == "chart table message":  # check()'s word on a chart's table (01 q5's kind)
+        q2_meta = {"chart": {"data": {"rows_message": "keep the row of T10."}}}
     else:
         prompt += " Leave out PYEONGCHANG."
         key = 'accept("q1", "Pyeongchang")'
-    path = _source(tmp_path, prompt, key=key)
+    path = _source(tmp_path, prompt, key=key, q2_meta=q2_meta)
     problems = _problems(path)
     assert len(problems) == 1 and "gives away the answer to q1" in problems[0], problems
     assert problems[0].startswith("q2's text")

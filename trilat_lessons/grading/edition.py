@@ -6,7 +6,9 @@ lessons, released exercises, the student guide, the files in ``edition/`` (stude
 Makefile, tests), the environment files, licences and the package without ``grading/``. Output is
 deterministic (same inputs, same bytes, fixed modes, no timestamps) and idempotent: files that did
 not change are not rewritten, files no longer in the edition are removed, ``.git`` and local
-environments are left alone. Nothing is written when the leak scan (``leakscan.py``) finds a secret.
+environments are left alone. Nothing is written when the leak scan (``leakscan.py``) finds a secret,
+nor into a folder that is, holds or lies in the repository (but for ``dist/``), nor into a
+non-empty folder without the ``.trilat-edition`` marker every edition holds.
 
 Which files go in: in a git checkout, only files git **tracks** (``git ls-files``), so a scratch
 notebook or an answer draft lying in ``notebooks/`` never ships; a tracked file with uncommitted
@@ -74,6 +76,15 @@ FALLBACK_PATTERNS = (
 )
 # left alone in an existing output folder: its git history and a student's local environment
 KEPT_IN_OUTPUT = {".git", ".venv"}
+# written into every edition: a folder holding it was written by ``trilat student``, so files in it
+# that left the edition may be removed (any other non-empty folder is refused, never cleaned)
+MARKER = ".trilat-edition"
+MARKER_TEXT = (
+    b"This folder is a student edition written by `trilat student` (trilat-lessons).\n"
+    b"Rebuilding it removes every file that is not part of the edition (except .git, .venv).\n"
+)
+# the only folder inside the instructor repository an edition may be written to (git ignores it)
+OUTPUT_INSIDE_ROOT = "dist"
 
 
 class EditionError(RuntimeError):
@@ -231,6 +242,7 @@ def build_edition(root: str | Path, warnings: list[str] | None = None) -> Editio
     _collect(tree, TEMPLATE_DIR, files, target="")
     if warnings is not None:
         warnings.extend(tree.warnings)
+    files[MARKER] = MARKER_TEXT
     files = {k.lstrip("/"): v for k, v in sorted(files.items())}
     return Edition(files, {rel: 0o755 for rel in EXECUTABLE if rel in files})
 
@@ -248,9 +260,57 @@ def _stale(out: Path, keep: set[str]) -> list[Path]:
     return stale
 
 
+def check_output(root: str | Path, out: str | Path) -> None:
+    """Refuse (EditionError) an output folder that is, contains, or lies inside the instructor
+    repository ``root`` (except below its git-ignored ``dist/``): rebuilding removes files there."""
+    root, out = Path(root).resolve(), Path(out).resolve()
+    if out == root or out in root.parents:
+        raise EditionError(
+            f"the output folder {out} is or contains the instructor repository {root}: "
+            "rebuilding would delete its files; choose an empty folder (default: dist/student)"
+        )
+    if root in out.parents and (root / OUTPUT_INSIDE_ROOT) not in out.parents:
+        raise EditionError(
+            f"the output folder {out} lies inside the instructor repository {root}: "
+            f"write the edition below {root / OUTPUT_INSIDE_ROOT} or outside the repository"
+        )
+
+
+def _first_line(data: bytes) -> bytes:
+    return data.split(b"\n", 1)[0].strip()
+
+
+def _check_previous(out: Path, edition: Edition) -> None:
+    """Refuse a non-empty output folder that no previous edition wrote (neither the marker file
+    nor, for editions older than it, the edition README's title): its files would be
+    overwritten or removed as stale."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise EditionError(f"the output folder {out} is a file")
+    if (out / MARKER).is_file():
+        return
+    readme = out / "README.md"
+    title = _first_line(edition.files.get("README.md", b""))
+    if title and readme.is_file() and _first_line(readme.read_bytes()) == title:
+        return
+    other = sorted(p.name for p in out.iterdir() if p.name not in KEPT_IN_OUTPUT)
+    if other:
+        shown = ", ".join(other[:5]) + (", ..." if len(other) > 5 else "")
+        raise EditionError(
+            f"the output folder {out} is not empty ({shown}) and holds no {MARKER}, so no "
+            "previous edition wrote it: rebuilding would delete or overwrite its files; "
+            "choose an empty folder or a previous edition"
+        )
+
+
 def write_edition(edition: Edition, out: str | Path) -> list[str]:
-    """Write the edition into ``out``; returns the paths added, changed or removed."""
+    """Write the edition into ``out``; returns the paths added, changed or removed.
+
+    ``out`` must be missing, empty (but for .git/.venv) or a previous edition (EditionError
+    otherwise, nothing written): only there are files no longer in the edition removed."""
     out = Path(out)
+    _check_previous(out, edition)
     out.mkdir(parents=True, exist_ok=True)
     changed: list[str] = []
     for p in _stale(out, set(edition.files)):
@@ -282,7 +342,9 @@ def scan_edition(edition: Edition, scanner: LeakScanner) -> list[Finding]:
 
 
 def make_student(root: str | Path, out: str | Path, warnings: list[str] | None = None) -> list[str]:
-    """Build, leak-scan and write the edition; raises EditionError (writing nothing) on a leak."""
+    """Build, leak-scan and write the edition; raises EditionError (writing nothing) on a leak
+    or an output folder that ``check_output`` or ``write_edition`` refuses."""
+    check_output(root, out)
     edition = build_edition(root, warnings)
     findings = scan_edition(edition, scanner_for_repo(root))
     if findings:

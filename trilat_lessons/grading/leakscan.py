@@ -34,10 +34,11 @@ solution re-typed in other words, which is what the release's question-text rule
 Instructor-only paths (``INSTRUCTOR_PATHS``) are found both as file names and as text: a student
 file naming ``exercises/source`` points at something students must not have. Archives (zip,
 wheel, gzip) are opened and their members scanned, whatever their name. In strict mode (the
-edition, ``dist/student``) a file the scan cannot read (not UTF-8 text, not a readable archive)
-is a finding unless its name is on ``BINARY_ALLOWED``; outside strict mode (the JupyterLite
-site) only archives whose sha256 is pinned in a lock (``pinned``: third-party downloads checked
-by hash at build time) are skipped, and unreadable files that are not pinned are findings too.
+edition, ``dist/student``) a file the scan cannot read (not UTF-8 text free of NUL bytes, not a
+readable archive) is a finding unless its name is on ``BINARY_ALLOWED``; outside strict mode (the
+JupyterLite site) only archives whose sha256 is pinned in a lock (``pinned``: third-party
+downloads checked by hash at build time) are skipped, and unreadable files that are not pinned
+are findings too.
 """
 
 from __future__ import annotations
@@ -260,9 +261,10 @@ class LeakScanner:
         """Findings in one file's bytes (its name, its text, or its archive members).
 
         Every archive is opened (members scanned in the same mode). A file that is neither
-        UTF-8 text nor a readable archive is a finding (its content cannot be checked, so it
-        cannot be shipped unseen) unless its name ends with an allowed suffix: ``BINARY_ALLOWED``
-        when ``strict`` (the edition, dist/student), ``SITE_BINARY_ALLOWED`` otherwise (a
+        UTF-8 text without NUL bytes nor a readable archive is a finding (its content cannot be
+        checked, so it cannot be shipped unseen) unless its name ends with an allowed suffix:
+        ``BINARY_ALLOWED`` when ``strict`` (the edition, dist/student), ``SITE_BINARY_ALLOWED``
+        otherwise (a
         JupyterLite site, where an archive whose sha256 is pinned in a lock is also skipped).
         ``text_only`` refuses every binary file.
         """
@@ -276,8 +278,12 @@ class LeakScanner:
                 return out
             return out + self.scan_archive(where, data, strict=strict)
         try:
-            text = data.decode("utf-8")
+            # a NUL byte is no text: ASCII in UTF-16LE/UTF-32LE without a BOM is valid UTF-8
+            # whose every other character is NUL, and no word in it would match a secret
+            text = data.decode("utf-8") if b"\x00" not in data else None
         except UnicodeDecodeError:
+            text = None
+        if text is None:
             allowed = BINARY_ALLOWED if strict else SITE_BINARY_ALLOWED
             if text_only or not allowed or not where.lower().endswith(allowed):
                 out.append(Finding(where, "is not text: the scan cannot prove it holds no leak"))

@@ -4,10 +4,11 @@ requirement a hidden check tests is stated in its question.
 1. **Answers stay hidden.** The canonical form (``norm_text``: case, accents, punctuation and
    spacing ignored) of each text answer — the solution and every ``accept()`` value; for a list of
    texts, all its items together — must not stand, as whole words, in what a student sees of
-   *another* question: its prompt and tips (question cells), hint, rubric, ``wrong()`` messages and
-   hidden-check descriptions. For a question with ``choices`` the answer counts as given away only
-   when the other question names it and none of the other choices (naming every option of a
-   closed question singles none out). Numbers are too short to test this way: review them by hand.
+   *another* question: its prompt and tips (question cells), hint, recheck text (the fallback
+   message of ``check()``), chart-table messages, rubric, ``wrong()`` messages and hidden-check
+   descriptions. For a question with ``choices`` the answer counts as given away only when the
+   other question names it and none of the other choices (naming every option of a closed question
+   singles none out). Numbers are too short to test this way: review them by hand.
 2. **No unstated requirement.** Every ``@hidden`` check declares ``requires="..."``, words that
    must stand in its own question's text (question cells), so a student who reads the question
    knows everything the grader will test. Where a public check can test the requirement itself,
@@ -47,10 +48,17 @@ def prompts(source: Source) -> dict[str, str]:
 
 
 def shown_texts(source: Source, run: InstructorRun) -> dict[str, list[str]]:
-    """Question id -> everything a student can read about it (prompt, hint, rubric, feedback)."""
+    """Question id -> everything a student can read about it (prompt, hint, recheck, rubric,
+    feedback)."""
     texts = {q: [p] for q, p in prompts(source).items()}
     for qid, q in source.questions.items():
-        texts[qid] += [str(q.meta[k]) for k in ("hint", "rubric", "title") if q.meta.get(k)]
+        texts[qid] += [
+            str(q.meta[k]) for k in ("hint", "recheck", "rubric", "title") if q.meta.get(k)
+        ]
+        chart = q.meta.get("chart")
+        data = chart.get("data") if isinstance(chart, dict) else None
+        if isinstance(data, dict):  # check()'s messages about the chart's table
+            texts[qid] += [str(data[k]) for k in ("message", "rows_message") if data.get(k)]
     for rec in run.records:
         if rec["kind"] == "wrong" and rec["question"] in texts:
             texts[rec["question"]].append(str(rec["message"]))
