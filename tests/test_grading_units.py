@@ -254,3 +254,13 @@ def test_control_characters_never_reach_a_csv_cell():
     assert csv_cell("a\x00b\x1b[2Jc") == "a\ufffdb\ufffd[2Jc"
     assert csv_cell("line one\nline two\tend") == "line one\nline two\tend"
     assert csv_cell("=1+1") == "'=1+1"
+
+
+def test_a_run_where_every_submission_is_an_internal_error_fails():
+    """A broken grading environment (e.g. the template cannot import the package) must not exit
+    0 with every student at 0 points; one internal error among ok rows is a student's row."""
+    from trilat_lessons.grading.cli import environment_failed
+
+    assert environment_failed({"internal error": 4})
+    assert not environment_failed({"internal error": 1, "ok": 3})
+    assert not environment_failed({})

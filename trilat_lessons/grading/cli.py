@@ -125,7 +125,20 @@ def _grade(args: argparse.Namespace) -> int:
         f"graded {run.graded} submission(s), {run.skipped} unchanged and skipped ({tally}); "
         f"see {Path(args.out) / 'grades.csv'}"
     )
+    if environment_failed(run.counts):
+        print(
+            "trilat grade: every submission ended in 'internal error': the grading environment,"
+            " not the students, is broken (see the detail column); fix it and re-run with --force",
+            file=sys.stderr,
+        )
+        return 1
     return 0
+
+
+def environment_failed(counts: dict[str, int]) -> bool:
+    """True when a run graded something and every graded submission is an internal error."""
+    total = sum(counts.values())
+    return total > 0 and counts.get("internal error", 0) == total
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
