@@ -213,17 +213,11 @@ def _reaper(job_fd: int, life_fd: int, ctrl_fd: int, shell: Any, isolated: bool)
             return 6  # the grader sees the kernel die; the probe makes this unreachable
     kid = os.fork()
     if kid == 0:
-        code = 0
-        try:
+        with contextlib.suppress(OSError):
             os.close(life_fd)
-            if isolated:
-                _namespace_init(job_fd, shell)
-            else:
-                _child(job_fd, shell, isolated)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
+        if isolated:
+            _exit_after(_namespace_init, job_fd, shell)
+        _exit_after(_child, job_fd, shell, False)
     os.close(job_fd)
     while True:
         try:
@@ -250,6 +244,18 @@ def _reaper(job_fd: int, life_fd: int, ctrl_fd: int, shell: Any, isolated: bool)
     return 0
 
 
+def _exit_after(fn: Any, *args: Any) -> None:
+    """In a forked child: run ``fn`` and leave with ``os._exit`` (0, or 1 on any exception), so
+    the child never returns into the parent's code."""
+    code = 0
+    try:
+        fn(*args)
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
 def _namespace_init(job_fd: int, shell: Any) -> None:
     """PID 1 of a kernel's namespace: mount its private scratch, fork the kernel, wait for it.
 
@@ -264,13 +270,7 @@ def _namespace_init(job_fd: int, shell: Any) -> None:
         return
     kernel = os.fork()
     if kernel == 0:
-        code = 0
-        try:
-            _child(job_fd, shell, True)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
+        _exit_after(_child, job_fd, shell, True)
     os.close(job_fd)
     while True:
         try:
