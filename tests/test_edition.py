@@ -101,8 +101,9 @@ def test_edition_holds_the_course_and_nothing_instructor_only(edition):
 # a lesson or a student document sends a student
 NAMED_OUTSIDE = {
     "data/README.md": "LICENSE-CONTENT and datapackage.json describe the raw data's provenance",
-    "data/raw": "LICENSE-CONTENT, build.py and data_cli.py: the instructor's raw data",
-    "data/curation/corrections.csv": "build.py: the instructor's data build",
+    "data/raw": "LICENSE-CONTENT, build/ and data_cli.py: the instructor's raw data",
+    "data/curation": "build/: the instructor's data build reads the curation files",
+    "data/curation/README.md": "build/: where the curation files are described",
     "lite/build.py": "render.py: how the JupyterLite site's vega package is made",
     "scripts/env_from_lock.py": "environment.yml's generated-file header",
     "scripts/pacing.py": "course_plan.yaml's header: how the instructor updates times",

@@ -1,9 +1,11 @@
-"""The course's vocabularies, declared once: the coded values of the datasets' columns.
+"""The codebook: the course's vocabularies (here), declared once, and every dataset's columns
+(:mod:`.fields`).
 
-The build checks the data against them and writes them into ``datapackage.json``; ``theme``,
-charts, widgets and ``alliance`` import them from here rather than spelling them again (a test
-fails if a module of the package declares one of them a second time). A leaf module: it imports
-nothing from the package, so anything may import it.
+The vocabularies are the coded values of the datasets' columns. The build checks the data
+against them and writes them into ``datapackage.json``; ``theme``, charts, widgets and
+``alliance`` import them from here rather than spelling them again (a test fails if a module of
+the package declares one of them a second time). A leaf package: it imports nothing else from
+``trilat_lessons``, so anything may import it.
 
 ``tl.codebook`` is this module, and it is also callable: ``tl.codebook("meetings")`` is the
 codebook table of one dataset (:func:`trilat_lessons.datasets.codebook`), wired in the package's
