@@ -106,3 +106,12 @@ def test_vocabularies_reach_the_data_package() -> None:
     events = tl.load("events")
     tags = {t.strip() for v in events["dyads"].dropna() for t in str(v).split(";")}
     assert tags <= set(cb.EVENT_DYADS) and set(cb.BILATERAL_DYADS) <= tags
+
+
+def test_every_coded_value_has_its_colour_and_shape() -> None:
+    from trilat_lessons import theme
+
+    assert list(theme.LEVEL_COLORS) == cb.LEVELS
+    assert list(theme.EFFECT_COLORS) == list(theme.EFFECT_SHAPES) == cb.EFFECTS
+    assert list(theme.STANCE_COLORS) == cb.STANCES
+    assert set(cb.COUNTRIES) <= set(theme.COUNTRY_COLORS) & set(theme.COUNTRY_NAMES)
