@@ -300,3 +300,14 @@ def test_every_dataset_states_its_coverage():
         if name != "policy_weights":
             assert cov["start"] <= cov["end"], name
     assert tl.coverage("meetings")["end"] == load("meetings")["date_label"].iloc[-1]
+
+
+def test_policy_weight_directions_follow_the_codebook():
+    raw = build.read_csv(build.RAW_DIR / "policy_weights.csv")
+    assert build.build_policy_weights(raw)
+    flipped = [dict(r) for r in raw]
+    flipped[0]["direction"] = {"higher_is_better": "higher_is_worse"}.get(
+        flipped[0]["direction"], "higher_is_better"
+    )
+    with pytest.raises(build.BuildError, match="not higher_is"):
+        build.build_policy_weights(flipped)

@@ -7,7 +7,7 @@ import pandera.pandas as pa
 import pytest
 
 import trilat_lessons as tl
-from trilat_lessons import build as cb
+from trilat_lessons import codebook as cb
 
 STR = pd.StringDtype()
 DATE = "datetime64[us]"
@@ -132,7 +132,7 @@ SCHEMAS = {
     "policy_weights": pa.DataFrameSchema(
         {
             "perspective": pa.Column(_cat(cb.PERSPECTIVES)),
-            "criterion": pa.Column(_cat(cb.CRITERIA)),
+            "criterion": pa.Column(_cat(list(cb.CRITERIA))),
             "weight": pa.Column("Float64", pa.Check.in_range(0, 1)),
             "rationale": pa.Column(STR),
         },

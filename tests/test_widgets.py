@@ -15,8 +15,9 @@ import test_charts_frames as F
 
 from trilat_lessons import charts
 from trilat_lessons import widgets as W
+from trilat_lessons.codebook import CRITERIA
 from trilat_lessons.widgets._base import KEYBOARD_HELP, SpecTemplate, chart_spec, spec_of
-from trilat_lessons.widgets.policy import CRITERIA, YOURS
+from trilat_lessons.widgets.policy import YOURS
 from trilat_lessons.widgets.triangle import FROM_DATA, MANUAL
 
 
@@ -530,15 +531,6 @@ def test_explorers_run_on_the_packaged_datasets() -> None:
     assert sorted(bench.comparison.columns) == sorted(
         ["option", "U.S.", "Japan", "ROK", "balanced", YOURS]
     )
-
-
-def test_policy_criteria_directions_match_the_codebook() -> None:
-    weights = F.real("policy_weights")
-    if "direction" not in weights.columns:
-        pytest.skip("policy_weights has no direction column")
-    for criterion, direction in zip(weights["criterion"], weights["direction"], strict=True):
-        higher_is_better = CRITERIA[str(criterion)][1]
-        assert (str(direction) == "higher_is_better") == higher_is_better, criterion
 
 
 # --- spec templates: the explorers' fast path ---------------------------------------------------

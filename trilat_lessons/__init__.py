@@ -13,10 +13,26 @@ Start a notebook with::
 from __future__ import annotations
 
 import importlib
+import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import codebook
 from ._version import __version__
+
+
+class _CodebookModule(types.ModuleType):
+    """``tl.codebook`` is the vocabularies module (``tl.codebook.LEVELS``) and, called with a
+    dataset name, that dataset's codebook table (``tl.codebook("meetings")``): a submodule and a
+    function cannot share the name ``codebook`` in the package otherwise."""
+
+    def __call__(self, name: str) -> Any:
+        from .datasets import codebook as dataset_codebook
+
+        return dataset_codebook(name)
+
+
+codebook.__class__ = _CodebookModule
 
 # public name -> module that defines it (relative to this package)
 _LAZY: dict[str, str] = {
@@ -26,7 +42,6 @@ _LAZY: dict[str, str] = {
     "list_datasets": "datasets",
     "load": "datasets",
     "info": "datasets",
-    "codebook": "datasets",
     "coverage": "datasets",
     "cleaning_log": "datasets",
     "load_sources": "datasets",
@@ -65,7 +80,7 @@ _SUBMODULES = {
     if (_HERE / name).is_dir() or (_HERE / f"{name}.py").is_file()
 }
 
-__all__ = ["__version__", *sorted(_LAZY), *sorted(_SUBMODULES)]
+__all__ = ["__version__", "codebook", *sorted(_LAZY), *sorted(_SUBMODULES)]
 
 
 def __getattr__(name: str) -> Any:
@@ -87,7 +102,6 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
     from . import charts, datasets, exercises, grading, render, sources, widgets  # noqa: F401
     from .datasets import (  # noqa: F401
         cleaning_log,
-        codebook,
         coverage,
         info,
         list_datasets,

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .codebook import EFFECTS
+
 if TYPE_CHECKING:
     import pandas as pd
 
 SPANS_A_CHANGE = "spans a change of president"
 OUTSIDE = "before or after the leaders data"
-EFFECTS = ("strains", "neutral", "improves")
 
 
 def events_by_administration(

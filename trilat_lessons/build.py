@@ -29,75 +29,28 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .codebook import (
+    COUNTRIES,
+    CRITERIA,
+    EFFECTS,
+    EVENT_CATEGORIES,
+    EVENT_DYADS,
+    LEVELS,
+    OBSTACLE_CODES,
+    PERSPECTIVES,
+    PRECISION,
+    QUALIFIERS,
+    SOURCE_TYPES,
+    STANCES,
+    TRACKS,
+)
+
 # === codebook: the one place where the columns are documented ===============================
 # Copied into datapackage.json by the build; info()/codebook() read it from there.
 # Field tuples are (name, type, description, extra); extra may hold enum, ordered, required,
 # unique, minimum/maximum and unit.
 
 Field = tuple[str, str, str, dict[str, Any]]
-
-PRECISION = ["year", "month", "day"]
-LEVELS = ["envoys/other", "vice/deputy ministers", "ministers", "leaders"]
-TRACKS = ["leaders", "foreign", "defence", "security advisers", "economic", "DPRK envoys"]
-EVENT_CATEGORIES = [
-    "history",
-    "territory",
-    "security",
-    "economy",
-    "diplomacy",
-    "China",
-    "domestic politics",
-]
-EFFECTS = ["strains", "neutral", "improves"]
-DYADS = ["U.S.–Japan", "U.S.–ROK", "Japan–ROK", "trilateral"]
-STANCES = ["partner", "partner with caution", "concern", "challenge"]
-QUALIFIERS = ["exact", "about", "over"]
-COUNTRIES = ["U.S.", "Japan", "ROK"]
-PERSPECTIVES = ["U.S.", "Japan", "ROK", "balanced"]
-CRITERIA = [
-    "cost",
-    "feasibility",
-    "china_reaction_risk",
-    "support_us",
-    "support_japan",
-    "support_rok",
-]
-OBSTACLE_CODES = {
-    "korea_japan_history": "historical, territorial and memory disputes between Japan and the ROK, "
-    "and the distrust they leave",
-    "diverging_threat_perceptions": "different threat priorities or aims (North Korea, China, "
-    "regional versus global roles)",
-    "china_gap": "different views of China and different exposure to Chinese pressure or trade",
-    "china_wedge": "deliberate attempts by China to divide the three",
-    "us_dependence": "cooperation rests on U.S. leadership, priorities and attention",
-    "us_reliability": "doubts about U.S. commitments (extended deterrence, economic promises)",
-    "us_economic_policy": "U.S. economic measures (export controls, subsidies, protection) that "
-    "hurt the allies",
-    "domestic_politics": "elections, leadership change and polarisation in any of the three",
-    "geography": "distance between the U.S. and its two Asian allies",
-    "weak_institutions": "no institutional base or successful precedent for trilateralism in "
-    "Northeast Asia",
-}
-SOURCE_TYPES = [
-    "article",
-    "essay",
-    "policy paper",
-    "report summary",
-    "op-ed",
-    "official statement",
-    "official document",
-    "official list",
-    "speech",
-    "survey",
-    "news report",
-    "court ruling",
-    "book chapter",
-    "book",
-    "thesis",
-    "working paper",
-    "legal text",
-    "teaching judgment",
-]
 
 SCORE = {"minimum": 1, "maximum": 5, "unit": "score 1-5"}
 TEACHING = (
@@ -616,7 +569,7 @@ DATASETS: dict[str, dict[str, Any]] = {
                 "criterion",
                 "string",
                 "A score column of `policy_options`.",
-                {"enum": CRITERIA, "required": True},
+                {"enum": list(CRITERIA), "required": True},
             ),
             (
                 "weight",
@@ -1310,7 +1263,7 @@ def build_events(raw: list[dict], log: Log, corrections: list[dict]) -> list[dic
     apply_corrections(log, "events", rows, "event_id", corrections)
     for r in rows:
         add_dates(r)
-    _check_enum("events", rows, "dyads", DYADS, multi=True)
+    _check_enum("events", rows, "dyads", EVENT_DYADS, multi=True)
     _check_enum("events", rows, "category", EVENT_CATEGORIES)
     _check_enum("events", rows, "effect", EFFECTS)
     rows.sort(key=lambda r: (r["date_start"], r["date_end"], r["event_id"]))
@@ -1376,6 +1329,10 @@ def build_policy_weights(raw: list[dict]) -> list[dict]:
             raise BuildError(f"policy weights for {p}: need one row per criterion")
         if abs(sum(float(r["weight"]) for r in got) - 1) > 1e-9:
             raise BuildError(f"policy weights for {p} do not sum to 1")
+    for r in rows:  # the direction column must say what codebook.CRITERIA says
+        better = "higher_is_better" if CRITERIA[r["criterion"]][1] else "higher_is_worse"
+        if r["direction"] != better:
+            raise BuildError(f"policy weights {r['perspective']}/{r['criterion']}: not {better}")
     return rows
 
 

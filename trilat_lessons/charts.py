@@ -25,17 +25,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .codebook import BILATERAL_DYADS, EVENT_CATEGORIES, OBSTACLE_LABELS
+from .codebook import EFFECTS as EFFECT_ORDER
+from .codebook import LEVELS as LEVEL_ORDER
 from .theme import (
     ADMINISTRATION_COLORS,
     COUNTRY_COLORS,
     COUNTRY_NAMES,
-    DYADS,
     EFFECT_COLORS,
-    EFFECT_ORDER,
     EFFECT_SHAPES,
-    EVENT_CATEGORIES,
     LEVEL_COLORS,
-    LEVEL_ORDER,
     MIN_FONT_SIZE,
     STANCE_COLORS,
     STATE_COLORS,
@@ -72,20 +71,6 @@ __all__ = [
     "triangle_diagram",
     "triangle_diagram_parts",
 ]
-
-OBSTACLE_LABELS: dict[str, str] = {
-    "korea_japan_history": "Korea–Japan history disputes",
-    "diverging_threat_perceptions": "Diverging threat perceptions",
-    "china_gap": "Different views of China",
-    "us_dependence": "Dependence on the U.S.",
-    "domestic_politics": "Domestic politics",
-    "geography": "Geography",
-    "weak_institutions": "Weak institutions",
-    "us_economic_policy": "U.S. economic policy",
-    "china_wedge": "China driving a wedge",
-    "us_reliability": "Doubts about U.S. reliability",
-}
-"""Plain words for the obstacle codes (axis labels); unknown codes are spelled out from the code."""
 
 QUALIFIER_SHAPES: dict[str, str] = {"exact": "circle", "about": "diamond", "over": "triangle-up"}
 
@@ -1569,7 +1554,9 @@ def triangle_diagram_parts(
 
     from .widgets.triangle import classify_triangle, normalize_state
 
-    states = dict(zip(DYADS, (normalize_state(s) for s in (us_jp, us_rok, jp_rok)), strict=True))
+    states = dict(
+        zip(BILATERAL_DYADS, (normalize_state(s) for s in (us_jp, us_rok, jp_rok)), strict=True)
+    )
     pattern = classify_triangle(*states.values())
     edges = []
     for dyad, state in states.items():

@@ -68,10 +68,7 @@ def enable_theme() -> None:
     alt.theme.enable("trilat")
 
 
-# --- Ordered codes and their colours (shared by charts and widgets) ---------------------------
-
-LEVEL_ORDER: list[str] = ["envoys/other", "vice/deputy ministers", "ministers", "leaders"]
-"""Meeting levels, lowest to highest (the order of the ``level`` category in ``meetings``)."""
+# --- Colours of the coded values (the codes themselves, and their order: ``codebook``) ---------
 
 # A light-to-dark blue ramp: higher level = darker, readable without hue.
 LEVEL_COLORS: dict[str, str] = {
@@ -81,9 +78,6 @@ LEVEL_COLORS: dict[str, str] = {
     "leaders": "#08306b",
 }
 
-EFFECT_ORDER: list[str] = ["strains", "neutral", "improves"]
-"""How an event affected ties, as the source presents it."""
-
 # Vermillion / grey / blue (Okabe-Ito); charts also vary the shape so colour is never the only cue.
 EFFECT_COLORS: dict[str, str] = {"strains": "#D55E00", "neutral": "#999999", "improves": "#0072B2"}
 EFFECT_SHAPES: dict[str, str] = {
@@ -91,16 +85,6 @@ EFFECT_SHAPES: dict[str, str] = {
     "neutral": "circle",
     "improves": "triangle-up",
 }
-
-EVENT_CATEGORIES: list[str] = [
-    "history",
-    "territory",
-    "security",
-    "economy",
-    "diplomacy",
-    "China",
-    "domestic politics",
-]
 
 # Stances towards China, from friendliest to most wary: a sequential orange ramp.
 STANCE_COLORS: dict[str, str] = {
@@ -113,9 +97,6 @@ STANCE_COLORS: dict[str, str] = {
 STATE_COLORS: dict[str, str] = {"amity": "#0072B2", "enmity": "#D55E00"}
 """Sides of the strategic triangle: amity blue, enmity vermillion, as improves/strains in
 ``EFFECT_COLORS``; the diagram also draws enmity dashed, so colour is never the only cue."""
-
-DYADS: list[str] = ["U.S.–Japan", "U.S.–ROK", "Japan–ROK"]
-"""The three sides of the triangle, spelled as in the ``events.dyads`` column (en dash)."""
 
 COUNTRY_NAMES: dict[str, str] = {
     "U.S.": "the United States",

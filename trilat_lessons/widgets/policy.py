@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ..codebook import CRITERIA, PERSPECTIVES
 from ._base import (
     CONTROL_STYLE,
     ChartExplorer,
@@ -25,18 +26,6 @@ from ._base import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-# criterion -> (plain label, True when a higher score is better)
-CRITERIA: dict[str, tuple[str, bool]] = {
-    "cost": ("Low cost", False),
-    "feasibility": ("Feasibility", True),
-    "china_reaction_risk": ("Low risk of a Chinese backlash", False),
-    "support_us": ("Support in the U.S.", True),
-    "support_japan": ("Support in Japan", True),
-    "support_rok": ("Support in South Korea", True),
-}
-"""The criteria (columns of ``policy_options``, scored 1–5); cost and China risk count reversed."""
-
-PERSPECTIVE_ORDER = ["U.S.", "Japan", "ROK", "balanced"]
 SCALE_LOW, SCALE_HIGH = 1, 5
 
 
@@ -145,8 +134,8 @@ def compare_rankings(
     import pandas as pd
 
     present = list(dict.fromkeys(policy_weights["perspective"].astype(str)))
-    names = [p for p in PERSPECTIVE_ORDER if p in present] + [
-        p for p in present if p not in PERSPECTIVE_ORDER
+    names = [p for p in PERSPECTIVES if p in present] + [
+        p for p in present if p not in PERSPECTIVES
     ]
     sets: dict[str, Mapping[str, float]] = {p: preset_weights(policy_weights, p) for p in names}
     sets.update(extra or {})
@@ -245,8 +234,8 @@ class PolicyWorkbench(ChartExplorer, w.VBox):
         self.options = load_default(options, "policy_options")
         self.policy_weights = load_default(weights, "policy_weights")
         present = list(dict.fromkeys(self.policy_weights["perspective"].astype(str)))
-        self.perspectives = [p for p in PERSPECTIVE_ORDER if p in present] + [
-            p for p in present if p not in PERSPECTIVE_ORDER
+        self.perspectives = [p for p in PERSPECTIVES if p in present] + [
+            p for p in present if p not in PERSPECTIVES
         ]
         criteria = [c for c in CRITERIA if c in set(self.policy_weights["criterion"].astype(str))]
         top = float(pd.to_numeric(self.policy_weights["weight"]).max()) if len(criteria) else 1.0

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..theme import ADMINISTRATION_COLORS, LEVEL_ORDER
+from ..codebook import LEVELS
+from ..theme import ADMINISTRATION_COLORS
 from ._base import (
     CONTROL_STYLE,
     ChartExplorer,
@@ -68,14 +69,14 @@ def _levels(meetings: pd.DataFrame) -> list[str]:
     col = meetings["level"]
     if hasattr(col, "cat") and col.cat.ordered:
         return [str(c) for c in col.cat.categories]
-    return [lv for lv in LEVEL_ORDER if lv in set(col.astype(str))]
+    return [lv for lv in LEVELS if lv in set(col.astype(str))]
 
 
 def count_table(selection: pd.DataFrame) -> pd.DataFrame:
     """Meetings counted by level (rows, highest first) and U.S. administration, with totals."""
     import pandas as pd
 
-    levels = list(reversed(_levels(selection))) if len(selection) else list(reversed(LEVEL_ORDER))
+    levels = list(reversed(_levels(selection))) if len(selection) else list(reversed(LEVELS))
     admins_present = set(selection["us_administration"].dropna().astype(str))
     admins = [a for a in ADMINISTRATION_COLORS if a in admins_present]
     admins += sorted(admins_present - set(admins))

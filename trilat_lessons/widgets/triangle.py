@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..theme import COUNTRY_NAMES, DYADS
+from ..codebook import BILATERAL_DYADS, COUNTRIES
+from ..theme import COUNTRY_NAMES
 from ._base import CONTROL_STYLE, ChartExplorer, heading, load_default, spec_of, table_html
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 AMITY, ENMITY = "amity", "enmity"
-COUNTRIES = ("U.S.", "Japan", "ROK")
 
 
 def normalize_state(state: str | bool | int) -> str:
@@ -65,7 +65,9 @@ def classify_triangle(
 ) -> TrianglePattern:
     """Name the pattern: Dittmer's ménage à trois, romantic triangle or stable marriage, or the
     all-hostile unit veto (from later work on the strategic triangle)."""
-    states = dict(zip(DYADS, (normalize_state(s) for s in (us_jp, us_rok, jp_rok)), strict=True))
+    states = dict(
+        zip(BILATERAL_DYADS, (normalize_state(s) for s in (us_jp, us_rok, jp_rok)), strict=True)
+    )
     friendly = [d for d, s in states.items() if s == AMITY]
     ties = {c: [d for d in friendly if c in d.split("–")] for c in COUNTRIES}
     if len(friendly) == 3:
@@ -155,7 +157,7 @@ def dyad_states_from_events(events: pd.DataFrame, year: int) -> pd.DataFrame:
     ]
     n_tri = sum(1 for yr, tags, _, _ in rows_upto if yr == y and "trilateral" in tags)
     rows = []
-    for dyad in DYADS:
+    for dyad in BILATERAL_DYADS:
         mine = [r for r in rows_upto if dyad in r[1]]
         years_with = sorted({r[0] for r in mine})
         used = y if y in years_with else (years_with[-1] if years_with else None)
@@ -225,7 +227,7 @@ class TriangleExplorer(ChartExplorer, w.VBox):
                 style=CONTROL_STYLE,
                 orientation="horizontal",
             )
-            for dyad, state in zip(DYADS, (us_jp, us_rok, jp_rok), strict=True)
+            for dyad, state in zip(BILATERAL_DYADS, (us_jp, us_rok, jp_rok), strict=True)
         }
         self.year = w.Dropdown(
             description="Year",
@@ -336,7 +338,7 @@ class TriangleExplorer(ChartExplorer, w.VBox):
             finally:
                 self._holding = False
             subtitle = f"Sides suggested by the events data for {self.year.value}"
-        states = [self.sides[d].value for d in DYADS]
+        states = [self.sides[d].value for d in BILATERAL_DYADS]
         self.pattern = classify_triangle(*states)
         pivot = f" — pivot: {_name(self.pattern.pivot)}" if self.pattern.pivot else ""
         self.pattern_view.value = (
