@@ -25,7 +25,16 @@ from __future__ import annotations
 
 from ..analysis.opinion import opinion_labels, opinion_periods, opinion_when
 from ..codebook import OBSTACLE_LABELS
-from ._core import DATA_MARK, LINES, SLOT_MARK, ChartParts, chart_data, draw, wrap_label, year_axis  # noqa: F401 (as before)
+from ._core import (  # noqa: F401 (reachable here as before the split)
+    DATA_MARK,
+    LINES,
+    SLOT_MARK,
+    ChartParts,
+    chart_data,
+    draw,
+    wrap_label,
+    year_axis,
+)
 from .events import events_timeline
 from .leaders import leaders_timeline
 from .meetings import (

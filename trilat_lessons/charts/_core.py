@@ -1,4 +1,4 @@
-"""The charts' shared machinery: parts and drawing, label and axis helpers, pandas helpers.
+"""The charts' shared machinery: parts and drawing, label and axis helpers, frame helpers.
 
 Every topic module of this package builds its charts with these; the names with a leading
 underscore are private to the ``charts`` package (its modules share them), not to this module.

@@ -7,11 +7,7 @@ from typing import TYPE_CHECKING
 from ..analysis.frames import text_column as _col
 from ..codebook import EFFECTS as EFFECT_ORDER
 from ..codebook import EVENT_CATEGORIES
-from ..theme import (
-    EFFECT_COLORS,
-    EFFECT_SHAPES,
-    color_scale_args,
-)
+from ..theme import EFFECT_COLORS, EFFECT_SHAPES, color_scale_args
 from ._core import (
     _covered,
     _date_scale,

@@ -7,12 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.frames import as_text as _text
 from ..analysis.frames import text_column as _col
-from ..theme import (
-    COUNTRY_COLORS,
-    COUNTRY_NAMES,
-    MIN_FONT_SIZE,
-    color_scale_args,
-)
+from ..theme import COUNTRY_COLORS, COUNTRY_NAMES, MIN_FONT_SIZE, color_scale_args
 from ._core import _covered, _empty_note, _iso, _load, chart_data, year_axis
 
 if TYPE_CHECKING:  # pragma: no cover

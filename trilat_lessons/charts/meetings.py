@@ -8,11 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis.frames import as_text as _text
 from ..analysis.frames import text_column as _col
 from ..codebook import LEVELS as LEVEL_ORDER
-from ..theme import (
-    ADMINISTRATION_COLORS,
-    LEVEL_COLORS,
-    color_scale_args,
-)
+from ..theme import ADMINISTRATION_COLORS, LEVEL_COLORS, color_scale_args
 from ._core import (
     ChartParts,
     _covered,

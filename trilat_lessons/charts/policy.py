@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.frames import text_column as _col
 from ..analysis.policy import preset_weights, rank_options
-from ..theme import (
-    MIN_FONT_SIZE,
-)
+from ..theme import MIN_FONT_SIZE
 from ._core import (
     LINES,
     ChartParts,

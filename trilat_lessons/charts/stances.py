@@ -5,12 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..analysis.frames import text_column as _col
-from ..theme import (
-    COUNTRY_COLORS,
-    MIN_FONT_SIZE,
-    STANCE_COLORS,
-    color_scale_args,
-)
+from ..theme import COUNTRY_COLORS, MIN_FONT_SIZE, STANCE_COLORS, color_scale_args
 from ._core import (
     LINES,
     _covered,

@@ -7,11 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.triangle import classify_triangle, normalize_state
 from ..codebook import BILATERAL_DYADS
-from ..theme import (
-    COUNTRY_COLORS,
-    STATE_COLORS,
-    color_scale_args,
-)
+from ..theme import COUNTRY_COLORS, STATE_COLORS, color_scale_args
 from ._core import ChartParts, _drawing, draw
 
 if TYPE_CHECKING:  # pragma: no cover
