@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.frames import as_text as _text
 from ..analysis.frames import text_column as _col
+from ..codebook import COUNTRIES
 from ..theme import COUNTRY_COLORS, COUNTRY_NAMES, MIN_FONT_SIZE, color_scale_args
 from ._core import _covered, _empty_note, _iso, _load, chart_data, year_axis
 
@@ -24,7 +25,7 @@ def leader_rows(leaders: pd.DataFrame, lo: Any, hi: Any) -> pd.DataFrame:
     import pandas as pd
 
     lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
-    lead = leaders[_text(leaders["country"]).isin(["U.S.", "Japan", "ROK"])].copy()
+    lead = leaders[_text(leaders["country"]).isin(COUNTRIES)].copy()
     lead["start"] = pd.to_datetime(lead["term_start"])
     real_end = pd.to_datetime(lead["term_end"])
     lead["end"] = real_end.fillna(hi)
@@ -76,9 +77,7 @@ def leader_strip(data: Any, x_scale: alt.Scale, width: int) -> alt.LayerChart:
     """Leader terms of the three countries as labelled bars above the timeline."""
     import altair as alt
 
-    base = alt.Chart(data).encode(
-        y=alt.Y("country:N", title="In office", sort=["U.S.", "Japan", "ROK"])
-    )
+    base = alt.Chart(data).encode(y=alt.Y("country:N", title="In office", sort=list(COUNTRIES)))
     bars = base.mark_bar(stroke="white", strokeWidth=1).encode(
         x=alt.X("start:T", scale=x_scale, axis=None),
         x2="end:T",
@@ -127,7 +126,7 @@ def leaders_timeline(
     if lo > hi:
         raise ValueError(f"start ({lo.date()}) is after end ({hi.date()})")
     rows = leader_rows(lead, lo, hi)
-    countries = ["U.S.", "Japan", "ROK"]
+    countries = list(COUNTRIES)
     x_scale = alt.Scale(domain=[lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")])
     base = alt.Chart(alt.Data(values=chart_data(rows))).encode(
         y=alt.Y("country:N", title="Country", sort=countries, scale=alt.Scale(domain=countries))

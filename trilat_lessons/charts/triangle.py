@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.triangle import classify_triangle, normalize_state
+from ..analysis.triangle import AMITY, ENMITY, classify_triangle, normalize_state
 from ..codebook import BILATERAL_DYADS
 from ..theme import COUNTRY_COLORS, STATE_COLORS, color_scale_args
 from ._core import ChartParts, _drawing, draw
@@ -112,7 +112,7 @@ def _draw_triangle_diagram(
             ),
             strokeDash=alt.StrokeDash(
                 "state:N",
-                scale=alt.Scale(domain=["amity", "enmity"], range=[[1, 0], [9, 6]]),
+                scale=alt.Scale(domain=[AMITY, ENMITY], range=[[1, 0], [9, 6]]),
                 legend=None,
             ),
             tooltip=[alt.Tooltip("dyad:N", title="Pair"), alt.Tooltip("state:N", title="Relation")],
