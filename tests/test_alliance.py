@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trilat_lessons.alliance import OUTSIDE, SPANS_A_CHANGE, events_by_administration
+from trilat_lessons.analysis.alliance import OUTSIDE, SPANS_A_CHANGE, events_by_administration
 
 
 def _leaders() -> pd.DataFrame:

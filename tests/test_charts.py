@@ -15,9 +15,9 @@ import test_charts_frames as F
 
 import trilat_lessons as tl
 from trilat_lessons import charts
+from trilat_lessons.analysis.policy import preset_weights, rank_options
 from trilat_lessons.render import chart_to_svg
 from trilat_lessons.theme import ADMINISTRATION_COLORS, COUNTRY_COLORS, EFFECT_COLORS, STATE_COLORS
-from trilat_lessons.widgets.policy import preset_weights, rank_options
 
 SPEC_BUDGET = 100_000  # bytes of JSON per chart: small enough to ship in every notebook
 

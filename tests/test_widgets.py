@@ -328,7 +328,7 @@ def test_compare_rankings_and_describe_change() -> None:
 
 def test_ranking_sentence_uses_whole_labels_and_tables_cut_at_a_word() -> None:
     """Lesson 06 once read '... in fre… (17th → 24th)': a label cut mid-word, in a sentence."""
-    from trilat_lessons.widgets.policy import _option_labels, full_labels
+    from trilat_lessons.analysis.policy import _option_labels, full_labels
 
     asks = "Hold regular trilateral exercises and share missile warning data in free time"
     options = pd.DataFrame({"option_id": ["P1"], "asks": [asks]})

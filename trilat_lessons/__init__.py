@@ -75,7 +75,7 @@ _SUBMODULES = {
         "render",
         "exercises",
         "grading",
-        "alliance",
+        "analysis",
     )
     if (_HERE / name).is_dir() or (_HERE / f"{name}.py").is_file()
 }
@@ -99,7 +99,16 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
-    from . import charts, datasets, exercises, grading, render, sources, widgets  # noqa: F401
+    from . import (  # noqa: F401
+        analysis,
+        charts,
+        datasets,
+        exercises,
+        grading,
+        render,
+        sources,
+        widgets,
+    )
     from .datasets import (  # noqa: F401
         cleaning_log,
         coverage,
