@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from trilat_lessons.exercises._compare import digest
+from trilat_lessons.judge import digest
 from trilat_lessons.grading.analytics import given
 
 SET = "01_demo"

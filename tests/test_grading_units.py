@@ -12,7 +12,7 @@ import unicodedata
 
 import pytest
 
-from trilat_lessons.exercises._export import valid_export
+from trilat_lessons.judge import valid_export
 from trilat_lessons.grading.intake import (
     display_name,
     find_submissions,

@@ -57,7 +57,7 @@ class _Started:
 def start(set_id: str) -> _Started | str:
     """Choose the exercise set that ``check()`` uses in this notebook (its first cell calls it)."""
     global _CURRENT
-    from ._keys import list_sets, load_key
+    from ..judge import list_sets, load_key
 
     key = load_key(str(set_id))
     if key is None:
@@ -157,8 +157,7 @@ def _escaped(exc: BaseException, guard: _RealInterrupt) -> str:
 def _check_one(
     set_id: str, key: dict[str, Any], q: dict[str, Any], namespace: dict[str, Any], value: Any
 ) -> CheckResult:
-    from ._compare import Outcome, evaluate
-    from ._export import MISSING, export_value
+    from ..judge import MISSING, Outcome, evaluate, export_value
 
     hidden = int(q.get("hidden", 0))
     base = {"set_id": set_id, "question": q["id"], "points": q["points"], "hidden": hidden}
@@ -209,7 +208,7 @@ def check(
     The answer is the question's variable (e.g. ``q3_answer``) in your notebook; pass ``answer=``
     to check a value directly. Never raises.
     """
-    from ._export import MISSING
+    from ..judge import MISSING
 
     try:
         set_id, qid = _resolve(question if question is None else str(question), exercise_set)
@@ -218,7 +217,7 @@ def check(
                 "check() does not know which exercise set this is: run the notebook's first "
                 'cell (it calls tl.exercises.start("...")), then check again.'
             )
-        from ._keys import load_key
+        from ..judge import load_key
 
         key = load_key(set_id)
         if key is None:
@@ -228,7 +227,7 @@ def check(
         if qid is None:
             results = [_check_one(set_id, key, q, namespace, MISSING) for q in key["questions"]]
             return CheckReport(set_id, results)
-        from ._keys import question as find
+        from ..judge import find_question as find
 
         q = find(key, qid.strip())
         if q is None:
@@ -262,7 +261,7 @@ def progress() -> ProgressReport | str:
 
 
 def _progress_report() -> ProgressReport:
-    from ._keys import list_sets, load_key
+    from ..judge import list_sets, load_key
     from ._progress import results
 
     rows = []

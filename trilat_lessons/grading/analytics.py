@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..exercises._compare import canonical, digest, unseal
+from ..judge import canonical, digest, unseal
 
 MIN_CLASS = 30
 """Below this many graded submissions, facility and discrimination move a lot with one or two

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..exercises._keys import KEYS_DIR
+from ..judge import KEYS_DIR
 from .instructor import build_key, run_instructor
 from .question_rules import release_problems
 from .source import (
