@@ -338,8 +338,7 @@ def test_text_answers_keep_real_differences(a, b):
 
 
 def test_tip_for_a_text_given_as_a_list_depends_on_the_item_type():
-    from trilat_lessons.judge import evaluate
-    from trilat_lessons.judge import export_value
+    from trilat_lessons.judge import evaluate, export_value
 
     def message(items: str, value) -> str:
         q = {"id": "q5", "variable": "q5_answer", "expect": {"type": "list", "items": items}}
@@ -375,8 +374,7 @@ def test_time_spans_given_for_numbers_get_a_tip(demo):
 def test_time_span_inside_a_list_of_numbers_gets_the_tip():
     import pandas as pd
 
-    from trilat_lessons.judge import evaluate
-    from trilat_lessons.judge import decode, export_value
+    from trilat_lessons.judge import decode, evaluate, export_value
 
     q = {"id": "q5", "variable": "q5_answer", "expect": {"type": "list", "items": "float"}}
     r = evaluate("s", q, export_value([1.5, pd.Timedelta(days=2)]))

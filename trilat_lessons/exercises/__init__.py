@@ -23,6 +23,7 @@ import sys
 import threading
 from typing import Any
 
+from ..judge import Key, Question
 from ._display import CheckReport, CheckResult, ProgressReport
 
 __all__ = ["CheckReport", "CheckResult", "check", "current_set", "progress", "start"]
@@ -34,7 +35,7 @@ _UNSET: Any = object()  # check("q1") without answer=: read the notebook's varia
 class _Started:
     """What ``start()`` shows: the set, its questions and how to check them."""
 
-    def __init__(self, set_id: str, key: dict[str, Any]) -> None:
+    def __init__(self, set_id: str, key: Key) -> None:
         self.set_id = set_id
         self.key = key
 
@@ -155,12 +156,11 @@ def _escaped(exc: BaseException, guard: _RealInterrupt) -> str:
 
 
 def _check_one(
-    set_id: str, key: dict[str, Any], q: dict[str, Any], namespace: dict[str, Any], value: Any
+    set_id: str, key: Key, q: Question, namespace: dict[str, Any], value: Any
 ) -> CheckResult:
     from ..judge import MISSING, Outcome, evaluate, export_value
 
     hidden = int(q.get("hidden", 0))
-    base = {"set_id": set_id, "question": q["id"], "points": q["points"], "hidden": hidden}
     kind = q.get("kind", "auto")
     guard = _RealInterrupt()
     try:
@@ -182,7 +182,15 @@ def _check_one(
         )
     except BaseException as exc:  # SystemExit, GeneratorExit, KeyboardInterrupt from the object
         outcome = Outcome("error", _escaped(exc, guard))
-    result = CheckResult(status=outcome.status, message=outcome.message, kind=kind, **base)
+    result = CheckResult(
+        set_id=set_id,
+        question=q["id"],
+        status=outcome.status,
+        message=outcome.message,
+        points=q["points"],
+        hidden=hidden,
+        kind=kind,
+    )
     result.notes.extend(outcome.notes)
     if outcome.status in ("correct", "incorrect", "malformed", "not attempted"):
         try:
@@ -276,9 +284,9 @@ def _progress_report() -> ProgressReport:
             if q.get("kind") == "manual":
                 qs.append((q["id"], "manual"))
                 continue
-            entry = stored.get(q["id"])
-            ok = isinstance(entry, dict) and entry.get("key") == fp
-            status = entry["status"] if ok and isinstance(entry.get("status"), str) else "unchecked"
+            entry = stored.get(q["id"]) or {}
+            ok = entry.get("key") == fp and isinstance(entry.get("status"), str)
+            status = entry["status"] if ok else "unchecked"
             qs.append((q["id"], status))
         rows.append((set_id, key.get("title", ""), qs))
     return ProgressReport(rows)

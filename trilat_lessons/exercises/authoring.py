@@ -37,7 +37,7 @@ from ..judge import (
     dtype_kind,
     export_value,
 )
-from ..judge.records import Expect, Question
+from ..judge.records import ColumnSpec, Expect, Question
 
 __all__ = [
     "HiddenCheck",
@@ -169,7 +169,7 @@ def _run_in_notebook(check: HiddenCheck) -> None:
 def same_value(answer: Any, expected: Any, *, decimals: int = 2) -> bool:
     """True when two numbers/strings/lists agree after the public checks' normalisation."""
     exp = export_value(expected)
-    kind = exp.get("type")
+    kind = exp["type"]
     if kind == "list":
         items = exp.get("items", [])
         item = items[0].get("type", "str") if items else "str"
@@ -193,7 +193,7 @@ def same_table(answer: Any, expected: Any, *, ordered: bool = False, decimals: i
     if exp.get("type") != "DataFrame":
         return False
     columns = [
-        {"name": c, "kind": dtype_kind(d, [r[i] for r in exp["data"]])}
+        ColumnSpec(name=c, kind=dtype_kind(d, [r[i] for r in exp["data"]]))
         for i, (c, d) in enumerate(zip(exp["columns"], exp["dtypes"], strict=True))
     ]
     spec: Expect = {

@@ -16,12 +16,13 @@ TYPE_LETTER = {v: k for k, v in CHANNEL_TYPES.items()}
 
 def parse_channel(text: str | dict[str, Any]) -> dict[str, Any]:
     """Parse an author's channel shorthand: ``"year:O"``, ``"count()"``, ``"sum(n):Q"``."""
+    out: dict[str, Any]
     if isinstance(text, dict):
         out = dict(text)
         if "type" in out and len(out["type"]) == 1:
             out["type"] = CHANNEL_TYPES[out["type"].upper()]
         return out
-    out: dict[str, Any] = {}
+    out = {}
     body, _, letter = text.partition(":")
     if letter:
         out["type"] = CHANNEL_TYPES[letter.upper()]
@@ -169,7 +170,8 @@ def _chart_data_problem(want: Any, spec: dict[str, Any]) -> str | None:
         return f"The chart's table has {got.get('rows')} rows; " + (
             want.get("rows_message") or "the chart should be drawn from a different table."
         )
-    got_digests = got.get("digests") if isinstance(got.get("digests"), dict) else {}
+    digests = got.get("digests")
+    got_digests: dict[str, Any] = digests if isinstance(digests, dict) else {}
     for name, digest in (want.get("digests") or {}).items():
         if got_digests.get(name) != digest:
             return want.get("message") or f"The values of {name!r} in your chart's table differ."

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 from .chart import canon_chart
 from .describe import TIME_SPAN_TIP, TYPE_WORDS, describe, malformed, not_attempted
@@ -91,7 +91,7 @@ def _canon_number(q: Question, exported: Exported) -> tuple[str, Any]:
         return "bad", malformed(q, exported, TIME_SPAN_TIP)
     if kind not in ("int", "float"):
         return "bad", malformed(q, exported)
-    value = exported.get("value")
+    value: Any = exported.get("value")
     if isinstance(value, str):  # nan / inf
         return "bad", Outcome(
             "malformed",
@@ -153,7 +153,7 @@ def _item_canon(expect_item: str, e: Exported, decimals: int) -> str | None:
     if expect_item == "str" and kind == "str":
         return norm_text(e.get("value", ""))
     if expect_item in ("int", "float") and kind in ("int", "float"):
-        v = e.get("value")
+        v: Any = e.get("value")
         if isinstance(v, str):
             return None
         if expect_item == "int" and float(v) != int(v):
@@ -243,7 +243,7 @@ def evaluate(set_id: str, q: Question, exported: Exported) -> Outcome:
         return Outcome("manual", "Graded by your instructor from your written answer.")
     status, result = canonical(q, exported)
     if status != "ok":
-        return result
+        return cast(Outcome, result)
     if q["expect"]["type"] == "chart":
         return Outcome("correct", "")
     d = digest(set_id, q["id"], result)

@@ -43,7 +43,7 @@ def load_key(set_id: str) -> Key | None:
         cached = _CACHE.get(p)
         if cached and cached[0] == mtime:
             return cached[1]
-        key = json.loads(p.read_text(encoding="utf-8"))
+        key: Key = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     _CACHE[p] = (mtime, key)
