@@ -21,10 +21,12 @@ import contextlib
 import signal
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..judge import Key, Question
 from ._display import CheckReport, CheckResult, ProgressReport
+
+if TYPE_CHECKING:
+    from ..judge import Key, Question
 
 __all__ = ["CheckReport", "CheckResult", "check", "current_set", "progress", "start"]
 

@@ -255,7 +255,7 @@ def build_key(source: Source, run: InstructorRun) -> Key:
                 # two mistakes that give the same answer: the student sees both explanations
                 same.message += WRONG_JOIN + message
         entry["answers"] = answers
-        # sealed: only the wrong answer itself opens its message (see _compare.seal)
+        # sealed: only the wrong answer itself opens its message (see judge.seal)
         entry["wrong"] = [
             WrongAnswer(digest=w.digest, sealed=seal(source.set_id, qid, w.canon, w.message))
             for w in wrongs

@@ -104,7 +104,8 @@ class Question(TypedDict, total=False):
 
 
 class Key(TypedDict):
-    """The public key of one exercise set (``exercises/keys/<set>.json``): never an answer."""
+    """The public key of one exercise set (``trilat_lessons/exercises/keys/<set>.json``): salted
+    digests and structure, never an answer."""
 
     format: int
     set: str
