@@ -44,9 +44,10 @@ lab: $(STAMP)  ## open JupyterLab on the start-here lesson (file browser at the 
 doctor: $(STAMP)  ## check that this environment can run the course
 	$(VENV)/bin/trilat doctor
 
-lint: $(STAMP)  ## ruff lint and format check
+lint: $(STAMP)  ## ruff lint and format check, mypy type check (config: pyproject.toml [tool.mypy])
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(STAMP)  ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .
@@ -166,4 +167,4 @@ site-lock:  ## re-pin site/requirements-site.lock (needs PyPI)
 	  --generate-hashes --no-header --no-python-downloads -o site/requirements-site.lock
 
 clean:  ## remove caches (keeps .venv, and dist/student with its .git)
-	rm -rf .pytest_cache .ruff_cache build *.egg-info dist/*.whl dist/*.tar.gz
+	rm -rf .pytest_cache .ruff_cache .mypy_cache build *.egg-info dist/*.whl dist/*.tar.gz

@@ -206,7 +206,7 @@ def _public_test(qid: str, variable: str) -> str:
 def _hidden_test(qid: str, variable: str, hidden_src: str, index: int) -> str:
     body = HIDDEN_DECORATOR.sub(r"\1@_collect(", hidden_src.strip("\n"))
     return f"""### BEGIN HIDDEN TESTS
-from trilat_lessons.exercises._export import decode, export_value
+from trilat_lessons.judge import decode, export_value
 from trilat_lessons.exercises.authoring import chart_encoding, chart_table, same_table, same_value
 
 _hidden_checks = []

@@ -7,8 +7,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from trilat_lessons.exercises._compare import digest
 from trilat_lessons.grading.analytics import given
+from trilat_lessons.judge import digest
 
 SET = "01_demo"
 PLANTED_WRONG = 1234

@@ -316,7 +316,7 @@ def test_two_mistakes_with_one_answer_show_both_messages(demo):
     ],
 )
 def test_text_answers_ignore_case_accents_and_punctuation(a, b):
-    from trilat_lessons.exercises._compare import norm_text
+    from trilat_lessons.judge import norm_text
 
     assert norm_text(a) == norm_text(b)
 
@@ -331,15 +331,14 @@ def test_text_answers_ignore_case_accents_and_punctuation(a, b):
     ],
 )
 def test_text_answers_keep_real_differences(a, b):
-    from trilat_lessons.exercises._compare import norm_text
+    from trilat_lessons.judge import norm_text
 
     assert norm_text(a) != norm_text(b)
     assert norm_text("대한민국") == "대한민국"  # Hangul syllables survive decomposition
 
 
 def test_tip_for_a_text_given_as_a_list_depends_on_the_item_type():
-    from trilat_lessons.exercises._compare import evaluate
-    from trilat_lessons.exercises._export import export_value
+    from trilat_lessons.judge import evaluate, export_value
 
     def message(items: str, value) -> str:
         q = {"id": "q5", "variable": "q5_answer", "expect": {"type": "list", "items": items}}
@@ -375,8 +374,7 @@ def test_time_spans_given_for_numbers_get_a_tip(demo):
 def test_time_span_inside_a_list_of_numbers_gets_the_tip():
     import pandas as pd
 
-    from trilat_lessons.exercises._compare import evaluate
-    from trilat_lessons.exercises._export import decode, export_value
+    from trilat_lessons.judge import decode, evaluate, export_value
 
     q = {"id": "q5", "variable": "q5_answer", "expect": {"type": "list", "items": "float"}}
     r = evaluate("s", q, export_value([1.5, pd.Timedelta(days=2)]))

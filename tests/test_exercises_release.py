@@ -218,8 +218,7 @@ def _str_question(choices: list[str], solution: str, key: str) -> list:
 
 
 def test_choices_fold_accents_and_accepted_answers_come_before_them(tmp_path):
-    from trilat_lessons.exercises._compare import evaluate
-    from trilat_lessons.exercises._export import export_value
+    from trilat_lessons.judge import evaluate, export_value
 
     cells = _str_question(
         ["ménage à trois", "romantic triangle", "unit veto"],
@@ -281,16 +280,14 @@ def test_wrong_calls_with_one_value_merge_their_messages(tmp_path):
 
 def _said(key_text: str, value: str) -> str:
     """What check() tells a student who answers ``value``."""
-    from trilat_lessons.exercises._compare import evaluate
-    from trilat_lessons.exercises._export import export_value
+    from trilat_lessons.judge import evaluate, export_value
 
     key = json.loads(key_text)
     return evaluate(key["set"], key["questions"][0], export_value(value)).message
 
 
 def test_wrong_messages_are_sealed_by_their_wrong_answer(tmp_path):
-    from trilat_lessons.exercises._compare import evaluate
-    from trilat_lessons.exercises._export import export_value
+    from trilat_lessons.judge import evaluate, export_value
 
     key = "wrong('q1', 'U.S.', 'Washington is a wing.')\nwrong('q1', 'ROK', 'Seoul is a wing.')"
     cells = _str_question(["U.S.", "Japan", "ROK"], "Japan", key)
@@ -340,8 +337,7 @@ def test_a_stated_colour_order_is_checked_by_check_itself():
     import altair as alt
 
     import trilat_lessons as tl
-    from trilat_lessons.exercises._compare import evaluate
-    from trilat_lessons.exercises._export import export_value
+    from trilat_lessons.judge import evaluate, export_value
 
     key = json.loads((KEYS / "04_china_perceptions.json").read_text())
     q7 = next(q for q in key["questions"] if q["id"] == "q7")

@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from trilat_lessons.exercises._compare import evaluate
 from trilat_lessons.exercises._display import CheckResult
-from trilat_lessons.exercises._export import export_value
+from trilat_lessons.judge import evaluate, export_value
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ROOT / "trilat_lessons" / "exercises" / "keys"

@@ -318,8 +318,8 @@ def test_merge_command_combines_parts_and_refuses_gaps(tmp_path: Path, capsys):
 def test_a_known_misconception_carries_its_unsealed_message():
     """Keys store wrong() messages sealed by their wrong answer; the answer distribution opens
     them with the answer the student gave, so answers.csv names the misconception."""
-    from trilat_lessons.exercises._compare import canonical, digest, seal
     from trilat_lessons.grading.analytics import given
+    from trilat_lessons.judge import canonical, digest, seal
 
     entry = {"id": "q1", "expect": {"type": "int"}, "answers": [digest("s", "q1", "4")]}
     exported = {"type": "int", "value": 5}

@@ -12,7 +12,6 @@ import unicodedata
 
 import pytest
 
-from trilat_lessons.exercises._export import valid_export
 from trilat_lessons.grading.intake import (
     display_name,
     find_submissions,
@@ -22,6 +21,7 @@ from trilat_lessons.grading.intake import (
 )
 from trilat_lessons.grading.report import csv_cell, csv_uncell, md
 from trilat_lessons.grading.runner import MAX_TRAFFIC, Channel
+from trilat_lessons.judge import valid_export
 
 
 def _channel(*lines: bytes) -> Channel:

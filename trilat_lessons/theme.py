@@ -155,7 +155,8 @@ def contrast(a: str, b: str) -> float:
 def blend(color: str, opacity: float, under: str = "#ffffff") -> str:
     """``color`` drawn at ``opacity`` over ``under``."""
     top, bottom = _rgb(color), _rgb(under)
-    return _hex(tuple(t * opacity + u * (1 - opacity) for t, u in zip(top, bottom, strict=True)))
+    r, g, b = (t * opacity + u * (1 - opacity) for t, u in zip(top, bottom, strict=True))
+    return _hex((r, g, b))
 
 
 def band_colors(colors: list[str], opacity: float) -> list[str]:

@@ -273,7 +273,7 @@ def main() -> None:
             good(
                 q1=(
                     "import trilat_lessons as tl\nimport trilat_lessons.exercises as ex\n"
-                    "from trilat_lessons.exercises import _compare\n"
+                    "from trilat_lessons.judge import compare as _compare\n"
                     "tl.check = ex.check = lambda *a, **k: 'correct'\n"
                     "_compare.evaluate = lambda *a, **k: _compare.Outcome('correct')\n"
                     "_compare.digest = lambda *a, **k: 'x'\n"
@@ -290,7 +290,7 @@ def main() -> None:
         submission(
             good(
                 q2=(
-                    "import json\nimport trilat_lessons.exercises._export as ex\n"
+                    "import json\nimport trilat_lessons.judge.export as ex\n"
                     "ex.export_value = lambda v: {'type': 'float', 'value': 99.0}\n"
                     "import trilat_lessons.grading.grade as g\n"
                     "g._judge = lambda *a, **k: {'points': 100, 'max': 1, 'status': 'correct'}\n"

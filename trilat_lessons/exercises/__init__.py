@@ -21,9 +21,12 @@ import contextlib
 import signal
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._display import CheckReport, CheckResult, ProgressReport
+
+if TYPE_CHECKING:
+    from ..judge import Key, Question
 
 __all__ = ["CheckReport", "CheckResult", "check", "current_set", "progress", "start"]
 
@@ -34,7 +37,7 @@ _UNSET: Any = object()  # check("q1") without answer=: read the notebook's varia
 class _Started:
     """What ``start()`` shows: the set, its questions and how to check them."""
 
-    def __init__(self, set_id: str, key: dict[str, Any]) -> None:
+    def __init__(self, set_id: str, key: Key) -> None:
         self.set_id = set_id
         self.key = key
 
@@ -57,7 +60,7 @@ class _Started:
 def start(set_id: str) -> _Started | str:
     """Choose the exercise set that ``check()`` uses in this notebook (its first cell calls it)."""
     global _CURRENT
-    from ._keys import list_sets, load_key
+    from ..judge import list_sets, load_key
 
     key = load_key(str(set_id))
     if key is None:
@@ -155,13 +158,11 @@ def _escaped(exc: BaseException, guard: _RealInterrupt) -> str:
 
 
 def _check_one(
-    set_id: str, key: dict[str, Any], q: dict[str, Any], namespace: dict[str, Any], value: Any
+    set_id: str, key: Key, q: Question, namespace: dict[str, Any], value: Any
 ) -> CheckResult:
-    from ._compare import Outcome, evaluate
-    from ._export import MISSING, export_value
+    from ..judge import MISSING, Outcome, evaluate, export_value
 
     hidden = int(q.get("hidden", 0))
-    base = {"set_id": set_id, "question": q["id"], "points": q["points"], "hidden": hidden}
     kind = q.get("kind", "auto")
     guard = _RealInterrupt()
     try:
@@ -183,7 +184,15 @@ def _check_one(
         )
     except BaseException as exc:  # SystemExit, GeneratorExit, KeyboardInterrupt from the object
         outcome = Outcome("error", _escaped(exc, guard))
-    result = CheckResult(status=outcome.status, message=outcome.message, kind=kind, **base)
+    result = CheckResult(
+        set_id=set_id,
+        question=q["id"],
+        status=outcome.status,
+        message=outcome.message,
+        points=q["points"],
+        hidden=hidden,
+        kind=kind,
+    )
     result.notes.extend(outcome.notes)
     if outcome.status in ("correct", "incorrect", "malformed", "not attempted"):
         try:
@@ -209,7 +218,7 @@ def check(
     The answer is the question's variable (e.g. ``q3_answer``) in your notebook; pass ``answer=``
     to check a value directly. Never raises.
     """
-    from ._export import MISSING
+    from ..judge import MISSING
 
     try:
         set_id, qid = _resolve(question if question is None else str(question), exercise_set)
@@ -218,7 +227,7 @@ def check(
                 "check() does not know which exercise set this is: run the notebook's first "
                 'cell (it calls tl.exercises.start("...")), then check again.'
             )
-        from ._keys import load_key
+        from ..judge import load_key
 
         key = load_key(set_id)
         if key is None:
@@ -228,7 +237,7 @@ def check(
         if qid is None:
             results = [_check_one(set_id, key, q, namespace, MISSING) for q in key["questions"]]
             return CheckReport(set_id, results)
-        from ._keys import question as find
+        from ..judge import find_question as find
 
         q = find(key, qid.strip())
         if q is None:
@@ -262,7 +271,7 @@ def progress() -> ProgressReport | str:
 
 
 def _progress_report() -> ProgressReport:
-    from ._keys import list_sets, load_key
+    from ..judge import list_sets, load_key
     from ._progress import results
 
     rows = []
@@ -277,9 +286,9 @@ def _progress_report() -> ProgressReport:
             if q.get("kind") == "manual":
                 qs.append((q["id"], "manual"))
                 continue
-            entry = stored.get(q["id"])
-            ok = isinstance(entry, dict) and entry.get("key") == fp
-            status = entry["status"] if ok and isinstance(entry.get("status"), str) else "unchecked"
+            entry = stored.get(q["id"]) or {}
+            ok = entry.get("key") == fp and isinstance(entry.get("status"), str)
+            status = entry["status"] if ok else "unchecked"
             qs.append((q["id"], status))
         rows.append((set_id, key.get("title", ""), qs))
     return ProgressReport(rows)

@@ -21,17 +21,31 @@ at once and prints one line, so the stored output proves the solution passes.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
-from ._export import MISSING, decode, export_value
+from ..judge import (
+    MISSING,
+    AuthorRecord,
+    HiddenCheck,
+    RecordKind,
+    canonical,
+    decode,
+    dtype_kind,
+    export_value,
+)
+from ..judge.records import ColumnSpec, Expect, Question
 
 __all__ = [
     "HiddenCheck",
+    "KeyCollector",
     "accept",
     "chart_encoding",
     "chart_table",
+    "collecting",
     "hidden",
     "same_table",
     "same_value",
@@ -39,40 +53,54 @@ __all__ = [
     "wrong",
 ]
 
-_RECORDS: list[dict[str, Any]] = []  # wrong()/accept() calls, read by ``trilat release``
-_COLLECTOR: list[HiddenCheck] | None = None  # set by the grader while it loads hidden checks
-
 
 @dataclass
-class HiddenCheck:
-    """A check run only at grading: question, a student-safe description, weight, function, and
-    the phrase of the question text that states the requirement it tests (``requires``)."""
+class KeyCollector:
+    """What the key and hidden cells of one instructor source declare, in call order: the
+    ``wrong()``/``accept()``/``variant()`` records and the ``hidden()`` checks."""
 
-    question: str
-    description: str
-    weight: float
-    func: Callable[[Any], Any]
-    requires: str | None = None
+    records: list[AuthorRecord] = field(default_factory=list)
+    hidden: list[HiddenCheck] = field(default_factory=list)
 
-    def run(self, answer: Any) -> bool:
-        """True when the check passes; any exception or falsy result is a fail."""
-        try:
-            result = self.func(answer)
-        except Exception:
-            return False
-        return result is None or (result is not False and bool(result))
+    def add(self, kind: RecordKind, question: str, value: Any, message: str = "") -> None:
+        """Record one value (exported, as the grader will see it) for ``question``."""
+        self.records.append(AuthorRecord(kind, question, export_value(value), message))
+
+
+# the collector the authoring calls append to; None (in a notebook): wrong()/accept()/variant()
+# do nothing and hidden() checks the notebook's own answer at once
+_ACTIVE: ContextVar[KeyCollector | None] = ContextVar("trilat_key_collector", default=None)
+
+
+@contextmanager
+def collecting(collector: KeyCollector | None = None) -> Iterator[KeyCollector]:
+    """Collect the authoring calls made inside the ``with`` block (``trilat release`` and
+    ``trilat grade`` run an instructor source's cells in one)::
+
+        with collecting() as declared:
+            exec(key_cell_code, namespace)
+        declared.records, declared.hidden
+    """
+    active = collector if collector is not None else KeyCollector()
+    token = _ACTIVE.set(active)
+    try:
+        yield active
+    finally:
+        _ACTIVE.reset(token)
 
 
 def wrong(question: str, value: Any, message: str) -> None:
     """Record a common wrong answer to ``question`` and the misconception it reveals."""
-    _RECORDS.append(
-        {"kind": "wrong", "question": question, "value": export_value(value), "message": message}
-    )
+    active = _ACTIVE.get()
+    if active is not None:
+        active.add("wrong", question, value, message)
 
 
 def accept(question: str, value: Any) -> None:
     """Record another answer to ``question`` that counts as correct (e.g. a spelling variant)."""
-    _RECORDS.append({"kind": "accept", "question": question, "value": export_value(value)})
+    active = _ACTIVE.get()
+    if active is not None:
+        active.add("accept", question, value)
 
 
 def variant(question: str, value: Any) -> None:
@@ -82,7 +110,9 @@ def variant(question: str, value: Any) -> None:
     and refuses the release when either fails, so ✅ from ``check()`` means full marks for the
     ways of answering the author foresaw.
     """
-    _RECORDS.append({"kind": "variant", "question": question, "value": export_value(value)})
+    active = _ACTIVE.get()
+    if active is not None:
+        active.add("variant", question, value)
 
 
 def hidden(
@@ -100,8 +130,9 @@ def hidden(
 
     def register(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
         check = HiddenCheck(question, description, float(weight), func, requires)
-        if _COLLECTOR is not None:
-            _COLLECTOR.append(check)
+        active = _ACTIVE.get()
+        if active is not None:
+            active.hidden.append(check)
         else:
             _run_in_notebook(check)
         return func
@@ -111,7 +142,7 @@ def hidden(
 
 def _run_in_notebook(check: HiddenCheck) -> None:
     """In a notebook: run the hidden check on this notebook's answer and print one line."""
-    from ._keys import load_key, question
+    from ..judge import find_question, load_key
 
     variable = f"{check.question}_answer"
     try:
@@ -119,7 +150,7 @@ def _run_in_notebook(check: HiddenCheck) -> None:
 
         set_id = current_set()
         key = load_key(set_id) if set_id else None
-        q = question(key, check.question) if key else None
+        q = find_question(key, check.question) if key else None
         if q:
             variable = q["variable"]
     except Exception:
@@ -137,14 +168,12 @@ def _run_in_notebook(check: HiddenCheck) -> None:
 
 def same_value(answer: Any, expected: Any, *, decimals: int = 2) -> bool:
     """True when two numbers/strings/lists agree after the public checks' normalisation."""
-    from ._compare import canonical
-
     exp = export_value(expected)
-    kind = exp.get("type")
+    kind = exp["type"]
     if kind == "list":
         items = exp.get("items", [])
         item = items[0].get("type", "str") if items else "str"
-        spec: dict[str, Any] = {
+        spec: Expect = {
             "type": "list",
             "items": item,
             "ordered": True,
@@ -152,7 +181,7 @@ def same_value(answer: Any, expected: Any, *, decimals: int = 2) -> bool:
         }
     else:
         spec = {"type": kind, "decimals": decimals}
-    q = {"id": "q", "variable": "v", "expect": spec}
+    q: Question = {"id": "q", "variable": "v", "expect": spec}
     a = canonical(q, export_value(answer))
     b = canonical(q, exp)
     return a[0] == b[0] == "ok" and a[1] == b[1]
@@ -160,17 +189,20 @@ def same_value(answer: Any, expected: Any, *, decimals: int = 2) -> bool:
 
 def same_table(answer: Any, expected: Any, *, ordered: bool = False, decimals: int = 2) -> bool:
     """True when two DataFrames hold the same columns and values (row order ignored by default)."""
-    from ._compare import canonical, dtype_kind
-
     exp = export_value(expected)
     if exp.get("type") != "DataFrame":
         return False
     columns = [
-        {"name": c, "kind": dtype_kind(d, [r[i] for r in exp["data"]])}
+        ColumnSpec(name=c, kind=dtype_kind(d, [r[i] for r in exp["data"]]))
         for i, (c, d) in enumerate(zip(exp["columns"], exp["dtypes"], strict=True))
     ]
-    spec = {"type": "DataFrame", "columns": columns, "ordered": ordered, "decimals": decimals}
-    q = {"id": "q", "variable": "v", "expect": spec}
+    spec: Expect = {
+        "type": "DataFrame",
+        "columns": columns,
+        "ordered": ordered,
+        "decimals": decimals,
+    }
+    q: Question = {"id": "q", "variable": "v", "expect": spec}
     a = canonical(q, export_value(answer))
     b = canonical(q, exp)
     return a[0] == b[0] == "ok" and a[1] == b[1]

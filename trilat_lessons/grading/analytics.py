@@ -14,7 +14,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..exercises._compare import canonical, digest, unseal
+from ..judge import Exported, canonical, digest, unseal
+from ..judge import Question as KeyQuestion
 
 MIN_CLASS = 30
 """Below this many graded submissions, facility and discrimination move a lot with one or two
@@ -34,7 +35,7 @@ def truncate(text: str, limit: int = CANON_MAX) -> str:
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
-def given(set_id: str, entry: dict[str, Any], exported: dict[str, Any]) -> dict[str, Any] | None:
+def given(set_id: str, entry: KeyQuestion, exported: Exported) -> dict[str, Any] | None:
     """The canonical form and verdict of one exported answer (None when not attempted).
 
     ``verdict`` is one of :data:`VERDICTS` or ``malformed`` (the answer never reached the key:

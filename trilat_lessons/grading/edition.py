@@ -64,6 +64,7 @@ TEMPLATE_HIDDEN = {".gitignore"}  # the only hidden files of the edition (from e
 FALLBACK_PATTERNS = (
     "trilat_lessons/*.py",
     "trilat_lessons/*/*.py",
+    "trilat_lessons/py.typed",
     "trilat_lessons/data/*.csv",
     "trilat_lessons/data/*.json",
     "trilat_lessons/data/raw/*.csv",

@@ -22,9 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from ..exercises._compare import evaluate, norm_text
-from ..exercises._export import decode
-from ..exercises._keys import load_key
+from ..judge import decode, evaluate, load_key, norm_text
 from .analytics import given
 from .instructor import InstructorRun, build_key, run_instructor
 from .intake import Submission, file_text, find_submissions, parse_notebook, read_safely

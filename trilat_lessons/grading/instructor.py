@@ -14,19 +14,30 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..exercises import authoring
-from ..exercises._compare import (
+from ..exercises.authoring import chart_table, collecting
+from ..judge import (
+    MISSING,
+    AuthorRecord,
+    ChartData,
+    Expect,
+    Exported,
+    HiddenCheck,
+    Key,
     Outcome,
+    Question,
+    WrongAnswer,
     canonical,
+    data_summary,
+    decode,
     digest,
     dtype_kind,
     evaluate,
+    export_value,
     norm_text,
     outside_choices,
     parse_channel,
     seal,
 )
-from ..exercises._export import MISSING, data_summary, decode, export_value
 from .source import Source, SourceError
 
 
@@ -34,12 +45,12 @@ from .source import Source, SourceError
 class InstructorRun:
     """What running the instructor source produced."""
 
-    exports: dict[str, dict[str, Any]]
-    records: list[dict[str, Any]]
-    hidden: list[authoring.HiddenCheck]
+    exports: dict[str, Exported]
+    records: list[AuthorRecord]
+    hidden: list[HiddenCheck]
     namespace: dict[str, Any] = field(repr=False, default_factory=dict)
 
-    def hidden_for(self, qid: str) -> list[authoring.HiddenCheck]:
+    def hidden_for(self, qid: str) -> list[HiddenCheck]:
         """Hidden checks of one question, in source order."""
         return [h for h in self.hidden if h.question == qid]
 
@@ -59,37 +70,32 @@ def run_instructor(source: Source) -> InstructorRun:
     """Execute setup, solution and key cells, then collect hidden checks (stdout discarded)."""
     ns: dict[str, Any] = {"__name__": "__main__", "display": lambda *a, **k: None}
     last_cell = {q.cells[-1]: q for q in source.questions.values() if q.kind == "auto"}
-    exports: dict[str, dict[str, Any]] = {}
-    authoring._RECORDS.clear()
+    exports: dict[str, Exported] = {}
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        for cell in source.cells:
-            if cell.role in ("setup", "answer", "key"):
-                _exec(source, cell.index, cell.source, ns)
-            q = last_cell.get(cell.id)
-            if q is not None:
-                exports[q.id] = export_value(ns.get(q.variable, MISSING))
-        records = list(authoring._RECORDS)
-        authoring._RECORDS.clear()
-        collected: list[authoring.HiddenCheck] = []
-        authoring._COLLECTOR = collected
-        try:
+        with collecting() as declared:  # wrong()/accept()/variant() of the key cells
+            for cell in source.cells:
+                if cell.role in ("setup", "answer", "key"):
+                    _exec(source, cell.index, cell.source, ns)
+                q = last_cell.get(cell.id)
+                if q is not None:
+                    exports[q.id] = export_value(ns.get(q.variable, MISSING))
+        with collecting() as checks:  # hidden() of the hidden cells
             for cell in source.cells:
                 if cell.role == "hidden":
                     _exec(source, cell.index, cell.source, ns)
-        finally:
-            authoring._COLLECTOR = None
+    records, collected = declared.records, checks.hidden
     for h in collected:
         if h.question not in source.questions:
             raise SourceError(f"a hidden check names {h.question!r}, which is not a question")
     return InstructorRun(exports, records, collected, ns)
 
 
-def _expect(source: Source, qid: str, solution: dict[str, Any]) -> dict[str, Any]:
+def _expect(source: Source, qid: str, solution: Exported) -> Expect:
     q = source.questions[qid]
     m = q.meta
     etype = m["expect"] if isinstance(m["expect"], str) else m["expect"]["type"]
-    spec: dict[str, Any] = {"type": etype}
+    spec: Expect = {"type": etype}
     if etype == "float":
         spec["decimals"] = int(m.get("decimals", 2))
     elif etype == "str" and m.get("choices"):
@@ -129,12 +135,10 @@ def _expect(source: Source, qid: str, solution: dict[str, Any]) -> dict[str, Any
     return spec
 
 
-def _chart_data_expectation(
-    qid: str, meta: dict[str, Any], solution: dict[str, Any]
-) -> dict[str, Any]:
+def _chart_data_expectation(qid: str, meta: dict[str, Any], solution: Exported) -> ChartData:
     """What check() compares of a chart's table: the solution's row count and, for the fields
     the author names, digests of their values (so a filtered table or a reversed sign shows)."""
-    table = authoring.chart_table(solution.get("spec") or {})
+    table = chart_table(solution.get("spec") or {})
     fields = [str(f) for f in meta.get("fields", [])]
     missing = [f for f in fields if f not in table.columns]
     if not len(table) or missing:
@@ -145,12 +149,21 @@ def _chart_data_expectation(
     return out
 
 
+@dataclass
+class _Wrong:
+    """A known wrong answer while the key is built: its digest, message(s) and canonical text."""
+
+    digest: str
+    message: str
+    canon: str
+
+
 # joins the messages of wrong() calls that give the same answer (the wording the sets use when
 # they join messages themselves)
 WRONG_JOIN = " Another common slip: "
 
 
-def _choice_problems(entry: dict[str, Any], solution_canon: str) -> list[str]:
+def _choice_problems(entry: Question, solution_canon: str) -> list[str]:
     """A ``str`` question's choices must stay distinct once normalised, and hold the solution."""
     choices = entry["expect"].get("choices")
     if not choices:
@@ -172,23 +185,23 @@ def _choice_problems(entry: dict[str, Any], solution_canon: str) -> list[str]:
     return problems
 
 
-def _malformed_record(entry: dict[str, Any], rec: dict[str, Any], why: str) -> str:
+def _malformed_record(entry: Question, rec: AuthorRecord, why: str) -> str:
     """The release error for a wrong()/accept() value that is not a well-formed answer."""
-    text = f"{entry['id']}: a {rec['kind']}() value is not a well-formed answer: {why}"
+    text = f"{entry['id']}: a {rec.kind}() value is not a well-formed answer: {why}"
     if entry["expect"]["type"] == "DataFrame":
         text += (
-            f" ({rec['kind']}() tables must keep the expected shape: the same columns, kinds and "
+            f" ({rec.kind}() tables must keep the expected shape: the same columns, kinds and "
             "row count; explain mistakes that change the row count with the rows_hint metadata)"
         )
     return text
 
 
-def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
+def build_key(source: Source, run: InstructorRun) -> Key:
     """The public key of a set: structure and salted digests, never values."""
     problems: list[str] = []
-    questions: list[dict[str, Any]] = []
+    questions: list[Question] = []
     for qid, q in source.questions.items():
-        entry: dict[str, Any] = {"id": qid, "kind": q.kind, "points": q.points}
+        entry: Question = {"id": qid, "kind": q.kind, "points": q.points}
         if q.meta.get("title"):
             entry["title"] = str(q.meta["title"])
         if q.kind == "manual":
@@ -196,7 +209,7 @@ def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
             entry["variable"] = q.variable
             questions.append(entry)
             continue
-        solution = run.exports.get(qid, {"type": "missing"})
+        solution: Exported = run.exports.get(qid, {"type": "missing"})
         entry["variable"] = q.variable
         try:
             entry["expect"] = _expect(source, qid, solution)
@@ -217,45 +230,45 @@ def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
         problems += _choice_problems(entry, canon)
         if entry["expect"]["type"] != "chart":
             answers.append(digest(source.set_id, qid, canon))
-        wrongs: list[dict[str, Any]] = []
+        wrongs: list[_Wrong] = []
         # accept() first, wherever it stands: a wrong() value that equals any accepted answer is
         # an author's mistake, whatever the order of the calls
-        records = [r for r in run.records if r["question"] == qid and r["kind"] != "variant"]
-        records.sort(key=lambda r: r["kind"] != "accept")
+        records = [r for r in run.records if r.question == qid and r.kind != "variant"]
+        records.sort(key=lambda r: r.kind != "accept")
         for rec in records:
-            st, c = canonical(entry, rec["value"])
+            st, c = canonical(entry, rec.value)
             if st != "ok":
                 problems.append(_malformed_record(entry, rec, c.message))
                 continue
             d = digest(source.set_id, qid, c)
-            if rec["kind"] == "accept":
+            if rec.kind == "accept":
                 if d not in answers:
                     answers.append(d)
                 continue
-            message = str(rec["message"])
-            same = next((w for w in wrongs if w["digest"] == d), None)
+            message = str(rec.message)
+            same = next((w for w in wrongs if w.digest == d), None)
             if d in answers:
                 problems.append(f"{qid}: wrong() value {message!r} equals the right answer")
             elif same is None:
-                wrongs.append({"digest": d, "message": message, "canon": c})
-            elif message not in same["message"].split(WRONG_JOIN):
+                wrongs.append(_Wrong(d, message, c))
+            elif message not in same.message.split(WRONG_JOIN):
                 # two mistakes that give the same answer: the student sees both explanations
-                same["message"] += WRONG_JOIN + message
+                same.message += WRONG_JOIN + message
         entry["answers"] = answers
-        # sealed: only the wrong answer itself opens its message (see _compare.seal)
+        # sealed: only the wrong answer itself opens its message (see judge.seal)
         entry["wrong"] = [
-            {"digest": w["digest"], "sealed": seal(source.set_id, qid, w["canon"], w["message"])}
+            WrongAnswer(digest=w.digest, sealed=seal(source.set_id, qid, w.canon, w.message))
             for w in wrongs
         ]
         questions.append(entry)
     for rec in run.records:
-        if rec["question"] not in source.questions:
-            problems.append(f"{rec['kind']}() names {rec['question']!r}, which is not a question")
+        if rec.question not in source.questions:
+            problems.append(f"{rec.kind}() names {rec.question!r}, which is not a question")
     if problems:
         raise SourceError(
             f"{source.path}: cannot build the key:\n" + "\n".join(f"  - {p}" for p in problems)
         )
-    key = {
+    key: Key = {
         "format": 1,
         "set": source.set_id,
         "title": source.title,
@@ -278,16 +291,14 @@ def build_key(source: Source, run: InstructorRun) -> dict[str, Any]:
                     f"{entry['id']}: hidden check {h.description!r} fails on the solution"
                 )
         # variant() answers: other correct ways the author foresaw; both kinds of check must pass
-        variants = [
-            r for r in run.records if r["kind"] == "variant" and r["question"] == entry["id"]
-        ]
+        variants = [r for r in run.records if r.kind == "variant" and r.question == entry["id"]]
         for n, rec in enumerate(variants, 1):
-            outcome = evaluate(source.set_id, entry, rec["value"])
+            outcome = evaluate(source.set_id, entry, rec.value)
             if not outcome.passed:
                 failures.append(
                     f"{entry['id']}: public checks fail on variant {n}: {outcome.message}"
                 )
-            value = decode(rec["value"])
+            value = decode(rec.value)
             for h in run.hidden_for(entry["id"]):
                 if not h.run(value):
                     failures.append(

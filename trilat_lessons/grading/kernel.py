@@ -86,7 +86,7 @@ def _warm_up() -> Any:
     """Import and exercise what notebooks use, once, before any fork; returns a pristine shell."""
     os.environ.setdefault("MPLBACKEND", "Agg")
     import trilat_lessons as tl
-    from trilat_lessons.exercises._export import export_value
+    from trilat_lessons.judge import export_value
 
     from . import sandbox  # noqa: F401  (ctypes, imported before any sandbox exists)
 
@@ -316,7 +316,7 @@ def _child(job_fd: int, shell: Any, isolated: bool) -> None:
         os.dup2(devnull, fd)
     os.close(devnull)
 
-    from trilat_lessons.exercises._export import MISSING, export_value
+    from trilat_lessons.judge import MISSING, export_value
 
     from . import sandbox
 

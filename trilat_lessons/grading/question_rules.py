@@ -15,7 +15,7 @@ requirement a hidden check tests is stated in its question.
    it should (04 q7's colour order is part of the chart spec ``check()`` reads), so that ✅ means
    the stated requirements are met.
 3. **No answer by elimination.** ``wrong()`` messages are stored in the public key sealed with a
-   key derived from their own (salted) wrong answer (``exercises._compare.seal``, applied to every
+   key derived from their own (salted) wrong answer (``judge.seal``, applied to every
    question when the key is built), so for a question with a fixed list of choices, or a boolean,
    reading the key does not show which choices have a message and which one has none. (A closed
    question's few choices can still be hashed and compared with the key's digests by a student who
@@ -28,8 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..exercises._compare import norm_text
-from ..exercises._export import decode
+from ..judge import decode, norm_text
 from .instructor import InstructorRun
 from .source import EDITABLE, Source
 
@@ -60,8 +59,8 @@ def shown_texts(source: Source, run: InstructorRun) -> dict[str, list[str]]:
         if isinstance(data, dict):  # check()'s messages about the chart's table
             texts[qid] += [str(data[k]) for k in ("message", "rows_message") if data.get(k)]
     for rec in run.records:
-        if rec["kind"] == "wrong" and rec["question"] in texts:
-            texts[rec["question"]].append(str(rec["message"]))
+        if rec.kind == "wrong" and rec.question in texts:
+            texts[rec.question].append(str(rec.message))
     for h in run.hidden:
         texts[h.question].append(h.description)
     return texts
@@ -70,7 +69,7 @@ def shown_texts(source: Source, run: InstructorRun) -> dict[str, list[str]]:
 def _answer_forms(qid: str, source: Source, run: InstructorRun) -> list[list[str]]:
     """The text answers of a question, each as the list of normalised words that must not leak."""
     values = [run.exports.get(qid)]
-    values += [r["value"] for r in run.records if r["question"] == qid and r["kind"] == "accept"]
+    values += [r.value for r in run.records if r.question == qid and r.kind == "accept"]
     forms = []
     for exported in values:
         if not exported:
@@ -139,11 +138,10 @@ def todo_messages(run: InstructorRun) -> list[str]:
     """Rule 4: no ``wrong()`` message still starting with "TODO" (the placeholder of the stubs
     in ``key_suggestions.md``): students would read it as feedback. (``accept()`` has none.)"""
     return [
-        f"{rec['question']}: wrong() message {str(rec['message'])[:60]!r} is still the "
+        f"{rec.question}: wrong() message {str(rec.message)[:60]!r} is still the "
         "TODO placeholder of a key suggestion: write the message students will read"
         for rec in run.records
-        if rec["kind"] == "wrong"
-        and str(rec.get("message") or "").lstrip().upper().startswith("TODO")
+        if rec.kind == "wrong" and str(rec.message or "").lstrip().upper().startswith("TODO")
     ]
 
 

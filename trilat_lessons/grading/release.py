@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..exercises._keys import KEYS_DIR
+from ..judge import KEYS_DIR, Key
 from .instructor import build_key, run_instructor
 from .question_rules import release_problems
 from .source import (
@@ -82,7 +82,7 @@ def notebook_bytes(nb: dict[str, Any]) -> bytes:
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
 
-def key_bytes(key: dict[str, Any]) -> bytes:
+def key_bytes(key: Key) -> bytes:
     """Serialise a key deterministically."""
     return (json.dumps(key, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 

@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..exercises._export import valid_export
+from ..judge import valid_export
 from .isolation import KERNEL_PROCS, PIDS_PER_WORKER, PidsCgroup, bwrap_command, clean_env
 from .kernel import MAX_LINE
 

@@ -14,6 +14,8 @@ import re
 import sys
 from typing import Any
 
+from .records import ChartData, Exported
+
 MISSING: Any = object()  # sentinel: the answer variable does not exist
 
 MAX_STR = 100_000  # characters in one string answer
@@ -49,7 +51,7 @@ def type_name(value: Any) -> str:
     return f"{mod.split('.')[0]}.{name}"
 
 
-def export_value(value: Any, *, chart_data: bool = True) -> dict[str, Any]:
+def export_value(value: Any, *, chart_data: bool = True) -> Exported:
     """Export one answer to a JSON-safe dict; never raises.
 
     ``chart_data=False`` (used by ``check()``) embeds only the first row of a chart's DataFrame
@@ -78,7 +80,7 @@ def _float(x: float) -> Any:
     return x
 
 
-def _export(value: Any, depth: int) -> dict[str, Any]:
+def _export(value: Any, depth: int) -> Exported:
     if value is MISSING:
         return {"type": "missing"}
     if value is Ellipsis:
@@ -141,12 +143,12 @@ def _export(value: Any, depth: int) -> dict[str, Any]:
     return {"type": "other", "pytype": type_name(value)}
 
 
-def _time_span(seconds: float, pytype: str) -> dict[str, Any]:
+def _time_span(seconds: float, pytype: str) -> Exported:
     """A duration (Timedelta, timedelta, timedelta64): a time span, never a bare number."""
     return {"type": "timedelta", "pytype": pytype, "seconds": _float(float(seconds))}
 
 
-def _export_numpy(value: Any, depth: int) -> dict[str, Any]:
+def _export_numpy(value: Any, depth: int) -> Exported:
     np = sys.modules.get("numpy")
     if np is not None and isinstance(value, np.ndarray):
         if value.size > MAX_ITEMS:
@@ -168,7 +170,7 @@ def _export_numpy(value: Any, depth: int) -> dict[str, Any]:
     return {"type": "other", "pytype": type_name(value)}
 
 
-def _export_pandas(value: Any, depth: int) -> dict[str, Any]:
+def _export_pandas(value: Any, depth: int) -> Exported:
     pd = sys.modules.get("pandas")
     if pd is None:
         return {"type": "other", "pytype": type_name(value)}
@@ -238,7 +240,7 @@ def column_digest(values: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def data_summary(table: Any, columns: list[Any]) -> dict[str, Any]:
+def data_summary(table: Any, columns: list[Any]) -> ChartData:
     """Row count and per-column digests of a DataFrame (at most MAX_DIGEST_COLUMNS columns)."""
     digests = {str(c): column_digest(table[c].tolist()) for c in columns[:MAX_DIGEST_COLUMNS]}
     return {"rows": len(table), "digests": digests}
@@ -272,7 +274,7 @@ def _light_chart(value: Any) -> Any:
     return light
 
 
-def _export_chart(value: Any) -> dict[str, Any]:
+def _export_chart(value: Any) -> Exported:
     try:
         spec = value.to_dict(validate=False)
     except Exception as exc:
@@ -285,7 +287,7 @@ def _export_chart(value: Any) -> dict[str, Any]:
     return {"type": "chart", "pytype": type_name(value), "spec": json.loads(text)}
 
 
-def decode(exported: dict[str, Any]) -> Any:
+def decode(exported: Exported) -> Any:
     """Rebuild a convenient Python value from an export (for hidden checks); never unpickles.
 
     DataFrames come back as pandas DataFrames (values as exported, dtypes restored where

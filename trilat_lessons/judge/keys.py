@@ -1,16 +1,21 @@
-"""Find and read the public answer keys (``keys/<set>.json``: digests and structure only)."""
+"""Find and read the public answer keys (``<set>.json``: digests and structure only).
+
+The package's own keys live with the student side, in ``trilat_lessons/exercises/keys/`` (what
+``trilat release`` writes and the student edition ships); ``$TRILAT_EXERCISE_KEYS`` adds folders.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Any
 
-KEYS_DIR = Path(__file__).parent / "keys"
+from .records import Key, Question
+
+KEYS_DIR = Path(__file__).parent.parent / "exercises" / "keys"
 ENV_KEYS = "TRILAT_EXERCISE_KEYS"  # extra key folders (os.pathsep-separated), searched first
 
-_CACHE: dict[Path, tuple[float, dict[str, Any]]] = {}
+_CACHE: dict[Path, tuple[float, Key]] = {}
 
 
 def key_dirs() -> list[Path]:
@@ -28,7 +33,7 @@ def key_path(set_id: str) -> Path | None:
     return None
 
 
-def load_key(set_id: str) -> dict[str, Any] | None:
+def load_key(set_id: str) -> Key | None:
     """The key of one exercise set (cached; re-read when the file changes), or None."""
     p = key_path(set_id)
     if p is None:
@@ -38,7 +43,7 @@ def load_key(set_id: str) -> dict[str, Any] | None:
         cached = _CACHE.get(p)
         if cached and cached[0] == mtime:
             return cached[1]
-        key = json.loads(p.read_text(encoding="utf-8"))
+        key: Key = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     _CACHE[p] = (mtime, key)
@@ -54,7 +59,7 @@ def list_sets() -> list[str]:
     return sorted(found)
 
 
-def question(key: dict[str, Any], qid: str) -> dict[str, Any] | None:
+def question(key: Key, qid: str) -> Question | None:
     """One question entry of a key."""
     for q in key.get("questions", []):
         if q["id"] == qid:
