@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -551,21 +552,29 @@ def grade(
     ignored: list[tuple[str, str]] = []
     subs = find_submissions(submissions_dir, grader.source.set_id, ignored)
     everyone = [s.key for s in subs]  # the whole folder, before sharding: hashed in run.json
+    mine = subs
     if options.shard is not None:
         from .shard import shard_of
 
         k, n = options.shard
-        subs = [s for s in subs if shard_of(s.key, n) == k]
-    names = {s.student: s.key for s in subs}
-    todo: list[tuple[Submission, str]] = []
-    skipped = 0
+        mine = [s for s in subs if shard_of(s.key, n) == k]
+    chosen = {id(s) for s in mine}
     forbidden = _instructor_inodes(Path(source_path), out)
     for sub in subs:
-        if not sub.problem:
+        if sub.problem:
+            continue
+        if id(sub) in chosen:
             ident: list[tuple[int, int]] = []
             sub.raw, sub.problem = read_safely(sub.path, forbidden=forbidden, identity=ident)
             sub.inode = ident[0] if ident else None
+        else:  # another shard's: only its identity, as read_safely would have found it
+            sub.inode = _file_identity(sub.path, forbidden)
+    # across the whole folder, so a --shard part flags the same hard links as one run would
     _note_shared_files(subs)
+    subs = mine
+    names = {s.student: s.key for s in subs}
+    todo: list[tuple[Submission, str]] = []
+    skipped = 0
     for sub in subs:
         data = sub.raw if sub.raw is not None else b"rejected\0" + sub.problem.encode()
         data += json.dumps([sub.notes, sub.flag]).encode()
@@ -713,12 +722,14 @@ def finish(
 ) -> list[str]:
     """Write every report and instructor output of a run (also after a merge of shards);
     ``everyone``: every submission id found, before sharding."""
-    from .outputs import write_analytics
+    from .outputs import student_codes, write_analytics
     from .report import write_reports
     from .shard import RUN_FILE, run_meta
 
     try:
-        write_reports(grader, results, out, names)
+        out.mkdir(parents=True, exist_ok=True)
+        codes = student_codes([r["student"] for r in results], out, options.analytics)
+        write_reports(grader, results, out, names, codes)
         meta = meta or run_meta(grader, options.shard, everyone)
         _write_json(out / RUN_FILE, meta)
         return write_analytics(meta, results, out, options.analytics)
@@ -744,6 +755,16 @@ def _instructor_inodes(source_path: Path, out: Path) -> set[tuple[int, int]]:
 
 
 MAX_WALK = 20_000  # files looked at per folder when collecting the instructor's inodes
+
+
+def _file_identity(path: Path, forbidden: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """(st_dev, st_ino) of a regular file that is not a link to a forbidden file, else None."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    ident = (st.st_dev, st.st_ino)
+    return ident if stat.S_ISREG(st.st_mode) and ident not in forbidden else None
 
 
 def _note_shared_files(subs: list[Submission]) -> None:

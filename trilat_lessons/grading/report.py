@@ -374,9 +374,14 @@ def _summary(
 
 
 def write_reports(
-    grader: Grader, results: list[dict[str, Any]], out: Path, names: dict[str, str]
+    grader: Grader,
+    results: list[dict[str, Any]],
+    out: Path,
+    names: dict[str, str],
+    codes: dict[str, str] | None = None,
 ) -> None:
-    """Write every report of a run from the per-submission results."""
+    """Write every report of a run from the per-submission results; ``codes`` (with
+    ``--pseudonymise``): the student column of the shareable ``questions.csv`` shows codes."""
     results = sorted(results, key=lambda r: r["student"])
     manual_scores = _manual_sheet(grader, results, out)
     qids = list(grader.source.questions)
@@ -405,7 +410,7 @@ def write_reports(
                 row.append(_fmt(p))
             long.append(
                 [
-                    r["student"],
+                    codes.get(r["student"], "?") if codes is not None else r["student"],
                     qid,
                     _fmt(qr.get("points")) if qr.get("points") is not None else "",
                     _fmt(qr.get("max", 0)),
