@@ -195,7 +195,7 @@ def match(
 
 
 def _csv(rows: list[list[Any]]) -> bytes:
-    from .report import csv_cell
+    from .writing import csv_cell
 
     buf = io.StringIO()
     # RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; UTF-8

@@ -22,8 +22,9 @@ from .lms import (
     roster_check_csv,
     unmatched_csv,
 )
-from .report import csv_bytes as _csv
-from .report import write_file as _write
+from .writing import csv_bytes as _csv
+from .writing import fmt
+from .writing import write_file as _write
 
 MIN_SHARED = 2
 """With ``--pseudonymise``, answers given by fewer students are left out of the shared outputs."""
@@ -201,7 +202,7 @@ def _write_lms(
     }  # fmt: skip
     m = match(totals, options.roster, failed, held)
     assignment = options.assignment or f"{meta['set']} {meta.get('title', '')}".strip()
-    possible = _fmt_points(sum(float(q["points"]) for q in meta["questions"]))
+    possible = fmt(sum(float(q["points"]) for q in meta["questions"]))
     for name in options.lms:
         data = (
             canvas_csv(m, assignment, possible) if name == "canvas" else moodle_csv(m, assignment)
@@ -289,13 +290,5 @@ def _lms_state(m: Any, options: AnalyticsOptions, pending: dict[str, list[str]])
     return "\n".join(lines) + "\n"
 
 
-def _fmt_points(p: float) -> str:
-    from .grade import fmt
-
-    return fmt(p)
-
-
 def _points(r: dict[str, Any]) -> str:
-    from .grade import fmt
-
     return fmt(an.total(r))
