@@ -81,3 +81,19 @@ def test_feedback_markdown_and_html_render_one_document():
     assert "&lt;b&gt;2015&lt;/b&gt;" in page and "<b>" not in text  # escaped in both
     q.message = "Changed."
     assert "Changed." in to_html(doc) and "Changed." in to_markdown(doc)
+
+
+def test_scaffold_and_synth_are_trilat_commands_and_the_old_entry_points_still_work(tmp_path):
+    from trilat_lessons.cli import main
+    from trilat_lessons.grading import scaffold, synth
+
+    assert main(["scaffold", "09_demo", "Demo", "--dir", str(tmp_path / "new")]) == 0
+    assert scaffold.main(["09_demo", "Demo", "--dir", str(tmp_path / "old")]) == 0
+    made = tmp_path / "new" / "09_demo.ipynb"
+    assert made.read_bytes() == (tmp_path / "old" / "09_demo.ipynb").read_bytes()
+    assert main(["synth", str(made), str(tmp_path / "a"), "-n", "3"]) == 0
+    assert synth.main([str(made), str(tmp_path / "b"), "-n", "3"]) == 0
+    a = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert len(a) == 3 and a == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in a:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

@@ -206,6 +206,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _add_output_options(g)
     g.set_defaults(func=_grade)
 
+    sc = subparsers.add_parser(
+        "scaffold",
+        help="write a template instructor source for a new exercise set",
+        description="Write exercises/source/NN_topic.ipynb: a template with every cell role "
+        "(setup, question, answer, check, hidden, rubric) to edit, then `trilat release`.",
+    )
+    sy = subparsers.add_parser(
+        "synth",
+        help="generate N plausible submissions of a set (trials and benchmarks)",
+        description="Each synthetic student answers with the solution, a wrong value or a "
+        "blank, from a seeded generator (the same command gives the same files).",
+    )
+    for sub, module in ((sc, "scaffold"), (sy, "synth")):
+        _lazy_command(sub, module)
+
+
+def _lazy_command(p: argparse.ArgumentParser, module: str) -> None:
+    """Arguments and runner of a command whose module says both (``add_arguments``, ``run``)."""
+    import importlib
+
+    mod = importlib.import_module(f"{__package__}.{module}")
+    mod.add_arguments(p)
+    p.set_defaults(func=mod.run)
+
 
 def _add_run_options(g: argparse.ArgumentParser) -> None:
     """Limits and behaviour of a run; defaults come from :class:`grade.GradeOptions`."""
