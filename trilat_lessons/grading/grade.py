@@ -26,14 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .finish import finish, write_json
-from .intake import (
-    Submission,
-    file_identity,
-    find_submissions,
-    instructor_inodes,
-    note_shared_files,
-    read_safely,
-)
+from .intake import Submission, find_submissions, instructor_inodes, take_in
 from .options import GradeOptions, OutputError, SandboxUnavailable, sandbox_refusal
 from .prepare import Grader, prepare
 from .progressbar import ProgressBar
@@ -131,46 +124,12 @@ def grade(
         if owned:
             template.close()
         raise
-    ignored: list[tuple[str, str]] = []
-    subs = find_submissions(submissions_dir, grader.source.set_id, ignored)
-    everyone = [s.key for s in subs]  # the whole folder, before sharding: hashed in run.json
-    mine = subs
-    if options.shard is not None:
-        from .shard import shard_of
-
-        k, n = options.shard
-        mine = [s for s in subs if shard_of(s.key, n) == k]
-    chosen = {id(s) for s in mine}
     forbidden = instructor_inodes(Path(source_path), out)
-    for sub in subs:
-        if sub.problem:
-            continue
-        if id(sub) in chosen:
-            ident: list[tuple[int, int]] = []
-            sub.raw, sub.problem = read_safely(sub.path, forbidden=forbidden, identity=ident)
-            sub.inode = ident[0] if ident else None
-        else:  # another shard's: only its identity, as read_safely would have found it
-            sub.inode = file_identity(sub.path, forbidden)
-    # across the whole folder, so a --shard part flags the same hard links as one run would
-    note_shared_files(subs)
-    subs = mine
+    subs, everyone, ignored = take_in(
+        submissions_dir, grader.source.set_id, forbidden, options.shard
+    )
     names = {s.student: s.key for s in subs}
-    todo: list[tuple[Submission, str]] = []
-    skipped = 0
-    for sub in subs:
-        data = sub.raw if sub.raw is not None else b"rejected\0" + sub.problem.encode()
-        data += json.dumps([sub.notes, sub.flag]).encode()
-        h = hashlib.sha256(grader.fingerprint.encode() + b"\0" + data).hexdigest()
-        rpath = results_dir / f"{sub.key}.json"
-        if not options.force and rpath.is_file() and not rpath.is_symlink():
-            try:
-                old = json.loads(rpath.read_text(encoding="utf-8"))
-                if old.get("input_hash") == h and old.get("student") == sub.student:
-                    skipped += 1
-                    continue
-            except (OSError, ValueError, AttributeError, RecursionError):
-                pass
-        todo.append((sub, h))
+    todo, skipped = _to_grade(subs, grader, results_dir, options.force)
     stream = stream if stream is not None else sys.stderr
     bar = ProgressBar(len(subs), stream=stream, enabled=options.progress, done=skipped)
     counts: dict[str, int] = {}
@@ -291,6 +250,30 @@ def grade(
     return GradeRun(
         graded, skipped, interrupted, counts, out, grader.key_warning, protection, notes, ignored
     )
+
+
+def _to_grade(
+    subs: list[Submission], grader: Grader, results_dir: Path, force: bool
+) -> tuple[list[tuple[Submission, str]], int]:
+    """The submissions to grade, each with its input hash, and how many are skipped (their
+    result holds the same hash: same bytes, notes, source, key and limits)."""
+    todo: list[tuple[Submission, str]] = []
+    skipped = 0
+    for sub in subs:
+        data = sub.raw if sub.raw is not None else b"rejected\0" + sub.problem.encode()
+        data += json.dumps([sub.notes, sub.flag]).encode()
+        h = hashlib.sha256(grader.fingerprint.encode() + b"\0" + data).hexdigest()
+        rpath = results_dir / f"{sub.key}.json"
+        if not force and rpath.is_file() and not rpath.is_symlink():
+            try:
+                old = json.loads(rpath.read_text(encoding="utf-8"))
+                if old.get("input_hash") == h and old.get("student") == sub.student:
+                    skipped += 1
+                    continue
+            except (OSError, ValueError, AttributeError, RecursionError):
+                pass
+        todo.append((sub, h))
+    return todo, skipped
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

@@ -346,3 +346,35 @@ def note_shared_files(subs: list[Submission]) -> None:
         for sub in group if len(group) > 1 else []:
             others = ", ".join(o.student for o in group if o is not sub)
             sub.flag = f"Same file as {others} (hard links to one file)."
+
+
+def take_in(
+    submissions_dir: str | Path,
+    set_id: str,
+    forbidden: set[tuple[int, int]],
+    shard: tuple[int, int] | None = None,
+) -> tuple[list[Submission], list[str], list[tuple[str, str]]]:
+    """Discover the submissions, keep shard K of N (``shard``), read those safely, and flag
+    hard links across the WHOLE folder (so a part flags what one run would). Returns the
+    submissions to grade, every submission id found (before sharding) and what was ignored."""
+    ignored: list[tuple[str, str]] = []
+    subs = find_submissions(submissions_dir, set_id, ignored)
+    everyone = [s.key for s in subs]
+    mine = subs
+    if shard is not None:
+        from .shard import shard_of
+
+        k, n = shard
+        mine = [s for s in subs if shard_of(s.key, n) == k]
+    chosen = {id(s) for s in mine}
+    for sub in subs:
+        if sub.problem:
+            continue
+        if id(sub) in chosen:
+            ident: list[tuple[int, int]] = []
+            sub.raw, sub.problem = read_safely(sub.path, forbidden=forbidden, identity=ident)
+            sub.inode = ident[0] if ident else None
+        else:  # another shard's: only its identity, as read_safely would have found it
+            sub.inode = file_identity(sub.path, forbidden)
+    note_shared_files(subs)
+    return mine, everyone, ignored
