@@ -257,6 +257,38 @@ def test_instructor_outputs_and_merged_shards_equal_one_run(graded, tmp_path):
         )
 
 
+def test_four_shards_flag_hard_links_as_one_run_does(graded, tmp_path):
+    """Two names of one file in different shards: every part sees the whole folder's links, so
+    4 real --shard runs merged give grades.csv (flags in the detail) byte for byte as one run."""
+    from trilat_lessons.grading.shard import merge, shard_of
+
+    _base, subs, _out, _run, template = graded
+    folder = tmp_path / "links"
+    folder.mkdir()
+    a = "linked_a"
+    b = next(f"linked_{i}" for i in range(99) if shard_of(f"linked_{i}", 4) != shard_of(a, 4))
+    shutil.copy(subs / "good.ipynb", folder / f"{a}.ipynb")
+    os.link(folder / f"{a}.ipynb", folder / f"{b}.ipynb")
+    shutil.copy(subs / "blank.ipynb", folder / "other.ipynb")
+    one = tmp_path / "one"
+    grade(SOURCE, folder, one, GradeOptions(**OPTIONS), template=template)
+    parts = []
+    for k in range(1, 5):
+        part = tmp_path / f"part{k}"
+        grade(SOURCE, folder, part, GradeOptions(**OPTIONS, shard=(k, 4)), template=template)
+        parts.append(part)
+    merged = tmp_path / "merged"
+    merge(parts, merged)
+    rows = _grades(one)
+    assert rows[a]["detail"] == f"Same file as {b} (hard links to one file)."
+    assert rows[b]["detail"] == f"Same file as {a} (hard links to one file)."
+    assert (merged / "grades.csv").read_bytes() == (one / "grades.csv").read_bytes()
+    for name in (a, b, "other"):
+        got = json.loads((merged / "results" / f"{name}.json").read_text())
+        want = json.loads((one / "results" / f"{name}.json").read_text())
+        assert (got.get("flag"), got["notes"]) == (want.get("flag"), want["notes"]), name
+
+
 def test_regrade_is_byte_identical_and_resume_skips_unchanged(graded):
     __base, subs, out, _run, template = graded
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}

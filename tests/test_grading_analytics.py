@@ -28,7 +28,7 @@ from analytics_support import (
 from trilat_lessons.grading import analytics as an
 from trilat_lessons.grading.lms import (
     CANVAS_FIXED,
-    MOODLE_FIXED,
+    POINTS_POSSIBLE,
     RosterError,
     parse_formats,
     read_roster,
@@ -176,6 +176,10 @@ def _roster(tmp_path: Path) -> Path:
     return path
 
 
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+
+
 def test_canvas_and_moodle_files_follow_their_column_rules(tmp_path: Path):
     meta, results = synthetic_class(len(NAMES), names=NAMES)
     roster = read_roster(_roster(tmp_path))
@@ -187,52 +191,124 @@ def test_canvas_and_moodle_files_follow_their_column_rules(tmp_path: Path):
     raw = (tmp_path / "lms" / "canvas.csv").read_bytes()
     assert raw.decode("utf-8")  # UTF-8, no BOM before "Student"
     assert raw.startswith(b"Student,ID,SIS User ID,SIS Login ID,Section,")
-    canvas = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    canvas = _rows(tmp_path / "lms" / "canvas.csv")
     assert canvas[0][:5] == CANVAS_FIXED and canvas[0][5] == "01_demo Demo"
-    by_name = {row[0]: row for row in canvas[1:]}
-    # every matched submission and the absent student; the unmatched one is left out
-    assert len(canvas) - 1 == len(NAMES)
+    # Canvas's importer reads a row whose first cell says "Points Possible" as the maximum
+    assert canvas[1] == [POINTS_POSSIBLE, "", "", "", "", "6"]
+    by_name = {row[0]: row for row in canvas[2:]}
+    # every matched submission; the unmatched one and the absent student are left out
+    assert len(canvas) - 2 == len(NAMES) - 1
     assert by_name["Doe, Jane"][1:5] == ["100", "S0", "login0", "Sec, A"]
     assert by_name['O"Brien "Bo"'][5] == f"{totals[NAMES[1]]:g}"
     assert by_name["김민준"][3] == "login2" and by_name["山田 太郎"][2] == "S3"
     assert "'=cmd|x" in by_name  # a name a sheet would run is escaped
     assert "Zoë Ångström" not in by_name  # Canvas could not find them: in unmatched.csv
-    assert all(any(row[1:4]) for row in canvas[1:])  # every row names a Canvas user
-    assert by_name["Student, Absent"][5] == ""  # no grade: Canvas leaves it unchanged
+    assert "Student, Absent" not in by_name  # an empty cell would clear a grade
+    assert all(any(row[1:4]) and row[5] != "" for row in canvas[2:])
     assert b'"O""Brien ""Bo"""' in raw and b'"Doe, Jane"' in raw  # RFC 4180 quoting
-    moodle = list(csv.reader(io.StringIO((tmp_path / "lms" / "moodle.csv").read_text())))
-    # Moodle aborts the WHOLE import on a user it cannot find: every row has an identity
-    assert moodle[0][:4] == MOODLE_FIXED and all(any(row[1:4]) for row in moodle[1:])
+    moodle = _rows(tmp_path / "lms" / "moodle.csv")
+    # ONE identity column for the whole file, filled on every row, and never an empty grade
+    assert moodle[0] == ["Full name", "ID number", "01_demo Demo"]
+    assert all(row[1] and row[2] for row in moodle[1:])
     assert {r[0] for r in moodle[1:]} == {"'" + n if n[0] == "=" else n for n in NAMES[:-1]}
     row = next(r for r in moodle if r[0] == "김민준")
-    assert row[1:4] == ["ID2", "u2", "u2@x.org"] and float(row[4]) == totals["김민준"]
+    assert row[1] == "ID2" and float(row[2]) == totals["김민준"]
     check = (tmp_path / "lms" / "roster_check.csv").read_text()
     assert "Zoë Ångström" in check and "Absent Student" in check
+    missing = list(
+        csv.DictReader(io.StringIO((tmp_path / "lms/missing_submissions.csv").read_text()))
+    )
+    assert [(r["submission"], r["canvas_id"]) for r in missing] == [("Absent Student", "999")]
     left = list(csv.DictReader(io.StringIO((tmp_path / "lms" / "unmatched.csv").read_text())))
     assert {(r["lms"], r["submission"]) for r in left} == {
         ("canvas", "Zoë Ångström"),
         ("moodle", "Zoë Ångström"),
-        ("moodle", "Absent Student"),  # its roster row has no Moodle identity
     }
     zoe = next(r for r in left if r["submission"] == "Zoë Ångström")
     assert float(zoe["grade"]) == totals["Zoë Ångström"]  # the grade is not lost
     assert any("left out of the LMS file" in w for w in warnings)
 
 
-def test_a_submission_that_could_not_be_graded_gets_an_empty_grade_not_a_zero(tmp_path: Path):
+def test_a_submission_that_could_not_be_graded_is_never_uploaded(tmp_path: Path):
     meta, results = synthetic_class(len(NAMES), names=NAMES)
     results[0]["status"] = "corrupt"  # "Doe, Jane"
     for q in results[0]["questions"].values():
         q.update(points=0.0, status="corrupt")
     opts = AnalyticsOptions(roster=read_roster(_roster(tmp_path)), lms=["canvas", "moodle"])
     warnings = write_analytics(meta, results, tmp_path, opts)
-    canvas = {r[0]: r for r in csv.reader(io.StringIO((tmp_path / "lms/canvas.csv").read_text()))}
-    moodle = {r[0]: r for r in csv.reader(io.StringIO((tmp_path / "lms/moodle.csv").read_text()))}
-    assert canvas["Doe, Jane"][5] == "" and moodle["Doe, Jane"][4] == ""
+    canvas = {r[0]: r for r in _rows(tmp_path / "lms/canvas.csv")}
+    moodle = {r[0]: r for r in _rows(tmp_path / "lms/moodle.csv")}
+    assert "Doe, Jane" not in canvas and "Doe, Jane" not in moodle  # neither 0 nor empty
     assert canvas['O"Brien "Bo"'][5] != ""  # the others keep their grade
     check = (tmp_path / "lms" / "roster_check.csv").read_text()
     assert 'submission not graded: corrupt,"Doe, Jane"' in check
+    left = (tmp_path / "lms" / "unmatched.csv").read_text()
+    assert '"Doe, Jane"' in left and "not graded" in left
     assert any("could not be graded" in w and "never 0" in w for w in warnings)
+
+
+def _pending(results: list[dict], n: int) -> None:
+    """The first ``n`` students' written answer (q4) is not scored yet."""
+    for r in results[:n]:
+        r["questions"]["q4"].update(status="manual", points=None)
+
+
+def test_provisional_grades_are_held_back_until_written_answers_are_scored(tmp_path: Path):
+    meta, results = synthetic_class(len(NAMES), names=NAMES)
+    _pending(results, 2)  # "Doe, Jane" and 'O"Brien "Bo"' wait for a rubric score
+    opts = AnalyticsOptions(roster=read_roster(_roster(tmp_path)), lms=["canvas", "moodle"])
+    warnings = write_analytics(meta, results, tmp_path, opts)
+    for name in ("canvas", "moodle"):
+        firsts = [r[0] for r in _rows(tmp_path / "lms" / f"{name}.csv")]
+        assert "Doe, Jane" not in firsts and 'O"Brien "Bo"' not in firsts, name
+        assert "김민준" in firsts, name
+    left = list(csv.DictReader(io.StringIO((tmp_path / "lms" / "unmatched.csv").read_text())))
+    held = [r for r in left if r["reason"].startswith("provisional")]
+    assert len(held) == 4 and all("q4" in r["reason"] and r["grade"] for r in held)
+    assert any("2 grade(s) held back" in w and "--lms-provisional" in w for w in warnings)
+    readme = (tmp_path / "lms" / "README.txt").read_text()
+    assert readme.count("INCOMPLETE") == 1 and "2 grade(s) are held back" in readme
+    assert "provisional" in (tmp_path / "report.html").read_text()
+    # asked for: written, and said loudly to be provisional
+    opts.lms_provisional = True
+    warnings = write_analytics(meta, results, tmp_path, opts)
+    assert "Doe, Jane" in [r[0] for r in _rows(tmp_path / "lms/canvas.csv")]
+    assert any(w.startswith("PROVISIONAL grades") for w in warnings)
+    assert "PROVISIONAL" in (tmp_path / "lms" / "README.txt").read_text()
+    # once every written answer is scored, the files say they are final
+    meta, results = synthetic_class(len(NAMES), names=NAMES)
+    opts.lms_provisional = False
+    warnings = write_analytics(meta, results, tmp_path, opts)
+    assert "FINAL" in (tmp_path / "lms" / "README.txt").read_text()
+    assert not any("held back" in w or "PROVISIONAL" in w for w in warnings)
+
+
+def test_moodle_file_uses_one_identity_column_and_sends_the_rest_to_unmatched(tmp_path: Path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "submission,name,email,username,idnumber\n"
+        "A,Ann,a@x.org,ann,\n"  # no ID number
+        "B,Bo,b@x.org,,B1\n"  # no username
+        "C,Cy,c@x.org,cy,C1\n"
+        "D,Di,,di,D1\n",  # no email: email is filled for 3, username 3, idnumber 3 -> idnumber
+        encoding="utf-8",
+    )
+    meta, results = synthetic_class(4, names=["A", "B", "C", "D"])
+    opts = AnalyticsOptions(roster=read_roster(roster), lms=["moodle"])
+    write_analytics(meta, results, tmp_path, opts)
+    moodle = _rows(tmp_path / "lms" / "moodle.csv")
+    assert moodle[0][:2] == ["Full name", "ID number"]
+    assert [r[:2] for r in moodle[1:]] == [["Bo", "B1"], ["Cy", "C1"], ["Di", "D1"]]
+    left = list(csv.DictReader(io.StringIO((tmp_path / "lms" / "unmatched.csv").read_text())))
+    assert [(r["submission"], r["reason"]) for r in left] == [
+        ("A", "roster row has no idnumber (the file's identity)")
+    ]
+    assert "'idnumber'" in (tmp_path / "lms" / "README.txt").read_text()
+    # the column filled for most students wins
+    roster.write_text("submission,email,idnumber\nA,a@x.org,\nB,b@x.org,B1\nC,c@x.org,\n")
+    write_analytics(meta, results[:3], tmp_path, AnalyticsOptions(read_roster(roster), ["moodle"]))
+    moodle = _rows(tmp_path / "lms" / "moodle.csv")
+    assert moodle[0][1] == "Email address" and len(moodle) == 4
 
 
 def test_lms_without_a_roster_warns_and_loses_no_grade(tmp_path: Path):
@@ -240,7 +316,7 @@ def test_lms_without_a_roster_warns_and_loses_no_grade(tmp_path: Path):
     warnings = write_analytics(meta, results, tmp_path, AnalyticsOptions(lms=["canvas"]))
     assert any("no --roster" in w for w in warnings)
     canvas = (tmp_path / "lms" / "canvas.csv").read_text().splitlines()
-    assert len(canvas) == 1  # the header only: no row Canvas would report as not found
+    assert len(canvas) == 2  # the header and Points Possible: no row Canvas could not find
     left = list(csv.DictReader(io.StringIO((tmp_path / "lms" / "unmatched.csv").read_text())))
     assert len(left) == 5 and all(r["grade"] != "" for r in left)
 
@@ -430,8 +506,98 @@ def test_a_roster_row_is_written_only_where_that_lms_can_find_the_student(tmp_pa
     write_analytics(meta, results, tmp_path, opts)
     canvas = list(csv.reader(io.StringIO((tmp_path / "lms/canvas.csv").read_text())))
     moodle = list(csv.reader(io.StringIO((tmp_path / "lms/moodle.csv").read_text())))
-    assert [r[0] for r in canvas[1:]] == ["Lee, Ann", "Cy"]
-    assert [r[3] for r in moodle[1:]] == ["bo@x.org", "cy@x.org"]
+    assert [r[0] for r in canvas[2:]] == ["Lee, Ann", "Cy"]
+    assert [r[1] for r in moodle[1:]] == ["bo@x.org", "cy@x.org"]
     left = list(csv.DictReader(io.StringIO((tmp_path / "lms/unmatched.csv").read_text())))
     assert {(r["lms"], r["submission"]) for r in left} == {("canvas", "Bo"), ("moodle", "Ann")}
-    assert all("roster row has none of" in r["reason"] for r in left)
+    assert all("roster row has no" in r["reason"] for r in left)
+
+
+def test_report_wraps_only_answer_and_name_cells(tmp_path: Path):
+    meta, results = synthetic_class(60)
+    write_analytics(meta, results, tmp_path)
+    page = (tmp_path / "report.html").read_text()
+    style = page.split("<style>")[1].split("</style>")[0]
+    assert "overflow-wrap" not in style.replace(".wrap{overflow-wrap:anywhere}", "")
+    assert '<th scope="col" class="wrap"' not in page and "<th class=" not in page
+    assert '<td class="wrap"><code>' in page  # answers may be one long token
+
+
+def _parts(tmp_path: Path, results: list[dict], meta: dict, n: int = 2) -> list[str]:
+    parts = []
+    for k in range(1, n + 1):
+        part = tmp_path / f"part{k}"
+        (part / "results").mkdir(parents=True)
+        (part / "run.json").write_text(json.dumps({**meta, "shard": [k, n]}))
+        for r in results:
+            if shard_of(r["student"], n) == k:
+                (part / "results" / f"{r['student']}.json").write_text(json.dumps(r))
+        parts.append(str(part))
+    return parts
+
+
+def test_a_shard_part_writes_no_lms_files_and_the_merge_writes_them_once(tmp_path: Path, capsys):
+    from trilat_lessons.grading.cli import main
+
+    meta, results = synthetic_class(len(NAMES), names=NAMES)
+    roster = _roster(tmp_path)
+    opts = AnalyticsOptions(roster=read_roster(roster), lms=["canvas", "moodle"])
+    part = tmp_path / "one_part"
+    warnings = write_analytics({**meta, "shard": [1, 4]}, results[:2], part, opts)
+    assert warnings == [] and not (part / "lms").exists()  # no other shard's student named
+    parts = _parts(tmp_path, results, meta)
+    out = tmp_path / "out"
+    assert main(["grade", "merge", *parts, "--out", str(out), "--roster", str(roster),
+                 "--lms", "canvas,moodle"]) == 0  # fmt: skip
+    canvas = _rows(out / "lms" / "canvas.csv")
+    assert len(canvas) - 2 == len(NAMES) - 1 and all(r[5] for r in canvas[2:])
+    assert "no --lms given" not in capsys.readouterr().err
+
+
+def test_merge_without_lms_says_no_lms_files_were_written(tmp_path: Path, capsys):
+    from trilat_lessons.grading.cli import main
+
+    meta, results = synthetic_class(6)
+    out = tmp_path / "out"
+    assert main(["grade", "merge", *_parts(tmp_path, results, meta), "--out", str(out)]) == 0
+    assert not (out / "lms").exists()
+    assert "no --lms given, so no LMS files were written" in capsys.readouterr().err
+
+
+def test_grade_merge_has_its_own_help(capsys):
+    from trilat_lessons.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["grade", "merge", "--help"])
+    text = capsys.readouterr().out
+    assert text.startswith("usage: trilat grade merge") and "PART_DIR" in text
+    assert "--timeout-cell" not in text and "--roster" in text and "--lms-provisional" in text
+    with pytest.raises(SystemExit):
+        main(["grade", "--help"])
+    text = capsys.readouterr().out
+    assert text.startswith("usage: trilat grade ") and "--timeout-cell" in text
+
+
+# files that name students by design (the instructor's own; docs/grading.md says never to share)
+NAMING = ("grades.csv", "manual_grading.csv", "feedback/", "results/", "rebuilt/", "lms/")
+
+
+def test_pseudonymised_run_names_no_student_outside_the_instructor_files(tmp_path: Path):
+    from trilat_lessons.grading.cli import main
+
+    names = ["Zoë Ångström", "김민준", "山田 太郎", "Doe Jane", "Okafor Chidi", "Lee Ann"] * 1
+    meta, results = synthetic_class(len(names), names=names)
+    for r in results:
+        r["flag"] = f"Same file as {names[0]} (hard links to one file)."
+    out = tmp_path / "out"
+    assert main(["grade", "merge", *_parts(tmp_path, results, meta), "--out", str(out),
+                 "--pseudonymise"]) == 0  # fmt: skip
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    shareable = [p for p in files if not str(p.relative_to(out)).startswith(NAMING)]
+    got = {str(p.relative_to(out)) for p in shareable}
+    assert {"questions.csv", "report.html", "answers.csv", "summary.csv"} <= got
+    for p in shareable:  # every other file, whatever its name: no real name in it or its path
+        text = p.read_bytes().decode("utf-8", "replace") + str(p.relative_to(out))
+        for name in names:
+            assert name not in text, (p.name, name)
+    assert any(names[0] in p.read_text() for p in files if p.name == "grades.csv")

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -47,6 +48,7 @@ def _analytics(args: argparse.Namespace) -> object:
         lms=parse_formats(args.lms) if args.lms else [],
         assignment=args.lms_assignment or "",
         pseudonymise=args.pseudonymise,
+        lms_provisional=args.lms_provisional,
     )
 
 
@@ -62,6 +64,12 @@ def _merge(args: argparse.Namespace, analytics: object) -> int:
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
     print(f"merged {len(args.submissions)} part(s); see {Path(args.out) / 'grades.csv'}")
+    if not args.lms:
+        print(
+            "note: no --lms given, so no LMS files were written (the parts have none either): "
+            "add --roster ROSTER.csv --lms canvas,moodle to this merge to write OUT/lms/",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -78,6 +86,9 @@ def _grade(args: argparse.Namespace) -> int:
         print(f"trilat grade: {exc}", file=sys.stderr)
         return 2
     if args.source == "merge":
+        if shard is not None:
+            print("trilat grade merge: --shard is for grading a part, not merging", file=sys.stderr)
+            return 2
         return _merge(args, analytics)
     if len(args.submissions) != 1:
         print("trilat grade: give one SUBMISSIONS_DIR (or: trilat grade merge PART_DIR...)",
@@ -114,6 +125,12 @@ def _grade(args: argparse.Namespace) -> int:
         )
     if run.warning:
         print(f"warning: {run.warning}", file=sys.stderr)
+    if shard is not None and (args.lms or args.roster):
+        print(
+            "note: a --shard part writes no LMS files; `trilat grade merge PART_DIR... --out OUT"
+            " --roster ROSTER.csv --lms ...` writes them once, from every part's grades",
+            file=sys.stderr,
+        )
     for note in run.notes:
         print(f"warning: {note}", file=sys.stderr)
     for name, why in run.ignored:  # nothing in the folder vanishes without a trace
@@ -162,11 +179,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     g = subparsers.add_parser(
         "grade",
-        help="grade a folder of submissions of one exercise set",
+        add_help=False,
+        help="grade a folder of submissions of one exercise set (or: grade merge)",
         description="Rebuild each submission from the source (answer cells only), run it in its "
         "own sandboxed kernel process, judge answers in this process, write reports. Resumable. "
-        "`trilat grade merge PART_DIR... --out OUT` combines the parts of a --shard run.",
+        "`trilat grade merge PART_DIR... --out OUT` combines the parts of a --shard run "
+        "(`trilat grade merge --help`).",
     )
+    merge_help = merge_parser(g.prog)
+    g.add_argument("-h", "--help", action=_GradeHelp, merge=merge_help, help="show this help")
     g.add_argument("source", metavar="SOURCE", help="the instructor source notebook (or: merge)")
     g.add_argument(
         "submissions",
@@ -175,12 +196,55 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="<student>.ipynb or <student>/*.ipynb (after merge: the part folders)",
     )
     g.add_argument("--out", required=True, metavar="OUT_DIR", help="where results and reports go")
-    g.add_argument("--workers", type=int, default=0, help="parallel kernels (default: cores)")
-    g.add_argument("--timeout-cell", type=float, default=30.0, metavar="S", help="seconds per cell")
+    _add_run_options(g)
     g.add_argument(
-        "--timeout-total", type=float, default=120.0, metavar="S", help="seconds per notebook"
+        "--shard",
+        metavar="K/N",
+        help="grade only shard K of N (a stable hash of each student id); merge the parts "
+        "with `trilat grade merge` (a part writes no LMS files: the merge does)",
     )
-    g.add_argument("--memory-mb", type=int, default=1024, metavar="M", help="memory per kernel")
+    _add_output_options(g)
+    g.set_defaults(func=_grade)
+
+    sc = subparsers.add_parser(
+        "scaffold",
+        help="write a template instructor source for a new exercise set",
+        description="Write exercises/source/NN_topic.ipynb: a template with every cell role "
+        "(setup, question, answer, check, hidden, rubric) to edit, then `trilat release`.",
+    )
+    sy = subparsers.add_parser(
+        "synth",
+        help="generate N plausible submissions of a set (trials and benchmarks)",
+        description="Each synthetic student answers with the solution, a wrong value or a "
+        "blank, from a seeded generator (the same command gives the same files).",
+    )
+    for sub, module in ((sc, "scaffold"), (sy, "synth")):
+        _lazy_command(sub, module)
+
+
+def _lazy_command(p: argparse.ArgumentParser, module: str) -> None:
+    """Arguments and runner of a command whose module says both (``add_arguments``, ``run``)."""
+    import importlib
+
+    mod = importlib.import_module(f"{__package__}.{module}")
+    mod.add_arguments(p)
+    p.set_defaults(func=mod.run)
+
+
+def _add_run_options(g: argparse.ArgumentParser) -> None:
+    """Limits and behaviour of a run; defaults come from :class:`grade.GradeOptions`."""
+    from .grade import GradeOptions
+
+    d = GradeOptions()
+    g.add_argument(
+        "--workers", type=int, default=d.workers, help="parallel kernels (default: cores)"
+    )
+    g.add_argument("--timeout-cell", type=float, default=d.timeout_cell, metavar="S",
+                   help=f"seconds per cell (default {d.timeout_cell:g})")  # fmt: skip
+    g.add_argument("--timeout-total", type=float, default=d.timeout_total, metavar="S",
+                   help=f"seconds per notebook (default {d.timeout_total:g})")  # fmt: skip
+    g.add_argument("--memory-mb", type=int, default=d.memory_mb, metavar="M",
+                   help=f"memory per kernel (default {d.memory_mb})")  # fmt: skip
     g.add_argument("--force", action="store_true", help="re-grade even unchanged submissions")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.add_argument(
@@ -189,12 +253,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="grade even where kernels cannot be isolated in Linux namespaces (bubblewrap "
         "missing or user namespaces disabled): only for submissions you trust",
     )
-    g.add_argument(
-        "--shard",
-        metavar="K/N",
-        help="grade only shard K of N (a stable hash of each student id); merge the parts "
-        "with `trilat grade merge`",
-    )
+
+
+def _add_output_options(g: argparse.ArgumentParser) -> None:
+    """The instructor outputs beyond the standard reports (``grade`` and ``grade merge``)."""
     g.add_argument(
         "--roster", metavar="ROSTER.csv", help="submission names -> LMS identities (see docs)"
     )
@@ -203,11 +265,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     g.add_argument("--lms-assignment", metavar="NAME", help='LMS grade column, e.g. "Set 1 (123)"')
     g.add_argument(
+        "--lms-provisional",
+        action="store_true",
+        help="also write grades whose written answers are not scored yet (counted 0; by "
+        "default they are held back until manual_grading.csv is scored)",
+    )
+    g.add_argument(
         "--pseudonymise",
         action="store_true",
-        help="show stable codes instead of names in report.html (to share statistics)",
+        help="show stable codes instead of names in the shareable reports (report.html, "
+        "questions.csv, ...) to share statistics",
     )
-    g.set_defaults(func=_grade)
+
+
+def merge_parser(grade_prog: str = "trilat grade") -> argparse.ArgumentParser:
+    """The options of ``trilat grade merge`` (for its own ``--help``)."""
+    m = argparse.ArgumentParser(
+        prog=f"{grade_prog} merge",
+        description="Combine the parts of a --shard run into OUT and write every report once, "
+        "as one unsharded run would (byte-identical grades.csv); with --roster and --lms, also "
+        "the LMS files (the parts write none).",
+    )
+    m.add_argument("parts", nargs="+", metavar="PART_DIR", help="the --out folders of the parts")
+    m.add_argument("--out", required=True, metavar="OUT_DIR", help="where the merged reports go")
+    _add_output_options(m)
+    return m
+
+
+class _GradeHelp(argparse.Action):
+    """``-h`` of ``trilat grade``: the merge help after ``grade merge``, else the grade help."""
+
+    def __init__(self, option_strings: list[str], merge: argparse.ArgumentParser, **kw: Any):
+        kw.update(dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0)
+        super().__init__(option_strings, **kw)
+        self.merge = merge
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: Any, *_: Any) -> None:
+        (self.merge if getattr(namespace, "source", None) == "merge" else parser).print_help()
+        parser.exit()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,10 @@ For each submission: rebuild it from the instructor source taking only the answe
 id), run it in its own fresh kernel process (limits, sandbox), receive the exported answers, judge
 them *here* with the public key and the hidden checks, write ``results/<student>.json`` at once.
 Re-running skips submissions whose input hash is unchanged; reports are rebuilt from the results.
+
+This module orchestrates the phases, each in its own module: ``options`` (what is asked),
+``intake`` (discovery, safe reading, hard links), ``prepare`` (source, key, plan), ``rebuild``,
+``run`` (one submission in its kernel), ``scoring`` (judge), ``finish`` (reports).
 """
 
 from __future__ import annotations
@@ -21,430 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._version import __version__
-from ..judge import decode, evaluate, load_key, norm_text
-from .analytics import given
-from .instructor import InstructorRun, build_key, run_instructor
-from .intake import Submission, file_text, find_submissions, parse_notebook, read_safely
+from .finish import finish, write_json
+from .intake import Submission, find_submissions, instructor_inodes, take_in
+from .options import GradeOptions, OutputError, SandboxUnavailable, sandbox_refusal
+from .prepare import Grader, prepare
 from .progressbar import ProgressBar
-from .release import notebook_bytes, student_notebook
-from .runner import KernelTemplate, run_with_restarts
+from .rebuild import rebuild
+from .release import notebook_bytes
+from .run import empty_result, grade_one
+from .runner import KernelTemplate
 from .safetext import scrub
-from .source import EDITABLE, RUBRIC_PLACEHOLDER, Source, cell_text, load_source
-
-RUNAWAY = ("total timeout", "timeout", "memory", "kernel died")
-STATUS_ORDER = ["rejected", "corrupt", "wrong assignment", *RUNAWAY, "not attempted", "ok"]
-
-
-class SandboxUnavailable(RuntimeError):
-    """The namespace sandbox cannot be set up and the instructor did not accept the risk."""
-
-
-class OutputError(RuntimeError):
-    """A result or report could not be written (the run fails rather than lose a row)."""
-
-
-@dataclass
-class GradeOptions:
-    """Limits and behaviour of one grading run."""
-
-    workers: int = 0  # 0: one per core
-    timeout_cell: float = 30.0
-    timeout_total: float = 120.0
-    memory_mb: int = 1024
-    progress: bool = True
-    force: bool = False  # re-grade even when results are up to date
-    # run kernels without the namespace sandbox when it cannot be set up (untrusted code can
-    # then reach the network from native code, read what the grader's user can read, ...)
-    unsafe_no_sandbox: bool = False
-    # a submission that ran past a time limit while other kernels ran is graded again alone at
-    # the end, so another student's CPU burners can never cost it points
-    retry_timeouts_alone: bool = True
-    shard: tuple[int, int] | None = None  # (K, N): grade only shard K of N (see shard.py)
-    analytics: Any = None  # outputs.AnalyticsOptions: roster, LMS files, pseudonyms
-
-    def fingerprint(self) -> dict[str, Any]:
-        """The options that change grades (part of every input hash)."""
-        return {
-            "timeout_cell": float(self.timeout_cell),
-            "timeout_total": float(self.timeout_total),
-            "memory_mb": int(self.memory_mb),
-        }
-
-
-@dataclass
-class Grader:
-    """Everything prepared once per run: the source, its key, hidden checks, the run plan."""
-
-    source: Source
-    run: InstructorRun
-    key: dict[str, Any]
-    release: dict[str, Any]
-    plan: list[dict[str, Any]]  # code cells to run: {cell_id, role, question, exports}
-    fingerprint: str
-    key_warning: str | None
-    denied: list[str]
-
-
-def fmt(points: float) -> str:
-    """Points as text: at most two decimals, no trailing zeros."""
-    text = f"{round(points + 1e-9, 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def _sentence(text: str) -> str:
-    """``text`` with a capital first letter (feedback messages are sentences)."""
-    return text[:1].upper() + text[1:]
-
-
-def prepare(source_path: str | Path, options: GradeOptions, extra_denied: list[str]) -> Grader:
-    """Load and run the instructor source, build the key, plan the cells."""
-    source = load_source(source_path)
-    run = run_instructor(source)
-    key = build_key(source, run)
-    warning = None
-    shipped = load_key(source.set_id)
-    if shipped is None:
-        warning = f"no key for {source.set_id} is installed: students' check() cannot work."
-    elif shipped != key:
-        warning = (
-            f"the installed key of {source.set_id} differs from this source: students saw other "
-            "check() results. Re-run `trilat release` and reinstall."
-        )
-    plan: list[dict[str, Any]] = []
-    last = {q.cells[-1]: q for q in source.questions.values() if q.kind == "auto"}
-    for c in source.cells:
-        if c.cell_type != "code" or c.role not in ("setup", "answer"):
-            continue
-        exports = []
-        if c.id in last:
-            exports = [[last[c.id].id, last[c.id].variable]]
-        plan.append(
-            {
-                "cell_id": c.id,
-                "role": c.role,
-                "question": c.meta.get("question"),
-                "exports": exports,
-            }
-        )
-    blob = json.dumps(
-        [source.fingerprint, key, options.fingerprint(), __version__, "grade-4"], sort_keys=True
-    )
-    fp = hashlib.sha256(blob.encode()).hexdigest()
-    denied = sorted({str(Path(source.path).resolve().parent), *extra_denied})
-    return Grader(source, run, key, student_notebook(source), plan, fp, warning, denied)
-
-
-# ---------------------------------------------------------------------------- one submission
-
-
-def rebuild(grader: Grader, nb: dict[str, Any]) -> dict[str, Any]:
-    """Take the answer cells (by id) from a submission; everything else from the source."""
-    source = grader.source
-    meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
-    tmeta = meta.get("trilat") if isinstance(meta.get("trilat"), dict) else {}
-    sub_set = tmeta.get("set")
-    by_id: dict[str, dict[str, Any]] = {}
-    for c in nb["cells"]:
-        if isinstance(c, dict) and isinstance(c.get("id"), str):
-            by_id.setdefault(c["id"], c)
-    answer_ids = {c.id for c in source.answer_cells}
-    release_cells = {c["id"]: c for c in grader.release["cells"]}
-    matched = answer_ids & set(by_id)
-    if (sub_set and sub_set != source.set_id) or (not sub_set and not matched):
-        what = (
-            f"exercise set {sub_set!r}" if sub_set else "a notebook with none of its answer cells"
-        )
-        return {"wrong_assignment": f"this is {what}, not {source.set_id}"}
-    texts: dict[str, str] = {}
-    notes: list[str] = []
-    deleted, edited_locked = [], 0
-    for c in source.cells:
-        if c.role not in EDITABLE:
-            sub = by_id.get(c.id)
-            rel = release_cells.get(c.id)
-            if (
-                sub is not None
-                and rel is not None
-                and cell_text(sub.get("source")) != rel["source"]
-            ):
-                edited_locked += 1
-            continue
-        sub = by_id.get(c.id)
-        if sub is None or sub.get("cell_type") != c.cell_type:
-            deleted.append(str(c.meta.get("question")))
-            texts[c.id] = release_cells[c.id]["source"]
-        else:
-            texts[c.id] = cell_text(sub.get("source"))
-    known = {c.id for c in source.cells}
-    added = sum(1 for cid in by_id if cid not in known) + sum(
-        1 for c in nb["cells"] if isinstance(c, dict) and not isinstance(c.get("id"), str)
-    )
-    if deleted:
-        qs = ", ".join(sorted(set(deleted)))
-        notes.append(
-            f"Answer cell(s) of {qs} were missing or changed type: treated as not attempted."
-        )
-    if edited_locked:
-        notes.append(
-            f"{edited_locked} locked cell(s) were edited; the original versions were used."
-        )
-    if added:
-        notes.append(f"{added} cell(s) you added were not graded: only answer cells count.")
-    cells = []
-    for step in grader.plan:
-        cid = step["cell_id"]
-        text = (
-            texts.get(cid, source.cell(cid).source)
-            if step["role"] == "answer"
-            else source.cell(cid).source
-        )
-        cells.append({"source": text, "exports": step["exports"]})
-    rebuilt = json.loads(json.dumps(grader.release))
-    for c in rebuilt["cells"]:
-        if c["id"] in texts:
-            c["source"] = texts[c["id"]]
-    return {"cells": cells, "texts": texts, "notes": notes, "rebuilt": rebuilt}
-
-
-def score(
-    points: float, public_weight: float, public_passed: bool, hidden: list[tuple[float, bool]]
-) -> tuple[float, str]:
-    """Points and status of one auto-graded question whose answer is well formed.
-
-    Hidden checks only add credit on top of passing public checks: ``correct`` when everything
-    passes (full points), ``partial`` when the public checks pass and some hidden check fails
-    (``points × passed weight / total weight``, public weight included), ``incorrect`` when the
-    public checks fail (0 points, whatever the hidden checks say).
-    """
-    if not public_passed:
-        return 0.0, "incorrect"
-    total = public_weight + sum(w for w, _ in hidden)
-    earned = public_weight + sum(w for w, ok in hidden if ok)
-    if all(ok for _, ok in hidden):
-        return float(points), "correct"
-    return (round(points * earned / total, 2) if total else 0.0), "partial"
-
-
-def _judge(
-    grader: Grader, qid: str, exported: dict[str, Any] | None, cell_state: dict[str, Any]
-) -> dict[str, Any]:
-    entry = next(q for q in grader.key["questions"] if q["id"] == qid)
-    points = float(entry["points"])
-    res: dict[str, Any] = {"max": points, "points": 0.0, "public": False, "hidden": []}
-    runaway = cell_state.get("runaway")
-    if runaway:
-        messages = {
-            "timeout": "Your answer cell ran past the time limit and was stopped.",
-            "total timeout": "The notebook ran past its total time limit before this answer.",
-            "kernel died": "Your answer cell stopped the Python process (exit, crash or kill).",
-            "memory": "Your answer cell ran out of memory (the limit was reached).",
-        }
-        res.update(status=runaway, message=messages[runaway])
-        return res
-    if exported is None:
-        res.update(
-            status="not run", message="This answer was never reached (an earlier cell broke)."
-        )
-        return res
-    outcome = evaluate(grader.source.set_id, entry, exported)
-    answer = given(grader.source.set_id, entry, exported)  # instructor analytics only
-    if answer is not None:
-        res["given"] = answer
-    error = cell_state.get("error")
-    res["status"] = outcome.status
-    res["message"] = outcome.message
-    if outcome.status == "not attempted" and error:
-        res["status"] = "error"
-        res["message"] = f"Your answer cell raised {error}, so {entry['variable']} was never set."
-        return res
-    if outcome.status in ("not attempted", "malformed"):
-        if error:
-            res["message"] += f" (Your answer cell also raised {error}.)"
-        return res
-    res["public"] = outcome.passed
-    value = decode(exported)
-    hidden: list[tuple[float, bool]] = []
-    for h in grader.run.hidden_for(qid):  # run even when public fail: feedback lists them
-        ok = h.run(value)
-        res["hidden"].append({"description": h.description, "passed": ok})
-        hidden.append((h.weight, ok))
-    public_weight = float(entry.get("public_weight", 1))
-    res["points"], res["status"] = score(points, public_weight, outcome.passed, hidden)
-    if res["status"] == "partial":
-        failed = [h["description"] for h in res["hidden"] if not h["passed"]]
-        res["message"] = (
-            "Your answer passes the public checks, but not these hidden checks: "
-            + "; ".join(failed)
-            + "."
-        )
-    elif res["hidden"] and not outcome.passed:
-        res["hidden_counted"] = False  # listed in feedback, worth nothing until public pass
-    if error:
-        res["message"] = (
-            res["message"] + " " if res["message"] else ""
-        ) + f"(Your answer cell raised {error}.)"
-    return res
-
-
-def grade_one(
-    grader: Grader,
-    student: str,
-    path: Path,
-    raw: bytes,
-    template: KernelTemplate | None,
-    options: GradeOptions,
-    workroot: str,
-    registry: set[Any],
-    stop: threading.Event | None = None,
-) -> dict[str, Any]:
-    """Grade one submission; returns its result record (never raises for a bad submission)."""
-    source = grader.source
-    result: dict[str, Any] = {
-        "student": student,
-        "file": file_text(path.name),
-        "set": source.set_id,
-        "status": "ok",
-        "detail": "",
-        "questions": {},
-        "notes": [],
-    }
-    qids = list(source.questions)
-    empty = {q: {"max": source.questions[q].points, "points": 0.0} for q in qids}
-    nb, problem = parse_notebook(raw)
-    if nb is None:
-        for q in qids:
-            empty[q].update(status="corrupt", message="The file could not be read as a notebook.")
-        result.update(status="corrupt", detail=problem, questions=empty)
-        return result
-    built = rebuild(grader, nb)
-    if "wrong_assignment" in built:
-        for q in qids:
-            empty[q].update(
-                status="wrong assignment", message=_sentence(built["wrong_assignment"]) + "."
-            )
-        result.update(status="wrong assignment", detail=built["wrong_assignment"], questions=empty)
-        return result
-    result["notes"] = built["notes"]
-    result["rebuilt"] = built["rebuilt"]
-    assert template is not None
-    workdir = tempfile.mkdtemp(prefix="k-", dir=workroot)
-    limits = {
-        "memory_mb": options.memory_mb,
-        "cpu_seconds": int(options.timeout_total) + 10,
-    }
-    outcomes, exports, info = run_with_restarts(
-        template,
-        built["cells"],
-        cell_timeout=options.timeout_cell,
-        total_timeout=options.timeout_total,
-        limits=limits,
-        workdir_root=workdir,
-        denied=grader.denied,
-        registry=registry,
-        stop=stop,
-    )
-    shutil.rmtree(workdir, ignore_errors=True)
-    exports = scrub(exports)  # a lone surrogate in an answer costs that question only
-    # per-question cell state
-    states: dict[str, dict[str, Any]] = {q: {} for q in qids}
-    blocked = False
-    for i, step in enumerate(grader.plan):
-        out = outcomes[i]
-        q = step.get("question")
-        if out.error and "grading sandbox" in str(out.error.get("evalue", "")):
-            blocked = True
-        if step["role"] != "answer" or q not in states:
-            continue
-        st = states[q]
-        if out.status in RUNAWAY and not st.get("runaway"):
-            st["runaway"] = out.status
-        elif out.status == "error" and out.error and not st.get("error"):
-            st["error"] = scrub(f"{out.error['ename']}: {out.error['evalue'][:160]}".rstrip(": "))
-    for qid, q in source.questions.items():
-        if q.kind == "manual":
-            text = "\n".join(built["texts"].get(cid, "") for cid in q.cells).strip()
-            attempted = bool(text) and norm_text(text) != norm_text(RUBRIC_PLACEHOLDER)
-            result["questions"][qid] = {
-                "max": q.points,
-                "points": None,
-                "status": "manual" if attempted else "not attempted",
-                "message": "Graded by your instructor with the rubric."
-                if attempted
-                else "No written answer.",
-                "answer": text if attempted else "",
-            }
-            continue
-        result["questions"][qid] = _judge(grader, qid, exports.get(qid), states[qid])
-    if blocked:
-        result["notes"].append(
-            "Some of your code tried something the grading sandbox does not allow."
-        )
-    if info.get("ignored"):
-        result["notes"].append(
-            f"{info['ignored']} message(s) your code wrote to the grader's channel were ignored."
-        )
-    if info.get("flooded"):
-        result["notes"].append(
-            "Your code sent more data to the grader than a notebook can; it was stopped."
-        )
-    if info.get("printed", 0) > 1_000_000:
-        result["notes"].append(
-            f"Your code printed {info['printed'] / 1e6:.0f} MB of output (ignored)."
-        )
-    statuses = [r["status"] for r in result["questions"].values()]
-    for s in RUNAWAY:
-        hit = [q for q, r in result["questions"].items() if r["status"] == s]
-        if hit:
-            result["status"] = s
-            result["detail"] = f"{s} in {', '.join(hit)}"
-            break
-    else:
-        if all(s == "not attempted" for s in statuses):
-            result["status"] = "not attempted"
-    result["landlock"] = info.get("landlock", 0)
-    return result
-
-
-# ---------------------------------------------------------------------------- the run
-
-
-def _write_json(path: Path, obj: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(
-            json.dumps(obj, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def _empty_result(grader: Grader, student: str, path: Path, status: str, detail: str) -> dict:
-    """The record of a submission that never reached a kernel (every question gets ``status``)."""
-    messages = {
-        "rejected": "The submission was not accepted: " + detail + ".",
-        "internal error": "The grader failed on this submission; please re-run.",
-    }
-    return {
-        "student": student,
-        "file": file_text(path.name),
-        "set": grader.source.set_id,
-        "status": status,
-        "detail": detail[:300],
-        "notes": [],
-        "questions": {
-            q: {
-                "max": grader.source.questions[q].points,
-                "points": 0.0,
-                "status": status,
-                "message": messages.get(status, detail),
-            }
-            for q in grader.source.questions
-        },
-    }
+from .scoring import score
 
 
 def _clean_stale_workroots() -> None:
@@ -460,19 +51,6 @@ def _clean_stale_workroots() -> None:
             shutil.rmtree(d, ignore_errors=True)
         except (PermissionError, OverflowError):
             continue
-
-
-def sandbox_refusal(missing: str, detail: str) -> str:
-    """What ``trilat grade`` says when it will not run untrusted code unprotected."""
-    return (
-        "cannot isolate the grading kernels: "
-        + detail
-        + ".\nWithout that sandbox a submission's native code can send data over the network, "
-        "start processes that outlive the run, and read or change what your user can (other "
-        "students' results, the instructor source).\nFix: "
-        + missing
-        + ". Or, only for submissions you trust, re-run with --unsafe-no-sandbox."
-    )
 
 
 @dataclass
@@ -546,38 +124,12 @@ def grade(
         if owned:
             template.close()
         raise
-    ignored: list[tuple[str, str]] = []
-    subs = find_submissions(submissions_dir, grader.source.set_id, ignored)
-    everyone = [s.key for s in subs]  # the whole folder, before sharding: hashed in run.json
-    if options.shard is not None:
-        from .shard import shard_of
-
-        k, n = options.shard
-        subs = [s for s in subs if shard_of(s.key, n) == k]
+    forbidden = instructor_inodes(Path(source_path), out)
+    subs, everyone, ignored = take_in(
+        submissions_dir, grader.source.set_id, forbidden, options.shard
+    )
     names = {s.student: s.key for s in subs}
-    todo: list[tuple[Submission, str]] = []
-    skipped = 0
-    forbidden = _instructor_inodes(Path(source_path), out)
-    for sub in subs:
-        if not sub.problem:
-            ident: list[tuple[int, int]] = []
-            sub.raw, sub.problem = read_safely(sub.path, forbidden=forbidden, identity=ident)
-            sub.inode = ident[0] if ident else None
-    _note_shared_files(subs)
-    for sub in subs:
-        data = sub.raw if sub.raw is not None else b"rejected\0" + sub.problem.encode()
-        data += json.dumps([sub.notes, sub.flag]).encode()
-        h = hashlib.sha256(grader.fingerprint.encode() + b"\0" + data).hexdigest()
-        rpath = results_dir / f"{sub.key}.json"
-        if not options.force and rpath.is_file() and not rpath.is_symlink():
-            try:
-                old = json.loads(rpath.read_text(encoding="utf-8"))
-                if old.get("input_hash") == h and old.get("student") == sub.student:
-                    skipped += 1
-                    continue
-            except (OSError, ValueError, AttributeError, RecursionError):
-                pass
-        todo.append((sub, h))
+    todo, skipped = _to_grade(subs, grader, results_dir, options.force)
     stream = stream if stream is not None else sys.stderr
     bar = ProgressBar(len(subs), stream=stream, enabled=options.progress, done=skipped)
     counts: dict[str, int] = {}
@@ -598,7 +150,7 @@ def grade(
             return
         try:
             if sub.raw is None:
-                res = _empty_result(grader, sub.student, sub.path, "rejected", sub.problem)
+                res = empty_result(grader, sub.student, sub.path, "rejected", sub.problem)
             else:
                 res = grade_one(
                     grader, sub.student, sub.path, sub.raw, template, options, workroot,
@@ -606,7 +158,7 @@ def grade(
                 )  # fmt: skip
         except Exception as exc:  # an internal error must not stop the run
             detail = f"{type(exc).__name__}: {exc}"
-            res = _empty_result(grader, sub.student, sub.path, "internal error", detail)
+            res = empty_result(grader, sub.student, sub.path, "internal error", detail)
         if stop.is_set():
             return  # interrupted mid-run: do not record a half-graded submission
         timed_out = any(
@@ -632,7 +184,7 @@ def grade(
             res = scrub(res)  # untrusted text (answers, errors, names) always writable
             if rebuilt is not None:
                 _write_bytes(out / "rebuilt" / f"{sub.key}.ipynb", notebook_bytes(scrub(rebuilt)))
-            _write_json(results_dir / f"{sub.key}.json", res)
+            write_json(results_dir / f"{sub.key}.json", res)
         except (OutputError, ValueError, RecursionError) as exc:
             with lock:
                 errors.append(str(exc))
@@ -700,60 +252,28 @@ def grade(
     )
 
 
-def finish(
-    grader: Any,
-    results: list[dict[str, Any]],
-    out: Path,
-    names: dict[str, str],
-    options: GradeOptions,
-    meta: dict[str, Any] | None = None,
-    everyone: list[str] | None = None,
-) -> list[str]:
-    """Write every report and instructor output of a run (also after a merge of shards);
-    ``everyone``: every submission id found, before sharding."""
-    from .outputs import write_analytics
-    from .report import write_reports
-    from .shard import RUN_FILE, run_meta
-
-    try:
-        write_reports(grader, results, out, names)
-        meta = meta or run_meta(grader, options.shard, everyone)
-        _write_json(out / RUN_FILE, meta)
-        return write_analytics(meta, results, out, options.analytics)
-    except OSError as exc:
-        raise OutputError(f"cannot write the reports in {out}: {exc}") from None
-
-
-def _instructor_inodes(source_path: Path, out: Path) -> set[tuple[int, int]]:
-    """(st_dev, st_ino) of the instructor's source folder and the outputs: a submission that is
-    a hard link to one of these is rejected (any other hard link is just another name)."""
-    found: set[tuple[int, int]] = set()
-    for top in (source_path.resolve().parent, out):
-        seen = 0
-        for dirpath, _dirs, files in os.walk(top):
-            for name in files:
-                with contextlib.suppress(OSError):
-                    st = os.lstat(os.path.join(dirpath, name))
-                    found.add((st.st_dev, st.st_ino))
-            seen += len(files)
-            if seen > MAX_WALK:  # a source kept in a huge folder: its own files come first
-                break
-    return found
-
-
-MAX_WALK = 20_000  # files looked at per folder when collecting the instructor's inodes
-
-
-def _note_shared_files(subs: list[Submission]) -> None:
-    """Several names for one file (hard links): each is graded, and the instructor is told."""
-    by_inode: dict[tuple[int, int], list[Submission]] = {}
+def _to_grade(
+    subs: list[Submission], grader: Grader, results_dir: Path, force: bool
+) -> tuple[list[tuple[Submission, str]], int]:
+    """The submissions to grade, each with its input hash, and how many are skipped (their
+    result holds the same hash: same bytes, notes, source, key and limits)."""
+    todo: list[tuple[Submission, str]] = []
+    skipped = 0
     for sub in subs:
-        if sub.inode is not None:
-            by_inode.setdefault(sub.inode, []).append(sub)
-    for group in by_inode.values():
-        for sub in group if len(group) > 1 else []:
-            others = ", ".join(o.student for o in group if o is not sub)
-            sub.flag = f"Same file as {others} (hard links to one file)."
+        data = sub.raw if sub.raw is not None else b"rejected\0" + sub.problem.encode()
+        data += json.dumps([sub.notes, sub.flag]).encode()
+        h = hashlib.sha256(grader.fingerprint.encode() + b"\0" + data).hexdigest()
+        rpath = results_dir / f"{sub.key}.json"
+        if not force and rpath.is_file() and not rpath.is_symlink():
+            try:
+                old = json.loads(rpath.read_text(encoding="utf-8"))
+                if old.get("input_hash") == h and old.get("student") == sub.student:
+                    skipped += 1
+                    continue
+            except (OSError, ValueError, AttributeError, RecursionError):
+                pass
+        todo.append((sub, h))
+    return todo, skipped
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
@@ -766,10 +286,13 @@ def _write_bytes(path: Path, data: bytes) -> None:
 __all__ = [
     "GradeOptions",
     "GradeRun",
+    "Grader",
     "OutputError",
     "SandboxUnavailable",
     "find_submissions",
+    "finish",
     "grade",
     "prepare",
     "rebuild",
+    "score",
 ]

@@ -8,6 +8,7 @@ reads more than ``MAX_BYTES``; anything it cannot accept still gets a row with a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -303,3 +304,77 @@ def parse_notebook(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return None, "not a Jupyter notebook"
     return nb, ""
+
+
+def instructor_inodes(source_path: Path, out: Path) -> set[tuple[int, int]]:
+    """(st_dev, st_ino) of the instructor's source folder and the outputs: a submission that is
+    a hard link to one of these is rejected (any other hard link is just another name)."""
+    found: set[tuple[int, int]] = set()
+    for top in (source_path.resolve().parent, out):
+        seen = 0
+        for dirpath, _dirs, files in os.walk(top):
+            for name in files:
+                with contextlib.suppress(OSError):
+                    st = os.lstat(os.path.join(dirpath, name))
+                    found.add((st.st_dev, st.st_ino))
+            seen += len(files)
+            if seen > MAX_WALK:  # a source kept in a huge folder: its own files come first
+                break
+    return found
+
+
+MAX_WALK = 20_000  # files looked at per folder when collecting the instructor's inodes
+
+
+def file_identity(path: Path, forbidden: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """(st_dev, st_ino) of a regular file that is not a link to a forbidden file, else None."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    ident = (st.st_dev, st.st_ino)
+    return ident if stat.S_ISREG(st.st_mode) and ident not in forbidden else None
+
+
+def note_shared_files(subs: list[Submission]) -> None:
+    """Several names for one file (hard links): each is graded, and the instructor is told."""
+    by_inode: dict[tuple[int, int], list[Submission]] = {}
+    for sub in subs:
+        if sub.inode is not None:
+            by_inode.setdefault(sub.inode, []).append(sub)
+    for group in by_inode.values():
+        for sub in group if len(group) > 1 else []:
+            others = ", ".join(o.student for o in group if o is not sub)
+            sub.flag = f"Same file as {others} (hard links to one file)."
+
+
+def take_in(
+    submissions_dir: str | Path,
+    set_id: str,
+    forbidden: set[tuple[int, int]],
+    shard: tuple[int, int] | None = None,
+) -> tuple[list[Submission], list[str], list[tuple[str, str]]]:
+    """Discover the submissions, keep shard K of N (``shard``), read those safely, and flag
+    hard links across the WHOLE folder (so a part flags what one run would). Returns the
+    submissions to grade, every submission id found (before sharding) and what was ignored."""
+    ignored: list[tuple[str, str]] = []
+    subs = find_submissions(submissions_dir, set_id, ignored)
+    everyone = [s.key for s in subs]
+    mine = subs
+    if shard is not None:
+        from .shard import shard_of
+
+        k, n = shard
+        mine = [s for s in subs if shard_of(s.key, n) == k]
+    chosen = {id(s) for s in mine}
+    for sub in subs:
+        if sub.problem:
+            continue
+        if id(sub) in chosen:
+            ident: list[tuple[int, int]] = []
+            sub.raw, sub.problem = read_safely(sub.path, forbidden=forbidden, identity=ident)
+            sub.inode = ident[0] if ident else None
+        else:  # another shard's: only its identity, as read_safely would have found it
+            sub.inode = file_identity(sub.path, forbidden)
+    note_shared_files(subs)
+    return mine, everyone, ignored

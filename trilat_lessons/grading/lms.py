@@ -1,11 +1,13 @@
 """Grades where they are needed: a roster maps submissions to LMS identities; Canvas and Moodle
 gradebook import files (column rules and their sources in docs/grading.md, "Grades to an LMS").
 
-Nothing is dropped, and nothing is written that would make an import fail: a submission with no
-roster entry (or no identity for that LMS: :data:`IDENTITY`) is left out of the LMS file, because
-Moodle aborts the whole import on a user it cannot find, and goes to ``lms/unmatched.csv``; a
-roster entry with no submission, and a submission that could not be graded (rejected, corrupt,
-...), get an empty grade, never a zero. All of them are listed in ``lms/roster_check.csv``.
+Nothing is dropped, and nothing is written that an import would get wrong: a submission with no
+roster entry (or no identity for that LMS: :data:`IDENTITY`; for Moodle the ONE identity column of
+the file, :func:`moodle_identity`), a submission that could not be graded, and a provisional grade
+(written answers not scored yet) are left out of the upload files and listed, with the reason and
+the grade, in ``lms/unmatched.csv``; a roster entry with no submission is never written (an empty
+cell clears a grade on import) and is listed in ``lms/missing_submissions.csv``. Every mismatch is
+also in ``lms/roster_check.csv``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ ROSTER_COLUMNS = (
 )
 LMS_FORMATS = ("canvas", "moodle")
 CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-MOODLE_FIXED = ["Full name", "ID number", "Username", "Email address"]
+POINTS_POSSIBLE = "Points Possible"  # the optional second row of a Canvas gradebook file
+MOODLE_HEADER = {"idnumber": "ID number", "username": "Username", "email": "Email address"}
 IDENTITY = {  # roster columns an LMS can find a user by: a row needs one of them
     "canvas": ("canvas_id", "sis_user_id", "sis_login_id", "name"),  # Canvas also matches a name
     "moodle": ("idnumber", "username", "email"),
@@ -111,57 +114,88 @@ def parse_formats(text: str) -> list[str]:
 
 
 @dataclass
+class Row:
+    """One submission as the LMS files see it: its roster identity (or a stand-in), its total
+    (None: not graded), whether the roster knows it, and why it is held back (empty: it is not)."""
+
+    ident: dict[str, str]
+    total: str | None
+    known: bool
+    held: str = ""
+
+
+@dataclass
 class Match:
     """Grades matched to roster rows, with what did not match on either side."""
 
-    # (identity, total or None: nothing to import, whether the roster knows the submission)
-    rows: list[tuple[dict[str, str], str | None, bool]]
+    rows: list[Row]
     unmatched_submissions: list[str]
-    roster_without_submission: list[str]
+    roster_without_submission: list[dict[str, str]]  # roster rows: never in an upload file
     not_graded: list[tuple[str, str]] = field(default_factory=list)  # (submission, status)
 
-    def importable(self, lms: str) -> list[tuple[dict[str, str], str | None]]:
-        """Rows the LMS can find a user for (a roster row with one of its identity columns)."""
+    def _why_out(self, row: Row, lms: str) -> str:
+        """Why ``row`` is left out of that LMS's file ("" when it is written)."""
+        if not row.known:
+            return "submission not in the roster"
+        if row.total is None:
+            return "not graded: an empty cell would clear a grade on import"
+        if row.held:
+            return row.held
+        if lms == "moodle":
+            col = moodle_identity(self)
+            return "" if row.ident.get(col) else f"roster row has no {col} (the file's identity)"
         keys = IDENTITY[lms]
-        return [(i, t) for i, t, known in self.rows if known and any(i.get(k) for k in keys)]
+        return "" if any(row.ident.get(k) for k in keys) else (
+            f"roster row has none of {', '.join(keys)}"
+        )  # fmt: skip
 
-    def left_out(self, lms: str) -> list[tuple[dict[str, str], str | None, bool]]:
-        """Rows left out of that LMS's file (no roster row, or no identity for that LMS)."""
-        keys = IDENTITY[lms]
-        return [r for r in self.rows if not (r[2] and any(r[0].get(k) for k in keys))]
+    def importable(self, lms: str) -> list[Row]:
+        """Rows written to that LMS's file: a roster row the LMS can find, with a final grade."""
+        return [r for r in self.rows if not self._why_out(r, lms)]
+
+    def left_out(self, lms: str) -> list[tuple[Row, str]]:
+        """Rows left out of that LMS's file, each with the reason."""
+        return [(r, why) for r in self.rows if (why := self._why_out(r, lms))]
+
+
+def moodle_identity(m: Match) -> str:
+    """The ONE roster column that identifies users in the whole ``moodle.csv`` (Moodle maps one
+    column to one user field for the whole file): the one of ``idnumber``, ``username``,
+    ``email`` filled for the most gradable roster rows, ties in that order."""
+    rows = [r for r in m.rows if r.known and r.total is not None]
+    counts = {k: sum(1 for r in rows if r.ident.get(k)) for k in IDENTITY["moodle"]}
+    return max(IDENTITY["moodle"], key=lambda k: (counts[k], -IDENTITY["moodle"].index(k)))
 
 
 def match(
     grades: list[tuple[str, str | None]],
     roster: Roster | None,
     not_graded: dict[str, str] | None = None,
+    held: dict[str, str] | None = None,
 ) -> Match:
     """Pair ``(student, total)`` with roster rows (total None: the submission could not be
-    graded, its status in ``not_graded``); nothing on either side is dropped."""
-    not_graded = not_graded or {}
-    rows: list[tuple[dict[str, str], str | None, bool]] = []
+    graded, its status in ``not_graded``; ``held``: students whose grade is provisional, with
+    the reason); nothing on either side is dropped."""
+    not_graded, held = not_graded or {}, held or {}
+    rows: list[Row] = []
     unmatched: list[str] = []
     used: set[int] = set()
     for student, total in grades:
         row = roster.find(student) if roster else None
         if row is None:
             unmatched.append(student)
-            rows.append(({c: "" for c in ROSTER_COLUMNS} | {"submission": student}, total, False))
+            blank = {c: "" for c in ROSTER_COLUMNS} | {"submission": student}
+            rows.append(Row(blank, total, False, held.get(student, "")))
         else:
             used.add(id(row))
-            rows.append((row, total, True))
-    missing = []
-    if roster is not None:
-        for row in roster.rows:
-            if id(row) not in used:
-                missing.append(row["submission"])
-                rows.append((row, None, True))
+            rows.append(Row(row, total, True, held.get(student, "")))
+    missing = [r for r in roster.rows if id(r) not in used] if roster is not None else []
     failed = [(s, not_graded[s]) for s, _ in grades if s in not_graded]
     return Match(rows, unmatched, missing, failed)
 
 
 def _csv(rows: list[list[Any]]) -> bytes:
-    from .report import csv_cell
+    from .writing import csv_cell
 
     buf = io.StringIO()
     # RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; UTF-8
@@ -170,38 +204,35 @@ def _csv(rows: list[list[Any]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def canvas_csv(m: Match, assignment: str) -> bytes:
+def canvas_csv(m: Match, assignment: str, points_possible: str = "") -> bytes:
     """Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then one
-    column per assignment headed ``Name (ID)`` (a header without an ID creates a new one)."""
+    column per assignment headed ``Name (ID)`` (a header without an ID creates a new one); a
+    "Points Possible" row under the header gives a new assignment its maximum."""
     rows: list[list[Any]] = [[*CANVAS_FIXED, assignment]]
-    for ident, total in m.importable("canvas"):
+    if points_possible:
+        rows.append([POINTS_POSSIBLE, "", "", "", "", points_possible])
+    for r in m.importable("canvas"):
+        i = r.ident
         rows.append(
             [
-                ident.get("name") or ident["submission"],
-                ident.get("canvas_id", ""),
-                ident.get("sis_user_id", ""),
-                ident.get("sis_login_id", ""),
-                ident.get("section", ""),
-                "" if total is None else total,
+                i.get("name") or i["submission"],
+                i.get("canvas_id", ""),
+                i.get("sis_user_id", ""),
+                i.get("sis_login_id", ""),
+                i.get("section", ""),
+                r.total,
             ]
         )
     return _csv(rows)
 
 
 def moodle_csv(m: Match, assignment: str) -> bytes:
-    """Moodle grade import (CSV): identity columns to map a user by (ID number, username or
-    email address) and one grade column, mapped to a grade item on import."""
-    rows: list[list[Any]] = [[*MOODLE_FIXED, assignment]]
-    for ident, total in m.importable("moodle"):
-        rows.append(
-            [
-                ident.get("name") or ident["submission"],
-                ident.get("idnumber", ""),
-                ident.get("username", ""),
-                ident.get("email", ""),
-                "" if total is None else total,
-            ]
-        )
+    """Moodle grade import (CSV): the full name, ONE identity column (:func:`moodle_identity`,
+    filled on every row) to map users by, and one grade column to map to a grade item."""
+    col = moodle_identity(m)
+    rows: list[list[Any]] = [["Full name", MOODLE_HEADER[col], assignment]]
+    for r in m.importable("moodle"):
+        rows.append([r.ident.get("name") or r.ident["submission"], r.ident[col], r.total])
     return _csv(rows)
 
 
@@ -209,21 +240,27 @@ def roster_check_csv(m: Match) -> bytes:
     """Every mismatch between submissions and the roster, and every submission not graded."""
     rows: list[list[Any]] = [["problem", "name"]]
     rows += [["submission not in the roster", s] for s in m.unmatched_submissions]
-    rows += [["roster entry without a submission", s] for s in m.roster_without_submission]
+    rows += [["roster entry without a submission", r["submission"]]
+             for r in m.roster_without_submission]  # fmt: skip
     rows += [[f"submission not graded: {status}", s] for s, status in m.not_graded]
     return _csv(rows)
 
 
+def missing_submissions_csv(m: Match) -> bytes:
+    """``lms/missing_submissions.csv``: roster entries with no submission, with their LMS
+    identities. They are never in an upload file: an empty cell would clear a grade."""
+    cols = ["submission", "name", "canvas_id", "sis_user_id", "sis_login_id", "email",
+            "username", "idnumber"]  # fmt: skip
+    rows: list[list[Any]] = [cols]
+    rows += [[r.get(c, "") for c in cols] for r in m.roster_without_submission]
+    return _csv(rows)
+
+
 def unmatched_csv(m: Match, formats: list[str]) -> bytes:
-    """``lms/unmatched.csv``: each row left out of an LMS file, with its grade, to enter by hand
-    (or add to the roster and run again)."""
+    """``lms/unmatched.csv``: each submission left out of an LMS file, with its grade and why,
+    to enter by hand (or fix the roster or score the written answers, and run again)."""
     rows: list[list[Any]] = [["lms", "submission", "name", "grade", "reason"]]
     for lms in formats:
-        for ident, total, known in m.left_out(lms):
-            reason = (
-                f"roster row has none of {', '.join(IDENTITY[lms])}"
-                if known
-                else "submission not in the roster"
-            )
-            rows.append([lms, ident["submission"], ident.get("name", ""), total or "", reason])
+        for r, why in m.left_out(lms):
+            rows.append([lms, r.ident["submission"], r.ident.get("name", ""), r.total or "", why])
     return _csv(rows)

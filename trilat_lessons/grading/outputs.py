@@ -12,9 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from . import analytics as an
-from .lms import Roster, canvas_csv, match, moodle_csv, roster_check_csv, unmatched_csv
-from .report import csv_bytes as _csv
-from .report import write_file as _write
+from .lms import (
+    Roster,
+    canvas_csv,
+    match,
+    missing_submissions_csv,
+    moodle_csv,
+    moodle_identity,
+    roster_check_csv,
+    unmatched_csv,
+)
+from .writing import csv_bytes as _csv
+from .writing import fmt
+from .writing import write_file as _write
 
 MIN_SHARED = 2
 """With ``--pseudonymise``, answers given by fewer students are left out of the shared outputs."""
@@ -28,6 +38,7 @@ class AnalyticsOptions:
     lms: list[str] = field(default_factory=list)
     assignment: str = ""  # LMS column name (default: "<set> <title>")
     pseudonymise: bool = False
+    lms_provisional: bool = False  # write grades with unscored written answers (counted 0)
 
 
 def questions_of(meta: dict[str, Any]) -> list[an.Question]:
@@ -151,9 +162,31 @@ def write_analytics(
     page = class_report(meta, questions, results, items, shared, who)
     _write(out / "report.html", page.encode("utf-8"))
     warnings: list[str] = []
-    if options.lms or options.roster is not None:
+    # a --shard part sees only its share of the students: its LMS files would list the others
+    # as missing; `trilat grade merge` writes them once, from every part's grades
+    if (options.lms or options.roster is not None) and not meta.get("shard"):
         warnings = _write_lms(meta, results, out / "lms", options)
     return warnings
+
+
+def student_codes(
+    students: list[str], out: Path, options: AnalyticsOptions | None
+) -> dict[str, str] | None:
+    """With ``--pseudonymise``: the code of each student (for the shareable reports)."""
+    return pseudonyms(students, out) if options is not None and options.pseudonymise else None
+
+
+def provisional(results: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, list[str]]:
+    """Students whose total is provisional: the rubric questions not scored yet (counted 0)."""
+    manual = [q["id"] for q in meta["questions"] if q["kind"] == "manual"]
+    pending: dict[str, list[str]] = {}
+    for r in results:
+        if r.get("status") in an.NOT_GRADED:
+            continue
+        ids = [q for q in manual if r["questions"].get(q, {}).get("points") is None]
+        if ids:
+            pending[r["student"]] = ids
+    return pending
 
 
 def _write_lms(
@@ -162,16 +195,41 @@ def _write_lms(
     """``lms/*.csv``: gradebook files, what was left out of them and why; returns warnings."""
     failed = {r["student"]: r["status"] for r in results if r.get("status") in an.NOT_GRADED}
     totals = [(r["student"], None if r["student"] in failed else _points(r)) for r in results]
-    m = match(totals, options.roster, failed)
+    pending = provisional(results, meta)
+    held = {} if options.lms_provisional else {
+        s: f"provisional: written answer(s) {', '.join(q)} not scored yet (counted 0)"
+        for s, q in pending.items()
+    }  # fmt: skip
+    m = match(totals, options.roster, failed, held)
     assignment = options.assignment or f"{meta['set']} {meta.get('title', '')}".strip()
-    writers = {"canvas": canvas_csv, "moodle": moodle_csv}
+    possible = fmt(sum(float(q["points"]) for q in meta["questions"]))
     for name in options.lms:
-        _write(lms / f"{name}.csv", writers[name](m, assignment))
+        data = (
+            canvas_csv(m, assignment, possible) if name == "canvas" else moodle_csv(m, assignment)
+        )
+        _write(lms / f"{name}.csv", data)
     _write(lms / "roster_check.csv", roster_check_csv(m))
+    _write(lms / "missing_submissions.csv", missing_submissions_csv(m))
     warnings: list[str] = []
     left_out = {name: m.left_out(name) for name in options.lms}
     if options.lms:
         _write(lms / "unmatched.csv", unmatched_csv(m, options.lms))
+    state = _lms_state(m, options, pending)
+    _write(lms / "README.txt", state.encode("utf-8"))
+    if pending and options.lms:
+        if options.lms_provisional:
+            warnings.append(
+                f"PROVISIONAL grades in the LMS file(s): {len(pending)} student(s) have written "
+                f"answers not scored yet, counted 0 (--lms-provisional); score "
+                f"manual_grading.csv and run the same command again before the final upload"
+            )
+        else:
+            warnings.append(
+                f"{len(pending)} grade(s) held back from the LMS file(s): written answers not "
+                f"scored yet. Score them in {lms.parent / 'manual_grading.csv'} and run the same "
+                f"command again (only the reports are rewritten); --lms-provisional writes them "
+                f"now, unscored answers counted 0"
+            )
     if options.lms and options.roster is None:
         warnings.append(
             f"no --roster: the LMS file(s) have no student rows (an LMS finds students only by "
@@ -180,9 +238,8 @@ def _write_lms(
     elif any(left_out.values()):
         counts = ", ".join(f"{len(v)} from {k}.csv" for k, v in left_out.items() if v)
         warnings.append(
-            f"left out of the LMS file(s), as the LMS would not find these students ({counts}; "
-            f"Moodle aborts the whole import on one): enter them by hand, see "
-            f"{lms / 'unmatched.csv'}"
+            f"left out of the LMS file(s) ({counts}): enter them by hand or fix what "
+            f"{lms / 'unmatched.csv'} says and run again"
         )
     if options.roster is not None and m.unmatched_submissions:
         warnings.append(
@@ -191,19 +248,47 @@ def _write_lms(
         )
     if m.roster_without_submission:
         warnings.append(
-            f"{len(m.roster_without_submission)} roster entr(y/ies) without a submission "
-            f"(grade left empty): see {lms / 'roster_check.csv'}"
+            f"{len(m.roster_without_submission)} roster entr(y/ies) without a submission, left "
+            f"out of the LMS file(s) (an empty cell would clear a grade): see "
+            f"{lms / 'missing_submissions.csv'}"
         )
     if m.not_graded:
         warnings.append(
             f"{len(m.not_graded)} submission(s) could not be graded (rejected, corrupt, another "
-            f"assignment or an internal error): their LMS grade is left empty, never 0; see "
+            f"assignment or an internal error): left out of the LMS file(s), never 0; see "
             f"{lms / 'roster_check.csv'}"
         )
     return warnings
 
 
-def _points(r: dict[str, Any]) -> str:
-    from .grade import fmt
+def _lms_state(m: Any, options: AnalyticsOptions, pending: dict[str, list[str]]) -> str:
+    """``lms/README.txt``: whether the upload files are final, and what is not in them."""
+    lines = ["Grades to upload to an LMS (see docs/grading.md, 'Grades to an LMS').", ""]
+    if not pending:
+        lines.append("FINAL: every written answer is scored; the grades are complete.")
+    elif options.lms_provisional:
+        lines.append(
+            f"PROVISIONAL: {len(pending)} student(s) have written answers not scored yet; their "
+            "grades count those answers 0 (written with --lms-provisional). Score "
+            "manual_grading.csv and run the same command again before the final upload."
+        )
+    else:
+        lines.append(
+            f"INCOMPLETE: {len(pending)} grade(s) are held back until their written answers are "
+            "scored in manual_grading.csv (listed in unmatched.csv); run the same command again "
+            "after scoring. The grades in the upload files are final."
+        )
+    lines += [
+        "",
+        f"Students left out of the upload files: {sum(len(m.left_out(k)) for k in options.lms)}"
+        " row(s) in unmatched.csv (with the reason and the grade).",
+        f"Roster entries without a submission: {len(m.roster_without_submission)} "
+        "(missing_submissions.csv; never uploaded, as an empty cell would clear a grade).",
+    ]
+    if "moodle" in options.lms:
+        lines.append(f"moodle.csv identifies users by the roster column '{moodle_identity(m)}'.")
+    return "\n".join(lines) + "\n"
 
+
+def _points(r: dict[str, Any]) -> str:
     return fmt(an.total(r))

@@ -20,7 +20,7 @@ STYLE = (
     "td,th{border:1px solid #767676;padding:2px 8px;text-align:left;vertical-align:top}"
     "caption{text-align:left;font-weight:bold;padding:.3em 0}.flag{color:#8a1c00}"
     ".num{text-align:right}figure{margin:1em 0}figcaption{font-size:.95em;color:#333}"
-    "a{color:#0b5394}td,th{overflow-wrap:anywhere}.scroll{overflow-x:auto;max-width:100%}"
+    "a{color:#0b5394}.wrap{overflow-wrap:anywhere}.scroll{overflow-x:auto;max-width:100%}"
     ".scroll:focus{outline:2px solid #0b5394}"
 )
 
@@ -158,7 +158,7 @@ def class_report(
         shown = "" if status == "ok" else ", ".join(sorted(names))
         out.append(
             f'<tr><th scope="row">{_e(status)}</th><td class="num">{len(names)}</td>'
-            f"<td>{_e(shown)}</td></tr>"
+            f'<td class="wrap">{_e(shown)}</td></tr>'
         )
     out.append("</tbody></table>")
     # items
@@ -215,9 +215,9 @@ def class_report(
         )
         for a in rows[:top_answers]:
             out.append(
-                f"<tr><td><code>{_e(a['answer'])}</code></td>"
+                f'<tr><td class="wrap"><code>{_e(a["answer"])}</code></td>'
                 f'<td class="num">{a["count"]} ({_pct(a["share"])})</td>'
-                f"<td>{_e(a['verdict'])}</td><td>{_e(a['message'])}</td></tr>"
+                f'<td>{_e(a["verdict"])}</td><td class="wrap">{_e(a["message"])}</td></tr>'
             )
         out.append("</tbody></table></div>")
     # manual
@@ -231,7 +231,10 @@ def class_report(
     if pending:
         per_q = Counter(qid for qid, _ in pending)
         out.append(
-            "<p>Score them in manual_grading.csv, then run the same command again.</p><ul>"
+            "<p>Score them in manual_grading.csv, then run the same command again. Until then "
+            "these students' totals count them 0: <strong>provisional</strong>. The LMS upload "
+            "files hold such grades back (listed in lms/unmatched.csv) unless --lms-provisional "
+            "was given.</p><ul>"
             + "".join(f"<li>{_e(qid)}: {n} to grade</li>" for qid, n in per_q.items())
             + "</ul>"
         )

@@ -121,13 +121,15 @@ def template(set_id: str, title: str) -> dict[str, Any]:
     return source_notebook(set_id, title, cells)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write a template source for a new set."""
-    p = argparse.ArgumentParser(prog="python -m trilat_lessons.grading.scaffold")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``trilat scaffold`` (also ``python -m trilat_lessons.grading.scaffold``)."""
     p.add_argument("set_id", help="NN_topic, e.g. 03_china")
     p.add_argument("title")
-    p.add_argument("--dir", default="exercises/source")
-    a = p.parse_args(argv)
+    p.add_argument("--dir", default="exercises/source", help="where sources live")
+
+
+def run(a: argparse.Namespace) -> int:
+    """Write a template source for a new set (never over an existing file)."""
     path = Path(a.dir) / f"{a.set_id}.ipynb"
     if path.exists():
         print(f"{path} exists; not overwriting", file=sys.stderr)
@@ -135,6 +137,13 @@ def main(argv: list[str] | None = None) -> int:
     write_notebook(path, template(a.set_id, a.title))
     print(f"wrote {path}: edit it, then run `trilat release {path} --store-outputs`")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The old entry point, kept: ``python -m trilat_lessons.grading.scaffold``."""
+    p = argparse.ArgumentParser(prog="python -m trilat_lessons.grading.scaffold")
+    add_arguments(p)
+    return run(p.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -12,11 +12,13 @@ import csv
 import hashlib
 import json
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-RUN_FILE = "run.json"
+from .runmeta import RUN_FILE, grader_from_meta, run_meta, submissions_hash
+
+__all__ = ["RUN_FILE", "MergeError", "gather", "merge", "parse_shard", "run_meta", "shard_of",
+           "submissions_hash"]  # fmt: skip
 
 
 class MergeError(ValueError):
@@ -39,91 +41,6 @@ def shard_of(student_key: str, n: int) -> int:
     """The shard (1..n) of a submission: SHA-256 of its stable id, so every machine agrees."""
     h = int.from_bytes(hashlib.sha256(student_key.encode("utf-8")).digest()[:8], "big")
     return h % n + 1
-
-
-# ---------------------------------------------------------------------------- run metadata
-
-
-@dataclass
-class MetaQuestion:
-    """A question as reports need it (the shape of ``source.Question`` they read)."""
-
-    id: str
-    kind: str
-    points: float
-    variable: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)
-    wrong: list[str] = field(default_factory=list)
-
-
-@dataclass
-class MetaSource:
-    """What reports read of a source, rebuilt from ``run.json``."""
-
-    set_id: str
-    title: str
-    questions: dict[str, MetaQuestion]
-
-
-@dataclass
-class MetaGrader:
-    """Stands in for ``grade.Grader`` when reports are written from merged parts."""
-
-    source: MetaSource
-    fingerprint: str
-
-
-def submissions_hash(keys: list[str]) -> str:
-    """SHA-256 of the sorted ids of every submission found (the whole folder, before sharding):
-    parts with different hashes were cut from different folders, and would miss students."""
-    return hashlib.sha256("\n".join(sorted(keys)).encode("utf-8")).hexdigest()
-
-
-def run_meta(
-    grader: Any, shard: tuple[int, int] | None, everyone: list[str] | None = None
-) -> dict[str, Any]:
-    """``run.json``: the set, its questions (points, kind, wrong() messages), the run's
-    fingerprint and shard, and the hash and count of every submission id found (``everyone``,
-    before sharding), so parts can be merged and analysed without the source."""
-    wrong = {
-        q["id"]: [w.get("message", "") for w in q.get("wrong", [])] for q in grader.key["questions"]
-    }
-    return {
-        "format": 1,
-        "set": grader.source.set_id,
-        "title": grader.source.title,
-        "fingerprint": grader.fingerprint,
-        "shard": list(shard) if shard else None,
-        "submissions": None if everyone is None else len(everyone),
-        "submissions_sha256": None if everyone is None else submissions_hash(everyone),
-        "questions": [
-            {
-                "id": q.id,
-                "kind": q.kind,
-                "points": q.points,
-                "variable": q.variable or "",
-                "rubric": str(q.meta.get("rubric", "")),
-                "wrong": wrong.get(q.id, []),
-            }
-            for q in grader.source.questions.values()
-        ],
-    }
-
-
-def grader_from_meta(meta: dict[str, Any]) -> MetaGrader:
-    """A report-writing stand-in for the grader, from ``run.json``."""
-    qs = {
-        q["id"]: MetaQuestion(
-            q["id"],
-            q["kind"],
-            float(q["points"]),
-            q.get("variable", ""),
-            {"rubric": q.get("rubric", "")},
-            list(q.get("wrong", [])),
-        )
-        for q in meta["questions"]
-    }
-    return MetaGrader(MetaSource(meta["set"], meta["title"], qs), meta["fingerprint"])
 
 
 def read_meta(part: Path) -> dict[str, Any]:
@@ -218,7 +135,8 @@ def _combine_manual_sheets(parts: list[Path], out: Path) -> None:
 
 def merge(parts: list[str | Path], out: str | Path, options: Any = None) -> list[str]:
     """Merge graded parts into ``out`` and write every report; returns notes to print."""
-    from .grade import GradeOptions, finish
+    from .finish import finish
+    from .options import GradeOptions
 
     out = Path(out)
     meta, by_key = gather([Path(p) for p in parts], out)

@@ -99,20 +99,29 @@ def synthesize(
     return paths
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command line."""
-    p = argparse.ArgumentParser(prog="python -m trilat_lessons.grading.synth")
-    p.add_argument("source")
-    p.add_argument("out_dir")
-    p.add_argument("-n", type=int, default=40)
-    p.add_argument("--seed", type=int, default=0)
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``trilat synth`` (also ``python -m trilat_lessons.grading.synth``)."""
+    p.add_argument("source", help="the instructor source notebook")
+    p.add_argument("out_dir", help="folder for the generated <student>.ipynb files")
+    p.add_argument("-n", type=int, default=40, help="how many submissions (default 40)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same files)")
     p.add_argument(
         "--plant", action="store_true", help="plant a misconception and an alternative answer"
     )
-    a = p.parse_args(argv)
+
+
+def run(a: argparse.Namespace) -> int:
+    """Write the submissions."""
     paths = synthesize(a.source, a.out_dir, a.n, a.seed, plant=a.plant)
     print(f"wrote {len(paths)} submissions to {a.out_dir}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The old entry point, kept: ``python -m trilat_lessons.grading.synth``."""
+    p = argparse.ArgumentParser(prog="python -m trilat_lessons.grading.synth")
+    add_arguments(p)
+    return run(p.parse_args(argv))
 
 
 if __name__ == "__main__":
