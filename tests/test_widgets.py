@@ -339,6 +339,18 @@ def test_ranking_sentence_uses_whole_labels_and_tables_cut_at_a_word() -> None:
     assert f"P1: {asks}" in text and "…" not in text
 
 
+def test_ranking_table_names_every_option_in_full() -> None:
+    """Lesson 06's ranking table once cut option names at about 60 characters."""
+    from trilat_lessons import load
+    from trilat_lessons.widgets.policy import full_labels
+
+    options = load("policy_options")
+    table = W.compare_rankings(options, load("policy_weights"))
+    whole = full_labels(options)
+    assert table["option"].to_dict() == whole
+    assert max(len(v) for v in whole.values()) > 60 and not table["option"].str.endswith("…").any()
+
+
 def test_ranking_sentence_with_your_weights_and_labels_ending_in_a_full_stop() -> None:
     """Lesson 06 once read 'From U.S. to your weights weights ... together., and the ...'."""
     table = pd.DataFrame(

@@ -113,7 +113,7 @@ class CitationText(str):
 
     def _repr_html_(self) -> str:
         return (
-            f'<div class="trilat-sources" {KEEP_KEYS} style="white-space:pre-wrap">'
+            f'<div class="trilat-sources" {KEEP_KEYS} style="white-space:pre-wrap;overflow-wrap:anywhere">'
             f"{_linked(str(self))}</div>"
         )
 
@@ -130,7 +130,13 @@ class MarkdownText(CitationText):
         for line in str(self).splitlines():
             text = _linked(line.removeprefix("- "))
             items.append("<li>" + _BOLD.sub(r"<b>\1</b>", text) + "</li>")
-        return f'<ul class="trilat-sources" {KEEP_KEYS}>{"".join(items)}</ul>'
+        return f'<ul class="trilat-sources" {KEEP_KEYS} style="overflow-wrap:anywhere">{"".join(items)}</ul>'
+
+
+def _sentence(text: str) -> str:
+    """``text`` closed by a full stop, unless it already ends a sentence ("Press Release.")."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _short_title(title: str, limit: int = 60) -> str:
@@ -166,9 +172,9 @@ def cite(source_id: str, style: str = "short", *, title_limit: int | None = 60) 
         year = (rec.get("date_label") or "n.d.")[:4]
         return f"{who} ({year})"
     if style == "apa":
-        parts = [f"{who} ({_date_text(rec, apa=True)}).", f"{title}."]
+        parts = [f"{who} ({_date_text(rec, apa=True)}).", _sentence(title)]
         if rec.get("issuer") and rec.get("authors"):
-            parts.append(f"{rec['issuer']}.")
+            parts.append(_sentence(rec["issuer"]))
         if rec.get("url"):
             parts.append(rec["url"])
         return " ".join(parts)
@@ -176,7 +182,7 @@ def cite(source_id: str, style: str = "short", *, title_limit: int | None = 60) 
     if rec.get("issuer") and rec.get("authors"):
         parts.append(rec["issuer"])
     parts.append(_date_text(rec))
-    text = ", ".join(parts) + "."
+    text = _sentence(", ".join(parts))
     extra = []
     if rec.get("type"):
         extra.append(str(rec["type"]))
