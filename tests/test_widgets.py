@@ -481,6 +481,27 @@ def test_course_widgets_carry_a_static_fallback_and_the_page_helper() -> None:
     assert WIDGET_VIEW in other["data"]  # not ours: left as it is
 
 
+def test_saved_course_links_become_text_so_an_untrusted_reopening_has_none() -> None:
+    """JupyterLab sanitizes an untrusted notebook's HTML and drops data-lm-suppress-shortcuts:
+    a stored course link would then pass typed letters to the notebook's shortcuts."""
+    from trilat_lessons import source_of
+    from trilat_lessons.labhooks import pre_save
+
+    cited = source_of("meetings", "T18")._repr_html_()
+    assert "<a href=" in cited
+    other = '<a href="https://example.org">theirs</a>'
+    nb = {
+        "cells": [
+            {"cell_type": "code", "outputs": [{"data": {"text/html": [cited]}}]},
+            {"cell_type": "code", "outputs": [{"data": {"text/html": other}}]},
+        ]
+    }
+    pre_save({"type": "notebook", "content": nb})
+    saved = nb["cells"][0]["outputs"][0]["data"]["text/html"]
+    assert "<a " not in saved and "https://" in saved  # the address stays, as text
+    assert nb["cells"][1]["outputs"][0]["data"]["text/html"] == other  # not ours
+
+
 def test_quiz_single_choice_feedback_and_reset() -> None:
     quiz = W.Quiz(
         "Where did the three leaders hold their first standalone summit?",

@@ -3,7 +3,7 @@
 >>> import trilat_lessons as tl
 >>> tl.cite("seed000")
 >>> tl.source_of("meetings", "T27")      # the row id a chart tooltip shows
->>> print(tl.references(["seed000", "wh_2023_08_18_camp_david"]))
+>>> tl.references(["seed000", "wh_2023_08_18_camp_david"])  # displayed, not print()ed
 """
 
 from __future__ import annotations
@@ -210,6 +210,8 @@ def source_of(dataset: str, row_id: str, style: str = "full") -> str:
 
     ``row_id`` is the dataset's id column (e.g. ``meeting_id`` 'T27', ``event_id`` 'E06');
     for ``policy_weights`` use the perspective ('U.S.', 'Japan', 'ROK', 'balanced').
+    Show it with ``display()`` (or as a cell's last line), not ``print()``: printed web
+    addresses become links that pass typed letters to JupyterLab's notebook shortcuts.
     """
     names = list_datasets()
     if dataset not in names:
