@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import trilat_lessons as tl
-from trilat_lessons.sources import cite, references, source_of
+from trilat_lessons.sources import STYLES, cite, references, source_of
 
 
 def test_cite_styles():
@@ -107,3 +107,14 @@ def test_short_citation_can_keep_a_long_title_whole() -> None:
     assert cut.endswith("(2021)") and whole.endswith("(2021)")
     assert "…" not in whole and len(whole) >= len(cut)
     assert "competition" in whole
+
+
+def test_no_reference_ends_a_sentence_twice() -> None:
+    """A title or issuer that ends with a full stop ("... Press Release.") gets no second one."""
+    from trilat_lessons.sources import _records
+
+    for sid in _records():
+        for style in STYLES:
+            text = tl.cite(sid, style)
+            assert ".." not in text.replace("...", ""), (sid, style, text)
+    assert "Press Release. " in tl.cite("kmofa_2021_04_14_fukushima", "apa")

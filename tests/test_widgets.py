@@ -340,6 +340,18 @@ def test_ranking_sentence_uses_whole_labels_and_tables_cut_at_a_word() -> None:
     assert f"P1: {asks}" in text and "…" not in text
 
 
+def test_ranking_table_names_every_option_in_full() -> None:
+    """Lesson 06's ranking table once cut option names at about 60 characters."""
+    from trilat_lessons import load
+    from trilat_lessons.widgets.policy import full_labels
+
+    options = load("policy_options")
+    table = W.compare_rankings(options, load("policy_weights"))
+    whole = full_labels(options)
+    assert table["option"].to_dict() == whole
+    assert max(len(v) for v in whole.values()) > 60 and not table["option"].str.endswith("…").any()
+
+
 def test_ranking_sentence_with_your_weights_and_labels_ending_in_a_full_stop() -> None:
     """Lesson 06 once read 'From U.S. to your weights weights ... together., and the ...'."""
     table = pd.DataFrame(
@@ -468,6 +480,27 @@ def test_course_widgets_carry_a_static_fallback_and_the_page_helper() -> None:
     assert strip_widget_views(nb) == 1
     assert WIDGET_VIEW not in nb["cells"][0]["outputs"][0]["data"]
     assert WIDGET_VIEW in other["data"]  # not ours: left as it is
+
+
+def test_saved_course_links_become_text_so_an_untrusted_reopening_has_none() -> None:
+    """JupyterLab sanitizes an untrusted notebook's HTML and drops data-lm-suppress-shortcuts:
+    a stored course link would then pass typed letters to the notebook's shortcuts."""
+    from trilat_lessons import source_of
+    from trilat_lessons.labhooks import pre_save
+
+    cited = source_of("meetings", "T18")._repr_html_()
+    assert "<a href=" in cited
+    other = '<a href="https://example.org">theirs</a>'
+    nb = {
+        "cells": [
+            {"cell_type": "code", "outputs": [{"data": {"text/html": [cited]}}]},
+            {"cell_type": "code", "outputs": [{"data": {"text/html": other}}]},
+        ]
+    }
+    pre_save({"type": "notebook", "content": nb})
+    saved = nb["cells"][0]["outputs"][0]["data"]["text/html"]
+    assert "<a " not in saved and "https://" in saved  # the address stays, as text
+    assert nb["cells"][1]["outputs"][0]["data"]["text/html"] == other  # not ours
 
 
 def test_quiz_single_choice_feedback_and_reset() -> None:

@@ -4,10 +4,16 @@
 reopened later shows "Error displaying widget: model not found". The course's widgets put a
 static ``text/html`` fallback ("Run this cell to start the explorer") beside their view, so on
 save we drop the view from those outputs: a reopened notebook shows the fallback instead.
+
+It also turns the course's links in stored HTML outputs (source lists) into plain text: a
+notebook reopened untrusted is sanitized by JupyterLab, which drops the attribute that keeps keys
+typed on a link away from the notebook's shortcuts (``a`` would insert a cell, ``d d`` delete
+one). Running the cell again brings the links back.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -37,7 +43,35 @@ def strip_widget_views(nb: dict[str, Any]) -> int:
     return changed
 
 
+_COURSE_LINK = re.compile(
+    r'<a\b[^>]*\bdata-lm-suppress-shortcuts="true"[^>]*>(.*?)</a>', re.DOTALL | re.IGNORECASE
+)
+
+
+def unlink_course_links(nb: dict[str, Any]) -> int:
+    """Replace each course link (``<a ... data-lm-suppress-shortcuts>``) in stored ``text/html``
+    outputs by its text; returns how many outputs changed. Other HTML is left as it is."""
+    changed = 0
+    for cell in nb.get("cells") or []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        for output in cell.get("outputs") or []:
+            data = output.get("data") if isinstance(output, dict) else None
+            html = data.get("text/html") if isinstance(data, dict) else None
+            if isinstance(html, list):
+                html = "".join(str(x) for x in html)
+            if not isinstance(html, str) or "data-lm-suppress-shortcuts" not in html:
+                continue
+            plain = _COURSE_LINK.sub(r"\1", html)
+            if plain != html:
+                data["text/html"] = plain
+                changed += 1
+    return changed
+
+
 def pre_save(model: dict[str, Any], **_: Any) -> None:
-    """``ContentsManager.pre_save_hook``: keep only static fallbacks of course widgets on disk."""
+    """``ContentsManager.pre_save_hook``: keep only static fallbacks of course widgets on disk,
+    and no course link that a sanitized (untrusted) reopening would leave open to shortcuts."""
     if model.get("type") == "notebook" and isinstance(model.get("content"), dict):
         strip_widget_views(model["content"])
+        unlink_course_links(model["content"])

@@ -203,14 +203,7 @@ def chart_to_svg(chart: alt.TopLevelMixin) -> str:
     return spec_to_svg(chart.to_dict())
 
 
-_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"')
 _SVG_TITLE = re.compile(r"<svg\b[^>]*>\s*<title>([^<]*)</title>")
-WIDE_CHART = 800
-"""Charts wider than this (px) may not fit beside the prompt: their box scrolls sideways and
-takes keyboard focus, so arrow keys scroll it (axe ``scrollable-region-focusable``). A narrower
-chart gets no box to tab to."""
-WIDE_TABLE = 760
-"""Tables estimated wider than this (px) get the same focusable, scrolling box."""
 SUPPRESS_SHORTCUTS = 'data-lm-suppress-shortcuts="true"'
 """JupyterLab (Lumino's keymap) sends no key typed inside an element with this attribute to the
 notebook's single-key shortcuts: letters typed in a focused table or chart change no cell, and
@@ -224,23 +217,39 @@ def _region_number() -> int:
     return _regions[0]
 
 
+def region_attrs(name: str) -> str:
+    """The attributes of a box that scrolls sideways: focusable (arrow keys scroll it; axe
+    ``scrollable-region-focusable``), a region named ``name`` (numbered: no two regions share a
+    name), kept from notebook shortcuts.
+
+    Every chart and table gets such a box, whatever its width: on a narrow page (a phone, a
+    split screen: about 250 px of output at a 400 px page) nearly anything overflows, and where
+    the box is read (a static course page, an untrusted notebook) no script of ours can decide
+    it later. A tab stop too many on a wide screen is the price of one that works everywhere.
+    """
+    name = html.escape(f"{name} (region {_region_number()}, scrolls sideways)", quote=True)
+    return f' tabindex="0" role="region" {SUPPRESS_SHORTCUTS} aria-label="{name}"'
+
+
+def _word_cut(text: str, limit: int = 100) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters (with an ellipsis)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "\u2026"
+
+
 def figure_html(svg: str) -> str:
     """Accessible SVG in the ``<figure>`` the notebooks and explorers show.
 
     The chart is drawn at 100% (JupyterLab would shrink a wide SVG to fit, and its text below
-    a readable size); a wide chart scrolls sideways in its own focusable box instead, named
-    after the chart's title (the full description is the SVG's own).
+    a readable size); where the page is narrower it scrolls sideways in its own focusable box
+    (:func:`region_attrs`), named after the chart's title (the full description is the SVG's).
     """
     svg = svg.replace("<svg ", '<svg style="max-width:none;height:auto" ', 1)
-    width = _SVG_WIDTH.search(svg)
-    attrs = ""
-    if width is not None and float(width.group(1)) > WIDE_CHART:
-        title = _SVG_TITLE.search(svg)
-        name = title.group(1) if title and title.group(1) else "Chart"
-        attrs = (
-            f' tabindex="0" role="region" {SUPPRESS_SHORTCUTS}'
-            f' aria-label="Wide chart {_region_number()}: {name}"'
-        )
+    title = _SVG_TITLE.search(svg)
+    name = html.unescape(title.group(1)) if title and title.group(1) else "Chart"
+    attrs = region_attrs(f"Chart: {_word_cut(name)}")
     style = "margin:0;overflow-x:auto;max-width:100%"
     return f'<figure class="trilat-chart" style="{style}"{attrs}>{svg}</figure>'
 
@@ -253,39 +262,21 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _estimated_width(df: Any) -> int:
-    """A rough width (px) of a DataFrame as JupyterLab draws it: ~7 px a character, long cells
-    wrapped at about 40 characters, 16 px of padding per column, the index included. Anything
-    odd (a column of objects without a length) counts as wide: a needless tab stop is better
-    than a table the keyboard cannot scroll."""
-    head = df.head(50)
-    total = 0
-    try:
-        columns = [(("",), list(head.index))] + [
-            ((head.columns[j],), list(head.iloc[:, j])) for j in range(head.shape[1])
-        ]
-        for (name,), values in columns:
-            longest = max([len(str(name)), *(len(str(v)) for v in values)])
-            total += min(longest, 40) * 7 + 16
-    except Exception:  # a display must never fail over an estimate
-        return WIDE_TABLE + 1
-    return total
-
-
 _EMPTY_TH = re.compile(r"<th></th>")
 
 
 def table_html(df: Any) -> str | None:
-    """A DataFrame's HTML (pandas' own, cells never cut short) in the course's table box.
+    """A DataFrame's HTML (pandas' own, no cell or column cut short) in the course's table box.
 
-    A table that may be wider than the output area scrolls sideways in a box that takes
-    keyboard focus (arrow keys scroll it) and keeps the notebook's shortcuts out; a narrow one
-    gets a plain box. The index's empty header cell reads "row" (axe empty-table-header).
-    ``setup()`` makes it the notebook's HTML for DataFrames.
+    The table scrolls sideways in a box that takes keyboard focus (arrow keys scroll it) and
+    keeps the notebook's shortcuts out (:func:`region_attrs`). Every column is shown (pandas would hide all but 20);
+    long tables keep pandas' own cut, which says how many rows there are. The index's empty
+    header cell reads "row" (axe empty-table-header). ``setup()`` makes it the notebook's HTML
+    for DataFrames.
     """
     import pandas as pd
 
-    with pd.option_context("display.max_colwidth", None):
+    with pd.option_context("display.max_colwidth", None, "display.max_columns", None):
         inner = df._repr_html_()
     if inner is None:
         return None
@@ -293,18 +284,10 @@ def table_html(df: Any) -> str | None:
     if sep:
         inner = _EMPTY_TH.sub("<th>row</th>", head) + sep + body
     style = f' data-rows="{len(df)}" style="overflow-x:auto;max-width:100%"'
-    if _estimated_width(df) <= WIDE_TABLE:
-        return f'<div class="trilat-table"{style}>{inner}</div>'
     rows, cols = df.shape
-    label = html.escape(
-        f"Table {_region_number()}, {_plural(rows, 'row')} by {_plural(cols, 'column')},"
-        " scrolls sideways",
-        quote=True,
-    )
-    return (
-        f'<div class="trilat-table-scroll" tabindex="0" role="region" {SUPPRESS_SHORTCUTS}'
-        f' aria-label="{label}"{style}>{inner}</div>'
-    )
+    name = f"Table, {_plural(rows, 'row')} by {_plural(cols, 'column')}"
+    return f'<div class="trilat-table-scroll"{region_attrs(name)}{style}>{inner}</div>'
+
 
 
 def _register_table_html() -> None:

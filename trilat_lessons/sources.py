@@ -3,7 +3,7 @@
 >>> import trilat_lessons as tl
 >>> tl.cite("seed000")
 >>> tl.source_of("meetings", "T27")      # the row id a chart tooltip shows
->>> print(tl.references(["seed000", "wh_2023_08_18_camp_david"]))
+>>> tl.references(["seed000", "wh_2023_08_18_camp_david"])  # displayed, not print()ed
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ class CitationText(str):
 
     def _repr_html_(self) -> str:
         return (
-            f'<div class="trilat-sources" {KEEP_KEYS} style="white-space:pre-wrap">'
+            f'<div class="trilat-sources" {KEEP_KEYS} style="white-space:pre-wrap;overflow-wrap:anywhere">'
             f"{_linked(str(self))}</div>"
         )
 
@@ -130,7 +130,13 @@ class MarkdownText(CitationText):
         for line in str(self).splitlines():
             text = _linked(line.removeprefix("- "))
             items.append("<li>" + _BOLD.sub(r"<b>\1</b>", text) + "</li>")
-        return f'<ul class="trilat-sources" {KEEP_KEYS}>{"".join(items)}</ul>'
+        return f'<ul class="trilat-sources" {KEEP_KEYS} style="overflow-wrap:anywhere">{"".join(items)}</ul>'
+
+
+def _sentence(text: str) -> str:
+    """``text`` closed by a full stop, unless it already ends a sentence ("Press Release.")."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _short_title(title: str, limit: int = 60) -> str:
@@ -166,9 +172,9 @@ def cite(source_id: str, style: str = "short", *, title_limit: int | None = 60) 
         year = (rec.get("date_label") or "n.d.")[:4]
         return f"{who} ({year})"
     if style == "apa":
-        parts = [f"{who} ({_date_text(rec, apa=True)}).", f"{title}."]
+        parts = [f"{who} ({_date_text(rec, apa=True)}).", _sentence(title)]
         if rec.get("issuer") and rec.get("authors"):
-            parts.append(f"{rec['issuer']}.")
+            parts.append(_sentence(rec["issuer"]))
         if rec.get("url"):
             parts.append(rec["url"])
         return " ".join(parts)
@@ -176,7 +182,7 @@ def cite(source_id: str, style: str = "short", *, title_limit: int | None = 60) 
     if rec.get("issuer") and rec.get("authors"):
         parts.append(rec["issuer"])
     parts.append(_date_text(rec))
-    text = ", ".join(parts) + "."
+    text = _sentence(", ".join(parts))
     extra = []
     if rec.get("type"):
         extra.append(str(rec["type"]))
@@ -204,6 +210,8 @@ def source_of(dataset: str, row_id: str, style: str = "full") -> str:
 
     ``row_id`` is the dataset's id column (e.g. ``meeting_id`` 'T27', ``event_id`` 'E06');
     for ``policy_weights`` use the perspective ('U.S.', 'Japan', 'ROK', 'balanced').
+    Show it with ``display()`` (or as a cell's last line), not ``print()``: printed web
+    addresses become links that pass typed letters to JupyterLab's notebook shortcuts.
     """
     names = list_datasets()
     if dataset not in names:

@@ -84,11 +84,14 @@ AXE_IN_OUTPUTS = """async () => {
   return out;
 }"""
 
-# Overlapping quiz options, and radios hidden by another option's text.
+# Overlapping quiz options (and explorers' radio options), and radios hidden by another option's
+# text.
 QUIZ_LAYOUT = """() => {
   const bad = [];
-  for (const quiz of document.querySelectorAll('.jp-OutputArea-output .trilat-quiz')) {
-    const opts = [...quiz.querySelectorAll('.widget-radio-box label, .widget-checkbox')];
+  const roots = '.jp-OutputArea-output .trilat-quiz, .jp-OutputArea-output .trilat-explorer';
+  for (const quiz of document.querySelectorAll(roots)) {
+    const opts = [...quiz.querySelectorAll('.widget-radio-box label, .widget-checkbox')]
+      .filter(o => o.offsetParent);  // (a control hidden until its mode is chosen)
     const boxes = opts.map(o => o.getBoundingClientRect());
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
@@ -335,23 +338,59 @@ def type_into_every_control(page: Any) -> tuple[int, list[str]]:
     return n, changed
 
 
-# Everything focusable the course puts in an output that is not a widget control: scrolling
-# tables and charts (role=region) and links in source lists.
-OUTPUT_FOCUSABLES = (
-    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output [role=region][tabindex='0'], "
-    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .trilat-sources a"
+# Everything focusable in an output that is not a widget control: scrolling tables and charts
+# (role=region), any box a widget's helper made focusable, and every link (source lists, and the
+# links JupyterLab makes of web addresses in printed text).
+OUTPUT_FOCUSABLES = ", ".join(
+    f".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output {sel}"
+    for sel in ("[tabindex]:not([tabindex^='-'])", "a[href]")
 )
+
+# Focusable elements in outputs that do not carry data-lm-suppress-shortcuts themselves (Lumino
+# stops at the first element a shortcut's selector matches: the focused element itself).
+UNSUPPRESSED = """() => {
+  const sel = 'a[href], select, input, button, textarea, [tabindex]:not([tabindex^="-"])';
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  return [...panel.querySelectorAll('.jp-OutputArea-output')]
+    .flatMap(o => [...o.querySelectorAll(sel)])
+    .filter(e => !e.hasAttribute('data-lm-suppress-shortcuts') && !e.disabled)
+    .map(e => e.outerHTML.slice(0, 160));
+}"""
+
+# Tables the notebook shows with columns or cells hidden ("..." where pandas cut them).
+CUT_TABLES = """() => {
+  const bad = [];
+  for (const t of document.querySelectorAll(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output table')) {
+    const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
+    if (heads.includes('...')) bad.push(`columns hidden: ${heads.slice(0, 4).join(' | ')}`);
+  }
+  return bad;
+}"""
+
+
+# What kind of focusable part an element is (a chart's box, a table's box, a widget's scrolling
+# part, a course link, a link JupyterLab made of printed text...): letters are typed into the first
+# of each kind and the first that overflows, in every output; UNSUPPRESSED checks all of them.
+FOCUSABLE_KIND = """e => [e.tagName, e.getAttribute('role') || '', e.className || '',
+  e.closest('.jupyter-widgets') ? 'widget' : '', e.closest('.jp-RenderedText') ? 'text' : '',
+  e.scrollWidth > e.clientWidth + 4 ? 'overflows' : ''].join(' ')"""
 
 
 def type_into_output_regions(page: Any) -> tuple[int, list[str], list[str]]:
-    """Type shortcut letters into each focusable table, chart and source link: the notebook's
-    cells must stay unchanged; on a region that overflows, ArrowRight must scroll it."""
+    """Type shortcut letters into one focusable table, chart, link... of each kind: the
+    notebook's cells must stay unchanged; on a region that overflows, ArrowRight must scroll it."""
     before = page.evaluate(CELLS)
     targets = page.locator(OUTPUT_FOCUSABLES)
     changed, unscrolled = [], []
     n = targets.count()
+    kinds: set[str] = set()
     for i in range(n):
         target = targets.nth(i)
+        kind = target.evaluate(FOCUSABLE_KIND)
+        if kind in kinds:
+            continue
+        kinds.add(kind)
         target.scroll_into_view_if_needed()
         target.focus()
         for key in SHORTCUT_KEYS:
@@ -457,6 +496,87 @@ def check_start_here_explorer(page: Any, artifacts: Path) -> None:
     explorer.screenshot(path=artifacts / "00_start_here_explorer_keyboard.png")
 
 
+NARROW_WIDTHS = {
+    "notebooks/00_start_here.ipynb": (900, 400),  # charts, an explorer, a reference list
+    "notebooks/00b_python_primer.ipynb": (400,),  # small tables and charts
+    "notebooks/06_policy_options.ipynb": (400,),  # the widest explorer and tables
+    "exercises/01_history.ipynb": (400,),  # check() results, a 20+ column table
+}
+"""Page widths (px) at which axe runs again, per notebook (a subset: the time budget): a box
+that overflows only on a narrow page must still scroll by keyboard (scrollable-region-focusable).
+Scroll boxes do not depend on the page's width (render.region_attrs), so the subset covers each
+kind of output."""
+
+
+def axe_at_widths(page: Any, widths: tuple[int, ...]) -> dict[int, Any]:
+    """axe's findings in outputs with the page ``widths`` px wide (then the old size again)."""
+    size = page.viewport_size
+    found: dict[int, Any] = {}
+    if not widths:
+        return found
+    # a student on a narrow screen closes the side panels (open, they leave ~30 px of output)
+    left = page.evaluate("() => window.jupyterapp.shell.leftCollapsed")
+    page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); }")
+    try:
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": size["height"]})
+            page.wait_for_timeout(400)  # JupyterLab's layout and the widgets' resize handlers
+            violations = page.evaluate(AXE_IN_OUTPUTS)
+            if violations:
+                found[width] = violations
+    finally:
+        page.set_viewport_size(size)
+        if not left:
+            page.evaluate("() => { window.jupyterapp.shell.expandLeft(); }")
+        page.wait_for_timeout(200)
+    return found
+
+
+def untrust(notebook: Path) -> None:
+    """Change a saved notebook behind JupyterLab's back: its signature no longer matches, so it
+    reopens untrusted (as a notebook from someone else does) and its HTML outputs are sanitized."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb["metadata"]["trilat_gate"] = "opened untrusted"
+    notebook.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+
+
+UNTRUSTED_OUTPUTS = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  let withOutputs = 0, trusted = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells.get(i);
+    if (c.type !== 'code' || !c.outputs || c.outputs.length === 0) continue;
+    withOutputs++;
+    if (c.trusted) trusted++;
+  }
+  return [withOutputs, trusted];
+}"""
+
+
+def check_untrusted_outputs(page: Any) -> dict[str, Any]:
+    """A reopened, untrusted notebook: its stored outputs (sanitized by JupyterLab) still keep
+    every key typed on a focusable part away from the notebook's shortcuts, and pass axe."""
+    problems: dict[str, Any] = {}
+    with_outputs, trusted = page.evaluate(UNTRUSTED_OUTPUTS)
+    # (JupyterLab's sanitizer keeps a stored chart's figure and its text, not its <svg>)
+    charts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) figure.trilat-chart").count()
+    if with_outputs < 5 or trusted or not charts:
+        problems["untrusted reopen"] = (
+            f"expected stored charts in untrusted cells: {with_outputs} cells with outputs,"
+            f" {trusted} trusted, {charts} charts"
+        )
+    unsuppressed = page.evaluate(UNSUPPRESSED)
+    if unsuppressed:
+        problems["untrusted: focusable without data-lm-suppress-shortcuts"] = unsuppressed
+    violations = page.evaluate(AXE_IN_OUTPUTS)
+    if violations:
+        problems["untrusted: axe"] = violations
+    _n, changed, _unscrolled = type_into_output_regions(page)
+    if changed:
+        problems["untrusted: shortcuts reached the notebook from output"] = changed
+    return problems
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS)
 def test_notebook_in_jupyterlab(
     lab_page: tuple[Any, Any], lab: Any, artifacts: Path, path: str
@@ -491,6 +611,11 @@ def test_notebook_in_jupyterlab(
     if violations:
         problems["axe"] = violations
 
+    progress(artifacts, f"{path}: axe at narrow widths")
+    narrow = axe_at_widths(page, NARROW_WIDTHS.get(path, ()))
+    if narrow:
+        problems["axe at a narrow page"] = narrow
+
     progress(artifacts, f"{path}: quiz layout")
     quiz = page.evaluate(QUIZ_LAYOUT)
     if quiz:
@@ -511,6 +636,13 @@ def test_notebook_in_jupyterlab(
     if cut:
         problems["widget text cut off"] = cut
 
+    unsuppressed = page.evaluate(UNSUPPRESSED)
+    if unsuppressed:
+        problems["focusable without data-lm-suppress-shortcuts"] = unsuppressed
+    cut_tables = page.evaluate(CUT_TABLES)
+    if cut_tables:
+        problems["table cut short"] = cut_tables
+
     progress(artifacts, f"{path}: typing")
     n_controls, changed = type_into_every_control(page)
     if changed:
@@ -528,12 +660,14 @@ def test_notebook_in_jupyterlab(
 
     if path == NOTEBOOKS[0]:  # saved and reopened: a clear static fallback, no widget error
         page.evaluate(CLOSE_ALL, {"save": True})
+        untrust(lab.root / path)
         open_notebook(page, path)
         page.wait_for_timeout(1000)
         reopened = panel.inner_text()
         if "Error displaying widget" in reopened or "run this cell" not in reopened.lower():
             problems["reopened"] = "no static fallback, or a widget error, after reopening"
         page.screenshot(path=artifacts / f"{stem}_reopened.png")
+        problems.update(check_untrusted_outputs(page))
 
     (artifacts / f"{stem}_report.json").write_text(
         json.dumps(

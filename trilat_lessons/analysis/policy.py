@@ -121,7 +121,8 @@ def compare_rankings(
     policy_weights: pd.DataFrame,
     extra: Mapping[str, Mapping[str, float]] | None = None,
 ) -> pd.DataFrame:
-    """Rank of each option under every preset perspective (and ``extra`` weights), side by side."""
+    """Rank of each option under every preset perspective (and ``extra`` weights), side by side,
+    each option named in full."""
     import pandas as pd
 
     present = list(dict.fromkeys(policy_weights["perspective"].astype(str)))
@@ -131,13 +132,11 @@ def compare_rankings(
     sets: dict[str, Mapping[str, float]] = {p: preset_weights(policy_weights, p) for p in names}
     sets.update(extra or {})
     cols = {}
-    labels = None
     for name, wts in sets.items():
-        r = rank_options(options, wts).set_index("option_id")
-        cols[name] = r["rank"]
-        labels = r["label"] if labels is None else labels
+        cols[name] = rank_options(options, wts).set_index("option_id")["rank"]
     table = pd.DataFrame(cols)
-    table.insert(0, "option", labels)
+    # each option whole (a table cell wraps; only the chart's axis needs a short label)
+    table.insert(0, "option", table.index.map(full_labels(options)))
     first = next(iter(sets))
     return table.sort_values([first, "option"]).rename_axis("option_id")
 

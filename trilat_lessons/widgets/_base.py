@@ -232,21 +232,19 @@ _HELPER_JS = """(function (img) {
     return l ? l.textContent.trim() : '';
   }
   function fix(root) {
-    root.setAttribute('data-lm-suppress-shortcuts', 'true');
-    // Lumino checks the attribute from the focused element upwards and stops at the first
-    // element its selector matches (the focused control itself), so every control carries it
-    root.querySelectorAll('select, input, button, textarea, [tabindex]').forEach(function (c) {
-      if (!c.hasAttribute('data-lm-suppress-shortcuts')) {
-        c.setAttribute('data-lm-suppress-shortcuts', 'true');
-      }
-    });
     // a quiz: its options form a group named by the question; its feedback box is a live
     // region from the start (only its text changes), so a screen reader reads each verdict
+    // (an explorer's radio group is named by its own label: "How", "U.S.–Japan"...)
     var q = root.querySelector('.trilat-question');
     root.querySelectorAll('.widget-radio-box, .trilat-choices').forEach(function (g) {
       var role = g.classList.contains('widget-radio-box') ? 'radiogroup' : 'group';
       if (g.getAttribute('role') !== role) g.setAttribute('role', role);
-      if (q && q.id && !g.hasAttribute('aria-labelledby')) g.setAttribute('aria-labelledby', q.id);
+      if (q && q.id) {
+        if (!g.hasAttribute('aria-labelledby')) g.setAttribute('aria-labelledby', q.id);
+      } else {
+        var own = name(g.parentElement);
+        if (own && g.getAttribute('aria-label') !== own) g.setAttribute('aria-label', own);
+      }
     });
     root.querySelectorAll('.trilat-feedback').forEach(function (f) {
       if (f.getAttribute('role') !== 'status') {
@@ -270,12 +268,23 @@ _HELPER_JS = """(function (img) {
       if (scrolls && !el.hasAttribute('tabindex')) {
         var cap = el.querySelector('caption, svg[aria-label]');
         var what = cap ? (cap.getAttribute('aria-label') || cap.textContent) : 'content';
-        what = what.slice(0, 120);
+        what = what.replace(/\\s+/g, ' ').trim();
+        if (what.length > 100) what = what.slice(0, 99).replace(/\\s+\\S*$/, '') + '\u2026';
         el.setAttribute('tabindex', '0');
         el.setAttribute('role', 'region');
         el.setAttribute('aria-label', 'Scrollable: ' + what);
       }
     });
+    // last, after every step above that may make something focusable: Lumino checks the
+    // attribute from the focused element upwards and stops at the first element its selector
+    // matches (the focused control itself), so the box and everything focusable in it carry it
+    root.setAttribute('data-lm-suppress-shortcuts', 'true');
+    root.querySelectorAll('select, input, button, textarea, a[href], [tabindex]').forEach(
+      function (c) {
+        if (!c.hasAttribute('data-lm-suppress-shortcuts')) {
+          c.setAttribute('data-lm-suppress-shortcuts', 'true');
+        }
+      });
   }
   function go() {
     var root = img.closest('WIDGET_ROOTS');
@@ -314,6 +323,18 @@ _HELPER_CSS = """
 .trilat-quiz .widget-checkbox { height: auto !important; }
 .trilat-quiz .widget-checkbox label {
   white-space: normal !important; line-height: 1.35 !important;
+}
+.trilat-explorer .widget-radio { width: auto !important; max-width: 100%; }
+.trilat-explorer .widget-radio-box { flex: 1 1 auto; min-width: 0; }
+.trilat-explorer .widget-radio-box-horizontal {
+  flex-wrap: wrap !important; column-gap: 1.2em; align-items: flex-start;
+}
+.trilat-explorer .widget-radio-box label {
+  width: auto !important; white-space: normal !important; height: auto !important;
+  line-height: 1.35 !important; display: flex !important; align-items: flex-start; gap: 0.4em;
+}
+.trilat-explorer .widget-radio-box label input {
+  order: -1; flex: none; float: none !important; margin: 0.2em 0 0 1px !important;
 }
 .trilat-explorer .widget-dropdown {
   width: auto !important; max-width: 100%; align-self: flex-start;
