@@ -26,11 +26,17 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "docs" / "course_plan.yaml"
 NOTEBOOKS = ROOT / "notebooks"
+EXERCISES = ROOT / "exercises"
 GUIDE = ROOT / "docs" / "instructor_guide.md"
 START = NOTEBOOKS / "00_start_here.ipynb"
 HEADER = re.compile(r"\*\*Estimated time\*\*:[^\n]*")
 WORD = re.compile(r"[\w’'-]+")
 MARK_START, MARK_END = "<!-- pacing:start -->", "<!-- pacing:end -->"
+SET_TIME = re.compile(r"\*\*Time:\*\* about [^.(\n]*(?:\([^)]*\))?\.")
+# the prose of the syllabus that gives the range over sets 01-06, e.g. "50–70 minutes each outside
+# class" or "50–70\nminutes per exercise set"
+SET_RANGE = re.compile(r"\d+–\d+(\s+)minutes(\s+)(each outside class|per exercise set)")
+WORDS_LIMIT = re.compile(r"(?:\d+\s*[-–]\s*|at most )(\d+) words")
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,27 @@ def _table(timings: dict[str, Timing]) -> str:
     return "| lesson | what it is about | time |\n|---|---|---|\n" + table_rows(timings)
 
 
+CLASS_HEAD = "## Timing plan for a 75-minute class"
+
+
+def out_of_class(name: str) -> str | None:
+    """The teaching note's line on what leaves a 75-minute class (plan key ``class_75``)."""
+    c75 = plan()["lessons"][name].get("class_75")
+    if not c75:
+        return None
+    t = timing(name)
+    moved = sum(i["minutes"] for k in ("before", "after") for i in c75.get(k) or [])
+    parts = [
+        f"{label}: " + "; ".join(f"{i['what']} — about {i['minutes']} min" for i in c75[key])
+        for key, label in (("before", "Before class"), ("after", "After class"))
+        if c75.get(key)
+    ]
+    return (
+        f"**Out of class** (from `docs/course_plan.yaml`): the lesson takes students {t.text()}, "
+        f"so about {moved} min move out of a 75-minute class. " + ". ".join(parts) + "."
+    )
+
+
 def _write_notebook(path: Path, edit) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
     edit(nb)
@@ -173,6 +200,10 @@ def write() -> None:
                 text = re.sub(r"\*\*Estimated time\*\*[^\n]*", line, text, count=1)
             else:
                 text = re.sub(r"(\nLesson: [^\n]*\n)", rf"\1\n{line}\n", text, count=1)
+            moved = out_of_class(name)
+            if moved and CLASS_HEAD in text:
+                text = re.sub(r"\n\*\*Out of class\*\*[^\n]*\n", "\n", text)
+                text = text.replace(CLASS_HEAD + "\n", f"{CLASS_HEAD}\n\n{moved}\n", 1)
             notes.write_text(text, encoding="utf-8")
 
     def edit_start(nb: dict) -> None:
@@ -193,12 +224,119 @@ def write() -> None:
     GUIDE.write_text(guide, encoding="utf-8")
 
 
+# ---------------------------------------------------------------------------- exercise sets
+
+
+@dataclass(frozen=True)
+class SetTiming:
+    """Minutes of one exercise set: total, reading, and the longest written answer."""
+
+    name: str
+    total: int
+    reading: int
+    longest_written: tuple[str, int] | None  # (question, minutes) of a long written answer
+    extra: tuple[str, int] | None = None  # (what, minutes) the plan adds, e.g. the capstone's
+
+    def phrase(self) -> str:
+        """The set's time line, e.g. ``**Time:** about 70 minutes (writing q8 takes about 20 of
+        them).``"""
+        notes = []
+        if self.longest_written:
+            q, minutes = self.longest_written
+            notes.append(f"writing {q} takes about {minutes} of them")
+        if self.extra:
+            notes.append(f"{self.extra[0]} takes about {self.extra[1]} more")
+        inside = f" ({'; '.join(notes)})" if notes else ""
+        return f"**Time:** about {self.total} minutes{inside}."
+
+
+def _question_kind(meta: dict) -> str:
+    if meta["role"] == "rubric-answer":
+        return "written"
+    if meta.get("expect") == "chart":
+        return "chart"
+    return "choice" if meta.get("choices") else "code"
+
+
+def set_timing(name: str) -> SetTiming:
+    """Measure ``exercises/source/<name>.ipynb`` against the plan's ``exercise_sets`` rates.
+
+    Reading: words of the text and question cells at the plan's reading speed. Each answer: the
+    plan's minutes for its kind (code, choice, chart); a written answer: the upper end of the
+    words it asks for at the plan's writing speed (plan, draft, revise). Plus the set's ``extra``
+    minutes (the capstone's planning), rounded up to 5 minutes."""
+    p = plan()
+    rates = p["exercise_sets"]
+    cells = json.loads((EXERCISES / "source" / f"{name}.ipynb").read_text("utf-8"))["cells"]
+    texts = {c.get("id"): "".join(c["source"]) for c in cells}
+    reading = 0.0
+    planned = (rates.get("extra") or {}).get(name)
+    work = float(planned["minutes"]) if planned else 0.0
+    written: list[tuple[float, str]] = []
+    for cell in cells:
+        meta = (cell.get("metadata") or {}).get("trilat") or {}
+        if cell["cell_type"] == "markdown" and meta.get("role") in ("text", "question"):
+            reading += len(WORD.findall(texts[cell["id"]])) / p["reading_wpm"]
+        if meta.get("role") not in ("answer", "rubric-answer"):
+            continue
+        kind = _question_kind(meta)
+        if kind == "written":
+            limits = [
+                int(n) for n in WORDS_LIMIT.findall(texts.get(f"{meta['question']}-question"))
+            ]
+            if not limits:
+                raise ValueError(f"{name} {meta['question']}: a written question states no words")
+            minutes = max(limits) / rates["writing_wpm"]
+            written.append((minutes, meta["question"]))
+            work += minutes
+        else:
+            work += rates["minutes"][kind]
+    longest = max(written) if written else None
+    shown = None
+    if longest and longest[0] >= rates["name_written_over"]:
+        shown = (longest[1], _round5(longest[0]))
+    extra = (planned["what"], int(planned["minutes"])) if planned else None
+    return SetTiming(name, _round5(reading + work), math.ceil(reading), shown, extra)
+
+
+def all_set_timings() -> dict[str, SetTiming]:
+    """Every exercise source, in course order."""
+    return {p.stem: set_timing(p.stem) for p in sorted((EXERCISES / "source").glob("*.ipynb"))}
+
+
+def sets_range(timings: dict[str, SetTiming]) -> tuple[int, int]:
+    """Shortest and longest of the regular sets (the capstone is stated on its own)."""
+    regular = [t.total for n, t in timings.items() if n not in plan()["exercise_sets"]["extra"]]
+    return min(regular), max(regular)
+
+
+def _write_sets() -> None:
+    timings = all_set_timings()
+    for name, t in timings.items():
+        for path in (EXERCISES / "source" / f"{name}.ipynb", EXERCISES / f"{name}.ipynb"):
+            if not path.exists():
+                continue
+
+            def edit(nb: dict, t: SetTiming = t) -> None:
+                intro = "".join(nb["cells"][0]["source"])
+                nb["cells"][0]["source"] = _lines(SET_TIME.sub(lambda _: t.phrase(), intro, 1))
+
+            _write_notebook(path, edit)
+    lo, hi = sets_range(timings)
+    guide = GUIDE.read_text(encoding="utf-8")
+    guide = SET_RANGE.sub(lambda m: f"{lo}–{hi}{m.group(1)}minutes{m.group(2)}{m.group(3)}", guide)
+    GUIDE.write_text(guide, encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     """Print the times, or write them everywhere with ``--write``."""
     if "--write" in argv:
         write()
+        _write_sets()
     for t in all_timings().values():
         print(f"{t.lesson:28} {t.text():45} reading {t.reading}, activities {t.activities}")
+    for st in all_set_timings().values():
+        print(f"exercises/{st.name:28} {st.phrase()}")
     return 0
 
 

@@ -173,9 +173,11 @@ def test_check_sees_a_reversed_rank_change() -> None:
     for sign, status in ((1, "correct"), (-1, "incorrect")):
         moves["rank_change"] = sign * (moves["U.S."] - moves["ROK"])
         chart = _bar(moves, "rank_change:Q", "option_id:N")
-        assert (
-            evaluate("06_policy_options", q, export_value(chart, chart_data=False)).status == status
-        )
+        out = evaluate("06_policy_options", q, export_value(chart, chart_data=False))
+        assert out.status == status
+    # the message speaks of what the question asks, not of a variable only the model answer has
+    assert "moves[" not in out.message and "U.S. preset minus" in out.message, out.message
+    assert "other order" in out.message, out.message
 
 
 def test_04_q4_comparing_stances_as_text_is_not_rewarded() -> None:

@@ -94,3 +94,55 @@ def test_a_lesson_in_parts_has_a_timing_plan_per_part(name: str) -> None:
     assert "## Timing plan for a 75-minute class" not in text, "one plan for a lesson in parts"
     for i, minutes in enumerate(TIMINGS[name].parts, 1):
         assert f"Part {i} ({minutes} min)" in text, f"{name}: no plan for Part {i} ({minutes} min)"
+
+
+# ---------------------------------------------------------------------------- exercise sets
+
+SETS = pacing.all_set_timings()
+
+
+@pytest.mark.parametrize("name", list(SETS))
+def test_each_exercise_set_states_its_measured_time(name: str) -> None:
+    """The source and the released set both carry the time line derived from the plan."""
+    phrase = SETS[name].phrase()
+    for path in (
+        ROOT / "exercises" / "source" / f"{name}.ipynb",
+        ROOT / "exercises" / f"{name}.ipynb",
+    ):
+        intro = "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"])
+        stated = pacing.SET_TIME.findall(intro)
+        assert stated == [phrase], f"{path}: states {stated}, plan gives {phrase!r}; {FIX}"
+
+
+def test_every_range_of_exercise_set_times_is_the_measured_one() -> None:
+    """The syllabus states the range over sets 01-06 wherever it speaks of a set's time, and any
+    "minutes" next to "exercise set" in the guide or the teaching notes is inside that range."""
+    lo, hi = pacing.sets_range(SETS)
+    guide = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    ranges = [m.group(0).split("minutes")[0].strip() for m in pacing.SET_RANGE.finditer(guide)]
+    assert len(ranges) >= 2 and set(ranges) == {f"{lo}–{hi}"}, (ranges, FIX)
+    near = re.compile(r"exercise sets?\b[^.\n]{0,60}?\b(\d+)(?:[–-](\d+))? min", re.I)
+    texts = [
+        ROOT / "docs" / "instructor_guide.md",
+        *sorted((ROOT / "docs/instructor").glob("*.md")),
+    ]
+    texts.append(ROOT / "docs" / "student_guide.md")
+    for path in texts:
+        for m in near.finditer(path.read_text(encoding="utf-8")):
+            values = {int(v) for v in m.groups() if v}
+            assert values <= {lo, hi, *(t.total for t in SETS.values())}, (path.name, m.group(0))
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, t in TIMINGS.items() if len(t.parts) == 1 and t.total > 75 and n[:2] != "00"]
+)
+def test_a_75_minute_plan_says_what_moves_out_of_class(name: str) -> None:
+    """A one-part lesson longer than 75 min: the plan names what moves out of a 75-minute class
+    (before or after it), enough that the rest fits, and the teaching note says the same."""
+    c75 = pacing.plan()["lessons"][name].get("class_75") or {}
+    moved = sum(i["minutes"] for k in ("before", "after") for i in c75.get(k) or [])
+    assert TIMINGS[name].total - moved <= 75, f"{name}: add class_75 items to docs/course_plan.yaml"
+    text = (ROOT / "docs" / "instructor" / f"{name}.md").read_text(encoding="utf-8")
+    plan_75 = text.split(pacing.CLASS_HEAD, 1)
+    assert len(plan_75) == 2, f"{name}: the teaching note has no {pacing.CLASS_HEAD!r}"
+    assert pacing.out_of_class(name) in plan_75[1].split("\n## ")[0], f"{name}: {FIX}"
