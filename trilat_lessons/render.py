@@ -289,7 +289,6 @@ def table_html(df: Any) -> str | None:
     return f'<div class="trilat-table-scroll"{region_attrs(name)}{style}>{inner}</div>'
 
 
-
 def _register_table_html() -> None:
     try:
         import pandas as pd

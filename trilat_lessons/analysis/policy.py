@@ -108,7 +108,8 @@ def rank_options(
     # best score first, ties by option id (a stable sort, as before); rank "min": ties share
     ids, scores = cols["option_id"].tolist(), cols["score"].tolist()
     order = sorted(range(n), key=lambda i: (-scores[i], ids[i]))
-    ranks, first_at = [], {}
+    ranks: list[int] = []
+    first_at: dict[float, int] = {}
     for pos, i in enumerate(order):
         ranks.append(first_at.setdefault(scores[i], pos + 1))
     return pd.DataFrame(

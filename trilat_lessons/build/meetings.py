@@ -222,7 +222,7 @@ def finish_meeting(
                 "leader is left empty.",
             )
         suspended = ld.get("powers_suspended_from") if ld else ""
-        if suspended and r["date_start"] >= suspended:
+        if ld and suspended and r["date_start"] >= suspended:
             r["notes"] = join_notes(
                 r["notes"],
                 f"{ld['name']} was in office but impeached, with powers suspended, from "

@@ -143,7 +143,7 @@ def _covered(title: str | dict[str, Any], name: str) -> dict[str, Any]:
     from ..datasets import coverage
 
     cov = coverage(name)
-    out = dict(title) if isinstance(title, dict) else {"text": title}
+    out: dict[str, Any] = dict(title) if isinstance(title, dict) else {"text": title}
     if not cov["start"]:
         return out
     line = f"Dataset '{name}' covers {cov['start']} to {cov['end']}."

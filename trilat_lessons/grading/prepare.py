@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from ..judge import load_key
+from ..judge import Key, load_key
 from .instructor import InstructorRun, build_key, run_instructor
 from .options import GradeOptions
 from .release import student_notebook
@@ -23,7 +23,7 @@ class Grader:
 
     source: Source
     run: InstructorRun
-    key: dict[str, Any]
+    key: Key
     release: dict[str, Any]
     plan: list[dict[str, Any]]  # code cells to run: {cell_id, role, question, exports}
     fingerprint: str

@@ -13,8 +13,10 @@ from .source import EDITABLE, cell_text
 def rebuild(grader: Grader, nb: dict[str, Any]) -> dict[str, Any]:
     """Take the answer cells (by id) from a submission; everything else from the source."""
     source = grader.source
-    meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
-    tmeta = meta.get("trilat") if isinstance(meta.get("trilat"), dict) else {}
+    meta = nb.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    tmeta = meta.get("trilat")
+    tmeta = tmeta if isinstance(tmeta, dict) else {}
     sub_set = tmeta.get("set")
     by_id: dict[str, dict[str, Any]] = {}
     for c in nb["cells"]:

@@ -49,7 +49,9 @@ def grade_one(
         "notes": [],
     }
     qids = list(source.questions)
-    empty = {q: {"max": source.questions[q].points, "points": 0.0} for q in qids}
+    empty: dict[str, dict[str, Any]] = {
+        q: {"max": source.questions[q].points, "points": 0.0} for q in qids
+    }
     nb, problem = parse_notebook(raw)
     if nb is None:
         for q in qids:
@@ -90,22 +92,22 @@ def grade_one(
     blocked = False
     for i, step in enumerate(grader.plan):
         out = outcomes[i]
-        q = step.get("question")
+        step_q = step.get("question")
         if out.error and "grading sandbox" in str(out.error.get("evalue", "")):
             blocked = True
-        if step["role"] != "answer" or q not in states:
+        if step["role"] != "answer" or step_q not in states:
             continue
-        st = states[q]
+        st = states[step_q]
         if out.status in RUNAWAY and not st.get("runaway"):
             st["runaway"] = out.status
         elif out.status == "error" and out.error and not st.get("error"):
             st["error"] = scrub(f"{out.error['ename']}: {out.error['evalue'][:160]}".rstrip(": "))
-    for qid, q in source.questions.items():
-        if q.kind == "manual":
-            text = "\n".join(built["texts"].get(cid, "") for cid in q.cells).strip()
+    for qid, question in source.questions.items():
+        if question.kind == "manual":
+            text = "\n".join(built["texts"].get(cid, "") for cid in question.cells).strip()
             attempted = bool(text) and norm_text(text) != norm_text(RUBRIC_PLACEHOLDER)
             result["questions"][qid] = {
-                "max": q.points,
+                "max": question.points,
                 "points": None,
                 "status": "manual" if attempted else "not attempted",
                 "message": "Graded by your instructor with the rubric."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..judge import decode, evaluate
+from ..judge import Exported, decode, evaluate
 from .analytics import given
 from .prepare import Grader
 
@@ -30,8 +30,9 @@ def score(
 
 
 def judge(
-    grader: Grader, qid: str, exported: dict[str, Any] | None, cell_state: dict[str, Any]
+    grader: Grader, qid: str, exported: Exported | None, cell_state: dict[str, Any]
 ) -> dict[str, Any]:
+    """The result record of one auto-graded question: status, message, points, hidden checks."""
     entry = next(q for q in grader.key["questions"] if q["id"] == qid)
     points = float(entry["points"])
     res: dict[str, Any] = {"max": points, "points": 0.0, "public": False, "hidden": []}
