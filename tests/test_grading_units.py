@@ -12,6 +12,7 @@ import unicodedata
 
 import pytest
 
+from trilat_lessons.grading.channel import MAX_TRAFFIC, Channel
 from trilat_lessons.grading.intake import (
     display_name,
     find_submissions,
@@ -20,7 +21,6 @@ from trilat_lessons.grading.intake import (
     student_key,
 )
 from trilat_lessons.grading.report import csv_cell, csv_uncell, md
-from trilat_lessons.grading.runner import MAX_TRAFFIC, Channel
 from trilat_lessons.judge import valid_export
 
 

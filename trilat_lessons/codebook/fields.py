@@ -2,7 +2,7 @@
 dataset, and of the cleaning log. The build copies them into ``datapackage.json``, from which
 ``tl.info()`` and ``tl.codebook(name)`` read them.
 
-Over 400 lines on purpose: it is declarative text, one entry per dataset in the order of the
+Long because: it is declarative text, one entry per dataset in the order of the
 data package, and a reader looks a column up here rather than reads it through. The coded
 values (enums) come from the vocabularies in :mod:`trilat_lessons.codebook`.
 """
