@@ -97,3 +97,17 @@ def test_scaffold_and_synth_are_trilat_commands_and_the_old_entry_points_still_w
     assert len(a) == 3 and a == sorted(p.name for p in (tmp_path / "b").iterdir())
     for name in a:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_grade_command_defaults_are_the_grade_options_defaults():
+    from dataclasses import fields
+
+    from trilat_lessons.cli import build_parser
+    from trilat_lessons.grading.options import GradeOptions
+
+    args = build_parser().parse_args(["grade", "src.ipynb", "subs", "--out", "o"])
+    d = GradeOptions()
+    shared = {f.name for f in fields(GradeOptions)} & set(vars(args))
+    assert shared >= {"workers", "timeout_cell", "timeout_total", "memory_mb", "force"}
+    for name in shared - {"shard"}:
+        assert getattr(args, name) == getattr(d, name), name
