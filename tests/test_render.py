@@ -98,8 +98,7 @@ def test_figures_are_drawn_at_full_size_and_wide_ones_scroll_with_the_keyboard()
     from trilat_lessons.render import figure_html
 
     wide = figure_html(
-        '<svg width="500" height="100" aria-label="Big, long description">'
-        "<title>Big</title></svg>"
+        '<svg width="500" height="100" aria-label="Big, long description"><title>Big</title></svg>'
     )
     assert "max-width:none" in wide  # drawn at 100%, never shrunk
     assert 'tabindex="0"' in wide and 'role="region"' in wide

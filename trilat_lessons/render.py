@@ -269,10 +269,10 @@ def table_html(df: Any) -> str | None:
     """A DataFrame's HTML (pandas' own, no cell or column cut short) in the course's table box.
 
     The table scrolls sideways in a box that takes keyboard focus (arrow keys scroll it) and
-    keeps the notebook's shortcuts out (:func:`region_attrs`). Every column is shown (pandas would hide all but 20);
-    long tables keep pandas' own cut, which says how many rows there are. The index's empty
-    header cell reads "row" (axe empty-table-header). ``setup()`` makes it the notebook's HTML
-    for DataFrames.
+    keeps the notebook's shortcuts out (:func:`region_attrs`). Every column is shown (pandas
+    would hide all but 20); long tables keep pandas' own cut, which says how many rows there
+    are. The index's empty header cell reads "row" (axe empty-table-header). ``setup()`` makes
+    it the notebook's HTML for DataFrames.
     """
     import pandas as pd
 

@@ -91,6 +91,10 @@ KEEP_KEYS = 'data-lm-suppress-shortcuts="true"'
 """Keys typed on a link in the box (JupyterLab's Lumino keymap) reach no notebook shortcut."""
 
 
+_WRAP = "overflow-wrap:anywhere"
+"""Long web addresses wrap: a source list never overflows a narrow page."""
+
+
 def _linked(text: str) -> str:
     """Escaped text with its web addresses as links."""
     out, last = [], 0
@@ -113,7 +117,7 @@ class CitationText(str):
 
     def _repr_html_(self) -> str:
         return (
-            f'<div class="trilat-sources" {KEEP_KEYS} style="white-space:pre-wrap;overflow-wrap:anywhere">'
+            f'<div class="trilat-sources" {KEEP_KEYS} style="{_WRAP};white-space:pre-wrap">'
             f"{_linked(str(self))}</div>"
         )
 
@@ -130,7 +134,7 @@ class MarkdownText(CitationText):
         for line in str(self).splitlines():
             text = _linked(line.removeprefix("- "))
             items.append("<li>" + _BOLD.sub(r"<b>\1</b>", text) + "</li>")
-        return f'<ul class="trilat-sources" {KEEP_KEYS} style="overflow-wrap:anywhere">{"".join(items)}</ul>'
+        return f'<ul class="trilat-sources" {KEEP_KEYS} style="{_WRAP}">{"".join(items)}</ul>'
 
 
 def _sentence(text: str) -> str:

@@ -7,8 +7,12 @@ notebook's cells unchanged (JupyterLab's single-key shortcuts must not fire), an
 typed into every focusable table, wide chart and source link in an output, where ArrowRight must
 scroll an overflowing box; no course table shows 0 rows unless its cell is tagged "expect-empty";
 all course text outside charts is at least 11 px; no two quiz options
-overlap and every radio is visible; chart text is at least 11 px as drawn, has >= 4.5:1 contrast
-against what is behind it, and no axis repeats a tick label. Screenshots go to _artifacts/.
+overlap and every radio is visible (explorers' radio groups too); chart text is at least 11 px
+as drawn, has >= 4.5:1 contrast against what is behind it, and no axis repeats a tick label.
+Also: every focusable element in an output (controls, scroll boxes, links, printed links too)
+carries data-lm-suppress-shortcuts itself; no table hides columns; axe runs again with the page
+900 and 400 px wide (a subset of notebooks); lesson 00, saved and reopened untrusted (JupyterLab
+sanitizes its HTML), keeps nothing focusable open to shortcuts. Screenshots go to _artifacts/.
 """
 
 from __future__ import annotations
@@ -318,16 +322,27 @@ def open_and_run(page: Any, path: str) -> None:
     )
 
 
+CONTROL_KIND = """e => [e.tagName, e.type || '', e.getAttribute('role') || '',
+  (e.closest('.jupyter-widgets:not(.widget-box)') || e).className].join(' ')"""
+
+
 def type_into_every_control(page: Any) -> tuple[int, list[str]]:
-    """Type shortcut letters into each widget control; report controls after which cells changed."""
+    """Type shortcut letters into one widget control of each kind (a dropdown, a slider handle,
+    a radio button... in each kind of widget; UNSUPPRESSED checks every one of them); report
+    controls after which cells changed."""
     before = page.evaluate(CELLS)
     controls = page.locator(CONTROLS)
     changed = []
     n = controls.count()
+    kinds: set[str] = set()
     for i in range(n):
         control = controls.nth(i)
         if not control.is_visible() or control.is_disabled():
             continue
+        kind = control.evaluate(CONTROL_KIND)
+        if kind in kinds:
+            continue
+        kinds.add(kind)
         control.focus()
         for key in SHORTCUT_KEYS:
             page.keyboard.press(key)
