@@ -382,6 +382,54 @@ def vega_wheel(found: dict[str, Path], out: Path) -> Path:
     return path
 
 
+SLIM = {"pandas": ("pandas/tests/",)}
+"""Folders left out of a wheel for the browser: pandas' own test suite is 3.1 MB of its 7.9 MB
+wheel, never imported by the course (Pyodide's own builds leave package tests out the same way)."""
+
+
+def slim_wheel(whl: Path, out: Path, drop: tuple[str, ...]) -> Path:
+    """A copy of ``whl`` without the entries under ``drop`` (RECORD updated; fixed times)."""
+    target = out / whl.name
+    with zipfile.ZipFile(whl) as src, zipfile.ZipFile(target, "w") as dst:
+        record = next(n for n in src.namelist() if n.endswith(".dist-info/RECORD"))
+        for info in src.infolist():
+            if info.filename.startswith(drop):
+                continue
+            data = src.read(info.filename)
+            if info.filename == record:
+                lines = data.decode().splitlines()
+                data = "".join(f"{ln}\n" for ln in lines if not ln.startswith(drop)).encode()
+            _zip_write(dst, info.filename, data)
+    return target
+
+
+KERNEL_WHEELS = ("piplite", "ipykernel", "pyodide-kernel")
+"""The Pyodide kernel's own wheels (shipped in its lab extension's ``pypi/`` folder)."""
+
+
+def kernel_wheels() -> list[Path]:
+    """The kernel's wheels, checked against the extension's own index (``all.json``).
+
+    They go into the site's pyodide-lock.json, so jupyter-lite.json can preload them with the
+    rest in one parallel ``loadPackage`` instead of the kernel's one-by-one piplite installs.
+    """
+    folder = (
+        Path(sys.prefix)
+        / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension/static/pypi"
+    )
+    index = json.loads((folder / "all.json").read_text())
+    wheels = []
+    for name in KERNEL_WHEELS:
+        releases = next(v["releases"] for k, v in index.items() if canon(k) == name)
+        [(_version, files)] = releases.items()
+        entry = next(f for f in files if f["filename"].endswith(".whl"))
+        whl = folder / entry["filename"]
+        if sha256(whl.read_bytes()) != entry["digests"]["sha256"]:
+            raise BuildError(f"{whl.name}: sha256 differs from the kernel's all.json")
+        wheels.append(whl)
+    return wheels
+
+
 def course_wheel(out: Path, edition: Path) -> Path:
     """The trilat-lessons wheel of the student edition, built offline by hatchling (this venv)."""
     tmp = BUILD / "course-wheel"
@@ -498,6 +546,19 @@ def pyodide_package_files(
     return files, origin
 
 
+def preloaded() -> list[str]:
+    """The packages jupyter-lite.json has Pyodide load as it starts (one parallel loadPackage).
+
+    Besides the course, the list names every package the Pyodide kernel would otherwise install
+    one after the other when it starts (its worker skips those already preloaded).
+    """
+    config = json.loads((LITE / "jupyter-lite.json").read_text())
+    kernel = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"
+    ]
+    return list(kernel["loadPyodideOptions"]["packages"])
+
+
 def pyodide_dist(
     found: dict[str, Path],
     extra_wheels: list[Path],
@@ -586,6 +647,9 @@ def pyodide_dist(
         for d in entry["depends"]:
             if canon(d) not in keys:
                 raise BuildError(f"{k} depends on {d}, which the site does not have")
+    missing = [n for n in preloaded() if canon(n) not in keys]
+    if missing:
+        raise BuildError(f"jupyter-lite.json preloads {missing}, which the lock does not have")
     lock = {"info": official["info"], "packages": dict(sorted(packages.items()))}
     (dest / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
     return {
@@ -641,7 +705,12 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
         vega_wheel(found, wheels),
         markupsafe_wheel(found["markupsafe"], wheels),
     ]
-    extra += [found[name] for name in sorted(browser_requirements()) if name != "markupsafe"]
+    extra += [
+        slim_wheel(found[name], wheels, SLIM[name]) if name in SLIM else found[name]
+        for name in sorted(browser_requirements())
+        if name != "markupsafe"
+    ]
+    extra += kernel_wheels()
     lite_dir = BUILD / "lite-dir"
     lite_dir.mkdir(parents=True)
     for name in ("jupyter_lite_config.json", "jupyter-lite.json"):

@@ -77,3 +77,30 @@ def test_a_release_file_that_is_not_the_official_one_is_refused(lite: Any) -> No
     _tar(lite.RELEASE_DIR / "pyodide.tar.bz2", {"numpy-2.0.whl": b"tampered"})
     with pytest.raises(lite.BuildError, match="sha256 differs"):
         lite.pyodide_package_files(_official(FILES), ["numpy", "micropip"], {})
+
+
+def test_slim_wheel_drops_the_folders_and_their_record_lines(lite: Any, tmp_path: Path) -> None:
+    src = tmp_path / "in" / "pandas-1.0-py3-none-any.whl"
+    src.parent.mkdir()
+    record = "pandas/__init__.py,sha256=x,1\npandas/tests/test_a.py,sha256=y,2\n"
+    with zipfile.ZipFile(src, "w") as zf:
+        zf.writestr("pandas/__init__.py", "x")
+        zf.writestr("pandas/tests/test_a.py", "y")
+        zf.writestr("pandas-1.0.dist-info/RECORD", record)
+    out = tmp_path / "out"
+    out.mkdir()
+    slim = lite.slim_wheel(src, out, ("pandas/tests/",))
+    with zipfile.ZipFile(slim) as zf:
+        assert zf.namelist() == ["pandas/__init__.py", "pandas-1.0.dist-info/RECORD"]
+        assert zf.read("pandas-1.0.dist-info/RECORD").decode() == record.splitlines()[0] + "\n"
+    assert slim.read_bytes() == lite.slim_wheel(src, tmp_path, ("pandas/tests/",)).read_bytes()
+
+
+def test_jupyter_lite_preloads_everything_the_kernel_would_install_one_by_one(lite: Any) -> None:
+    # the Pyodide kernel's worker (jupyterlite-pyodide-kernel 0.6) installs these with piplite,
+    # one after the other, unless they are preloaded; micropip and piplite come first
+    kernel_installs = ["micropip", "piplite", "ssl", "sqlite3", "ipykernel", "comm"]
+    kernel_installs += ["pyodide_kernel", "jedi", "ipython"]
+    preloaded = lite.preloaded()
+    assert preloaded[0] == "trilat-lessons"
+    assert [n for n in kernel_installs if n not in preloaded] == []

@@ -73,6 +73,13 @@ def show(page: Any, selector: str) -> Any:
     return locator
 
 
+def raw_size(site: Any, url: str, wire: int) -> int:
+    """The size on disk of the site file behind ``url`` (``wire`` for anything else)."""
+    path = url.removeprefix(site.url).split("?")[0].split("#")[0].lstrip("/")
+    file = site.root / path
+    return file.stat().st_size if path and file.is_file() else wire
+
+
 def tracebacks(page: Any) -> list[str]:
     errors = page.locator(".jp-OutputArea-output").filter(has_text="Traceback (most recent call")
     return [errors.nth(i).inner_text()[:3000] for i in range(errors.count())]
@@ -92,8 +99,17 @@ def test_lesson_01_runs_in_the_browser_and_draws_its_charts(
     finally:
         page.screenshot(path=artifacts / "lite_01_history_after_run_all.png", full_page=False)
         (artifacts / "lite_01_history_console.txt").write_text("\n".join(console))
+        raw = {url: raw_size(site, url, n) for url, n in loaded.items()}
         (artifacts / "lite_01_history_downloads.json").write_text(
-            json.dumps({**timings, "bytes": sum(loaded.values()), "files": loaded}, indent=1)
+            json.dumps(
+                {
+                    **timings,
+                    "bytes": sum(loaded.values()),  # on the wire (gzip where the host would)
+                    "raw_bytes": sum(raw.values()),  # the files as they are on disk
+                    "files": loaded,
+                },
+                indent=1,
+            )
         )
 
     assert tracebacks(page) == []

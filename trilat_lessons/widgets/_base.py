@@ -363,7 +363,9 @@ FALLBACK_CLASS = "trilat-widget-fallback"
 """Marks the static fallback of a course widget (the save hook in ``labhooks`` looks for it)."""
 
 
-def fallback_bundle(bundle: dict[str, Any] | None, what: str) -> dict[str, Any] | None:
+def fallback_bundle(
+    bundle: dict[str, Any] | None, what: str, snapshot: str = ""
+) -> dict[str, Any] | None:
     """Add a static text/html and text/plain fallback to a widget's display bundle.
 
     JupyterLab draws the widget view while its kernel runs; a saved notebook keeps only the
@@ -380,6 +382,8 @@ def fallback_bundle(bundle: dict[str, Any] | None, what: str) -> dict[str, Any] 
         f"<b>{html.escape(what)}</b>: run this cell (Shift+Enter) to start it. Its controls"
         " need a running kernel, so they are not saved with the notebook.</p>"
     )
+    if snapshot:  # a static picture of the first state (widgets/snapshot.py) below the line
+        bundle["text/html"] = f'<div class="{FALLBACK_CLASS}">{bundle["text/html"]}{snapshot}</div>'
     return bundle
 
 
@@ -390,7 +394,9 @@ class StaticFallback:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
         bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
-        return fallback_bundle(bundle, self.fallback_name)
+        from .snapshot import snapshot_html
+
+        return fallback_bundle(bundle, self.fallback_name, snapshot_html(self))
 
 
 def heading(text_html: str) -> w.HTML:
