@@ -57,7 +57,9 @@ def unlink_course_links(nb: dict[str, Any]) -> int:
             continue
         for output in cell.get("outputs") or []:
             data = output.get("data") if isinstance(output, dict) else None
-            html = data.get("text/html") if isinstance(data, dict) else None
+            if not isinstance(data, dict):
+                continue
+            html = data.get("text/html")
             if isinstance(html, list):
                 html = "".join(str(x) for x in html)
             if not isinstance(html, str) or "data-lm-suppress-shortcuts" not in html:
