@@ -108,7 +108,7 @@ bench: $(STAMP)  ## speed benchmarks (grading vs nbgrader, isolated grading at 4
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
 	$(VENV)/bin/uv pip compile pyproject.toml requirements-tools.in --extra test --universal \
-	  --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+	  --python-version 3.11 --generate-hashes --no-header --annotation-style line -o requirements.lock
 	$(PY) scripts/env_from_lock.py
 
 # --- JupyterLite: a zero-install site (docs/jupyterlite.md); its own tool venv and locks ---------
