@@ -228,10 +228,18 @@ def test_instructor_outputs_and_merged_shards_equal_one_run(graded, tmp_path):
         parts.append(part)
     shutil.copy(out / "manual_grading.csv", parts[0] / "manual_grading.csv")
     merged = tmp_path / "merged"
-    merge(parts, merged)
+    # `trilat grade merge` in a process of its own, as on a batch engine: one that never ran the
+    # instructor's code (which sets the course theme) still draws the same summary chart
+    cmd = "from trilat_lessons.cli import main; raise SystemExit(main())"
+    args = ["grade", "merge", *map(str, parts), "--out", str(merged)]
+    done = subprocess.run([sys.executable, "-c", cmd, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     for name in ("grades.csv", "questions.csv", "item_analysis.csv", "answers.csv",
-                 "key_suggestions.md", "manual_grading.csv"):  # fmt: skip
+                 "key_suggestions.md", "manual_grading.csv", "summary.svg"):  # fmt: skip
         assert (merged / name).read_bytes() == (out / name).read_bytes(), name
+    from trilat_lessons.theme import FONT
+
+    assert f'font-family="{FONT}"' in (merged / "summary.svg").read_text()  # the course theme
     with pytest.raises(MergeError, match="missing \\[4\\]"):
         merge(parts[:3], tmp_path / "incomplete")
     # a real --shard run: only its share, each result as the unsharded run wrote it

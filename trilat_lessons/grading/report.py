@@ -157,7 +157,9 @@ def _summary(
         import pandas as pd
 
         from ..render import chart_to_svg
+        from ..theme import enable_theme
 
+        enable_theme()  # the same look whether this process ran the instructor's code or not
         df = pd.DataFrame(
             chart_rows or [{"question": "-", "mean_percent": 0.0, "kind": "auto-graded"}]
         )
