@@ -49,8 +49,7 @@ def icon(status: str) -> str:
 
 _BOX = (
     'style="border-left:4px solid {c};padding:4px 10px;margin:3px 0;background:#f8f8f8;'
-    "font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;line-height:1.45;"
-    'overflow-wrap:anywhere"'
+    'font-family:var(--jp-ui-font-family,sans-serif);font-size:13px;line-height:1.45"'
 )
 
 
