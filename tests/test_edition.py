@@ -530,3 +530,14 @@ def test_a_site_skips_pyodide_packages_its_lock_lists_but_never_the_course_wheel
     (pyo / "pyodide-lock.json").write_text(json.dumps(lock))
     found = {f.where.split("!")[0] for f in scanner.scan_path(tmp_path, strict=False)}
     assert found == {"lite/static/pyodide/trilat_lessons-1-py3-none-any.whl"}
+
+
+def test_leakscan_outside_the_instructor_repository_says_so(tmp_path, capsys):
+    """Run away from the repository, the scan has no secrets to look for: a clear message and
+    exit 2, never a traceback (nor a "no leak" that proved nothing)."""
+    from trilat_lessons.cli import main
+
+    (tmp_path / "some.html").write_text("<p>hello</p>")
+    assert main(["leakscan", str(tmp_path), "--root", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no instructor sources" in err and "Traceback" not in err

@@ -378,7 +378,14 @@ def _student(args: argparse.Namespace) -> int:
 
 
 def _leakscan(args: argparse.Namespace) -> int:
-    scanner = scanner_for_repo(args.root)
+    try:
+        scanner = scanner_for_repo(args.root)
+    except FileNotFoundError as exc:  # run outside the instructor repository: say so, no trace
+        print(
+            f"trilat leakscan: {exc}: run it from the instructor repository (or give --root)",
+            file=sys.stderr,
+        )
+        return 2
     findings: list[Finding] = []
     for target in args.paths:
         findings += scanner.scan_path(Path(target))
