@@ -14,11 +14,29 @@ one). Running the cell again brings the links back.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 FALLBACK_MARK = "trilat-widget-fallback"
 """Class name in the ``text/html`` fallback of every course widget (see widgets/_base.py)."""
+
+
+def _html_outputs(nb: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each stored code-cell output's ``data`` bundle with its ``text/html`` joined into one
+    string (outputs without HTML, and anything malformed, are skipped)."""
+    for cell in nb.get("cells") or []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        for output in cell.get("outputs") or []:
+            data = output.get("data") if isinstance(output, dict) else None
+            if not isinstance(data, dict):
+                continue
+            html = data.get("text/html")
+            if isinstance(html, list):
+                html = "".join(str(x) for x in html)
+            if isinstance(html, str):
+                yield data, html
 
 
 def strip_widget_views(nb: dict[str, Any]) -> int:
@@ -27,19 +45,10 @@ def strip_widget_views(nb: dict[str, Any]) -> int:
     Returns how many outputs changed. Outputs of other widgets are left as they are.
     """
     changed = 0
-    for cell in nb.get("cells") or []:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        for output in cell.get("outputs") or []:
-            data = output.get("data") if isinstance(output, dict) else None
-            if not isinstance(data, dict) or WIDGET_VIEW not in data:
-                continue
-            fallback = data.get("text/html")
-            if isinstance(fallback, list):
-                fallback = "".join(str(x) for x in fallback)
-            if isinstance(fallback, str) and FALLBACK_MARK in fallback:
-                del data[WIDGET_VIEW]
-                changed += 1
+    for data, fallback in _html_outputs(nb):
+        if WIDGET_VIEW in data and FALLBACK_MARK in fallback:
+            del data[WIDGET_VIEW]
+            changed += 1
     return changed
 
 
@@ -52,22 +61,13 @@ def unlink_course_links(nb: dict[str, Any]) -> int:
     """Replace each course link (``<a ... data-lm-suppress-shortcuts>``) in stored ``text/html``
     outputs by its text; returns how many outputs changed. Other HTML is left as it is."""
     changed = 0
-    for cell in nb.get("cells") or []:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+    for data, html in _html_outputs(nb):
+        if "data-lm-suppress-shortcuts" not in html:
             continue
-        for output in cell.get("outputs") or []:
-            data = output.get("data") if isinstance(output, dict) else None
-            if not isinstance(data, dict):
-                continue
-            html = data.get("text/html")
-            if isinstance(html, list):
-                html = "".join(str(x) for x in html)
-            if not isinstance(html, str) or "data-lm-suppress-shortcuts" not in html:
-                continue
-            plain = _COURSE_LINK.sub(r"\1", html)
-            if plain != html:
-                data["text/html"] = plain
-                changed += 1
+        plain = _COURSE_LINK.sub(r"\1", html)
+        if plain != html:
+            data["text/html"] = plain
+            changed += 1
     return changed
 
 
