@@ -455,7 +455,7 @@ def test_merge_refuses_parts_cut_from_different_submission_folders(tmp_path: Pat
 
     from trilat_lessons.grading.shard import MergeError, gather, run_meta, submissions_hash
 
-    meta, _ = synthetic_class(4)
+    meta, results = synthetic_class(4)
     grader = SimpleNamespace(
         key={"questions": []},
         source=SimpleNamespace(set_id=SET, title="Demo", questions={}),
@@ -470,6 +470,9 @@ def test_merge_refuses_parts_cut_from_different_submission_folders(tmp_path: Pat
         (part / "results").mkdir(parents=True)
         extra = {"submissions": len(found), "submissions_sha256": submissions_hash(found)}
         (part / "run.json").write_text(json.dumps({**meta, "shard": [k, 2], **extra}))
+        for key, r in zip(keys, results, strict=True):
+            if shard_of(key, 2) == k:
+                (part / "results" / f"{key}.json").write_text(json.dumps(r))
         parts.append(part)
     with pytest.raises(MergeError, match="another submissions folder"):
         gather(parts, tmp_path / "out")
@@ -601,3 +604,50 @@ def test_pseudonymised_run_names_no_student_outside_the_instructor_files(tmp_pat
         for name in names:
             assert name not in text, (p.name, name)
     assert any(names[0] in p.read_text() for p in files if p.name == "grades.csv")
+
+
+def test_merge_takes_only_the_results_each_part_graded_from_the_current_folder(tmp_path: Path):
+    """A submission deleted before the parts are graded again, or a stray file in a part's
+    results folder, never reaches the merged grades; counts must match the folder's."""
+    from trilat_lessons.grading.shard import MergeError, gather, submissions_hash
+
+    meta, results = synthetic_class(12)
+    by_key = {f"student{i:03d}": r for i, r in enumerate(results)}
+    keys = sorted(by_key)
+    gone = keys[0]  # graded once, then deleted from the folder before the re-run
+    now = keys[1:]
+    parts = []
+    for k in (1, 2, 3, 4):
+        part = tmp_path / f"part{k}"
+        (part / "results").mkdir(parents=True)
+        for key in keys:  # the first run's results stay in the part folders
+            if shard_of(key, 4) == k:
+                (part / "results" / f"{key}.json").write_text(json.dumps(by_key[key]))
+        graded = [key for key in now if shard_of(key, 4) == k]
+        extra = {"submissions": len(now), "submissions_sha256": submissions_hash(now)}
+        run = {**meta, "shard": [k, 4], **extra, "graded": graded}
+        (part / "run.json").write_text(json.dumps(run))
+        parts.append(part)
+    (parts[1] / "results" / "stray.json").write_text(json.dumps(results[5]))
+    merged, got = gather(parts, tmp_path / "out")
+    assert sorted(got) == now and gone not in got and merged["graded"] == now
+    # a part whose run.json lists an id without its result, or counts that do not add up
+    home = next(p for p in parts if (p / "results" / f"{now[0]}.json").exists())
+    (home / "results" / f"{now[0]}.json").unlink()
+    with pytest.raises(MergeError, match="result is missing"):
+        gather(parts, tmp_path / "out2")
+    (home / "results" / f"{now[0]}.json").write_text(json.dumps(by_key[now[0]]))
+    for p in parts:
+        run = json.loads((p / "run.json").read_text())
+        (p / "run.json").write_text(json.dumps({**run, "submissions": len(keys)}))
+    with pytest.raises(MergeError, match="11 result"):
+        gather(parts, tmp_path / "out3")
+    # older parts (no list of ids): only the results of their own shard
+    for p in parts:
+        run = json.loads((p / "run.json").read_text())
+        del run["graded"]
+        (p / "run.json").write_text(json.dumps({**run, "submissions": None}))
+    foreign = next(key for key in keys if shard_of(key, 4) != 2)
+    (parts[1] / "results" / f"{foreign}.json").write_text(json.dumps(by_key[foreign]))
+    _, got = gather(parts, tmp_path / "out4")
+    assert sorted(got) == keys

@@ -44,7 +44,7 @@ def finish(
         out.mkdir(parents=True, exist_ok=True)
         codes = student_codes([r["student"] for r in results], out, options.analytics)
         write_reports(grader, results, out, names, codes)
-        meta = meta or run_meta(grader, options.shard, everyone)
+        meta = meta or run_meta(grader, options.shard, everyone, sorted(names.values()))
         write_json(out / RUN_FILE, meta)
         return write_analytics(meta, results, out, options.analytics)
     except OSError as exc:
