@@ -201,7 +201,7 @@ def test_canvas_and_moodle_files_follow_their_column_rules(tmp_path: Path):
     assert by_name["Doe, Jane"][1:5] == ["100", "S0", "login0", "Sec, A"]
     assert by_name['O"Brien "Bo"'][5] == f"{totals[NAMES[1]]:g}"
     assert by_name["김민준"][3] == "login2" and by_name["山田 太郎"][2] == "S3"
-    assert "'=cmd|x" in by_name  # a name a sheet would run is escaped
+    assert "=cmd|x" in by_name  # verbatim for the importer; README.txt warns (see below)
     assert "Zoë Ångström" not in by_name  # Canvas could not find them: in unmatched.csv
     assert "Student, Absent" not in by_name  # an empty cell would clear a grade
     assert all(any(row[1:4]) and row[5] != "" for row in canvas[2:])
@@ -210,7 +210,7 @@ def test_canvas_and_moodle_files_follow_their_column_rules(tmp_path: Path):
     # ONE identity column for the whole file, filled on every row, and never an empty grade
     assert moodle[0] == ["Full name", "ID number", "01_demo Demo"]
     assert all(row[1] and row[2] for row in moodle[1:])
-    assert {r[0] for r in moodle[1:]} == {"'" + n if n[0] == "=" else n for n in NAMES[:-1]}
+    assert {r[0] for r in moodle[1:]} == set(NAMES[:-1])
     row = next(r for r in moodle if r[0] == "김민준")
     assert row[1] == "ID2" and float(row[2]) == totals["김민준"]
     check = (tmp_path / "lms" / "roster_check.csv").read_text()
@@ -625,12 +625,12 @@ def test_merge_takes_only_the_results_each_part_graded_from_the_current_folder(t
                 (part / "results" / f"{key}.json").write_text(json.dumps(by_key[key]))
         graded = [key for key in now if shard_of(key, 4) == k]
         extra = {"submissions": len(now), "submissions_sha256": submissions_hash(now)}
-        run = {**meta, "shard": [k, 4], **extra, "graded": graded}
-        (part / "run.json").write_text(json.dumps(run))
+        (part / "run.json").write_text(json.dumps({**meta, "shard": [k, 4], **extra}))
+        (part / "results" / "graded.txt").write_text("".join(f"{g}\n" for g in graded))
         parts.append(part)
     (parts[1] / "results" / "stray.json").write_text(json.dumps(results[5]))
-    merged, got = gather(parts, tmp_path / "out")
-    assert sorted(got) == now and gone not in got and merged["graded"] == now
+    _, got = gather(parts, tmp_path / "out")
+    assert sorted(got) == now and gone not in got
     # a part whose run.json lists an id without its result, or counts that do not add up
     home = next(p for p in parts if (p / "results" / f"{now[0]}.json").exists())
     (home / "results" / f"{now[0]}.json").unlink()
@@ -645,9 +645,33 @@ def test_merge_takes_only_the_results_each_part_graded_from_the_current_folder(t
     # older parts (no list of ids): only the results of their own shard
     for p in parts:
         run = json.loads((p / "run.json").read_text())
-        del run["graded"]
+        (p / "results" / "graded.txt").unlink()
         (p / "run.json").write_text(json.dumps({**run, "submissions": None}))
     foreign = next(key for key in keys if shard_of(key, 4) != 2)
     (parts[1] / "results" / f"{foreign}.json").write_text(json.dumps(by_key[foreign]))
     _, got = gather(parts, tmp_path / "out4")
     assert sorted(got) == keys
+
+
+def test_lms_upload_files_keep_identity_cells_verbatim_and_warn_about_formulas(tmp_path: Path):
+    """An SIS id "+123" or a Moodle ID number "-0042" must reach the importer as the LMS has it
+    (a formula-escaping quote would make another id: Moodle aborts the import); the console and
+    lms/README.txt warn that such a file is unsafe to open in a spreadsheet."""
+    names = ["Kim Minjun", "Sato Yui"]
+    meta, results = synthetic_class(2, names=names)
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "submission,name,sis_user_id,idnumber\n"
+        "Kim Minjun,=Kim Minjun,+123,-0042\nSato Yui,Sato Yui,S2,@7\n",
+        encoding="utf-8",
+    )
+    opts = AnalyticsOptions(roster=read_roster(path), lms=["canvas", "moodle"])
+    warnings = write_analytics(meta, results, tmp_path / "out", opts)
+    canvas = _rows(tmp_path / "out" / "lms" / "canvas.csv")
+    assert [r[:3] for r in canvas[2:]] == [["=Kim Minjun", "", "+123"], ["Sato Yui", "", "S2"]]
+    moodle = _rows(tmp_path / "out" / "lms" / "moodle.csv")
+    assert [r[:2] for r in moodle[1:]] == [["=Kim Minjun", "-0042"], ["Sato Yui", "@7"]]
+    readme = (tmp_path / "out" / "lms" / "README.txt").read_text()
+    assert "DO NOT OPEN IN A SPREADSHEET" in readme and "2 cell(s) in canvas.csv" in readme
+    assert "3 cell(s) in moodle.csv" in readme
+    assert any("DO NOT OPEN IN A SPREADSHEET" in w for w in warnings)

@@ -194,14 +194,28 @@ def match(
     return Match(rows, unmatched, missing, failed)
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
-    from .writing import csv_cell
+def _csv(rows: list[list[Any]], verbatim: bool = False) -> bytes:
+    """CSV bytes; ``verbatim`` (the upload files): no formula-escaping quote, as an importer
+    compares the cells as text (a ``'`` before ``+123`` would be another SIS id), control
+    characters only shown as U+FFFD (no LMS identity holds one)."""
+    from .writing import csv_cell, verbatim_cell
 
     buf = io.StringIO()
     # RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; UTF-8
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerows([[csv_cell(v) for v in row] for row in rows])
+    cell = verbatim_cell if verbatim else csv_cell
+    w.writerows([[cell(v) for v in row] for row in rows])
     return buf.getvalue().encode("utf-8")
+
+
+def formula_cells(data: bytes) -> list[str]:
+    """The cells of an upload file a spreadsheet would run as a formula (they start with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return), written verbatim for the importer:
+    opening that file in a spreadsheet is unsafe."""
+    from .writing import FORMULA_START
+
+    rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    return [c for row in rows for c in row if c.startswith(FORMULA_START)]
 
 
 def canvas_csv(m: Match, assignment: str, points_possible: str = "") -> bytes:
@@ -223,7 +237,7 @@ def canvas_csv(m: Match, assignment: str, points_possible: str = "") -> bytes:
                 r.total,
             ]
         )
-    return _csv(rows)
+    return _csv(rows, verbatim=True)
 
 
 def moodle_csv(m: Match, assignment: str) -> bytes:
@@ -233,7 +247,7 @@ def moodle_csv(m: Match, assignment: str) -> bytes:
     rows: list[list[Any]] = [["Full name", MOODLE_HEADER[col], assignment]]
     for r in m.importable("moodle"):
         rows.append([r.ident.get("name") or r.ident["submission"], r.ident[col], r.total])
-    return _csv(rows)
+    return _csv(rows, verbatim=True)
 
 
 def roster_check_csv(m: Match) -> bytes:

@@ -15,6 +15,7 @@ from . import analytics as an
 from .lms import (
     Roster,
     canvas_csv,
+    formula_cells,
     match,
     missing_submissions_csv,
     moodle_csv,
@@ -201,20 +202,32 @@ def _write_lms(
         for s, q in pending.items()
     }  # fmt: skip
     m = match(totals, options.roster, failed, held)
+    warnings: list[str] = []
     assignment = options.assignment or f"{meta['set']} {meta.get('title', '')}".strip()
     possible = fmt(sum(float(q["points"]) for q in meta["questions"]))
+    unsafe: dict[str, int] = {}
     for name in options.lms:
         data = (
             canvas_csv(m, assignment, possible) if name == "canvas" else moodle_csv(m, assignment)
         )
         _write(lms / f"{name}.csv", data)
+        if cells := formula_cells(data):
+            unsafe[f"{name}.csv"] = len(cells)
     _write(lms / "roster_check.csv", roster_check_csv(m))
     _write(lms / "missing_submissions.csv", missing_submissions_csv(m))
-    warnings: list[str] = []
     left_out = {name: m.left_out(name) for name in options.lms}
     if options.lms:
         _write(lms / "unmatched.csv", unmatched_csv(m, options.lms))
     state = _lms_state(m, options, pending)
+    if unsafe:
+        where = ", ".join(f"{n} cell(s) in {f}" for f, n in unsafe.items())
+        alarm = (
+            f"DO NOT OPEN IN A SPREADSHEET: {where} start with =, +, -, @ (names or ids as the "
+            "roster has them, written verbatim so the LMS finds the student); a spreadsheet "
+            "would run them as formulas. Upload the file as it is; check it in a text editor."
+        )
+        state += "\n" + alarm + "\n"
+        warnings.append(alarm)
     _write(lms / "README.txt", state.encode("utf-8"))
     if pending and options.lms:
         if options.lms_provisional:

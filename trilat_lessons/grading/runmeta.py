@@ -47,16 +47,11 @@ def submissions_hash(keys: list[str]) -> str:
 
 
 def run_meta(
-    grader: Any,
-    shard: tuple[int, int] | None,
-    everyone: list[str] | None = None,
-    graded: list[str] | None = None,
+    grader: Any, shard: tuple[int, int] | None, everyone: list[str] | None = None
 ) -> dict[str, Any]:
     """``run.json``: the set, its questions (points, kind, wrong() messages), the run's
-    fingerprint and shard, the hash and count of every submission id found (``everyone``,
-    before sharding) and the ids this run graded (``graded``: a merge takes only those results,
-    never a stale or stray file of the results folder), so parts can be merged and analysed
-    without the source."""
+    fingerprint and shard, and the hash and count of every submission id found (``everyone``,
+    before sharding), so parts can be merged and analysed without the source."""
     wrong = {
         q["id"]: [w.get("message", "") for w in q.get("wrong", [])] for q in grader.key["questions"]
     }
@@ -68,7 +63,6 @@ def run_meta(
         "shard": list(shard) if shard else None,
         "submissions": None if everyone is None else len(everyone),
         "submissions_sha256": None if everyone is None else submissions_hash(everyone),
-        "graded": None if graded is None else sorted(graded),
         "questions": [
             {
                 "id": q.id,

@@ -113,23 +113,26 @@ def gather(parts: list[Path], out: Path) -> tuple[dict[str, Any], dict[str, dict
             " submission(s): grade every part again from the same folder"
         )
     _combine_manual_sheets(parts, out)
-    meta = {**first, "shard": None, "graded": sorted(results)}
+    meta = {**first, "shard": None}
     return meta, {k: results[k] for k in sorted(results)}
 
 
 def _part_results(part: Path, meta: dict[str, Any]) -> list[Path]:
-    """The result files a part graded from the current folder: the ids its ``run.json`` lists
-    (older parts: those of its own shard), never a stale result of a submission since removed
-    or a stray file; a listed id without its result is a ``MergeError``."""
+    """The result files a part graded from the current folder: the ids its
+    ``results/graded.txt`` lists (older parts: those of its own shard), never a stale result of
+    a submission since removed or a stray file; a listed id without its result is refused."""
+    from .finish import GRADED_FILE
+
     found = {f.stem: f for f in (part / "results").glob("*.json")}
-    graded = meta.get("graded")
-    if graded is None:
+    try:
+        graded = (part / GRADED_FILE).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
         shard = meta.get("shard")
         if shard:
             return [found[k] for k in sorted(found) if shard_of(k, int(shard[1])) == shard[0]]
         return [found[k] for k in sorted(found)]
-    if not isinstance(graded, list) or not all(isinstance(k, str) for k in graded):
-        raise MergeError(f"{part / RUN_FILE}: 'graded' is not a list of ids")
+    except (OSError, ValueError) as exc:
+        raise MergeError(f"cannot read {part / GRADED_FILE}: {exc}") from None
     missing = sorted(k for k in graded if k not in found)
     if missing:
         raise MergeError(
