@@ -675,3 +675,30 @@ def test_lms_upload_files_keep_identity_cells_verbatim_and_warn_about_formulas(t
     assert "DO NOT OPEN IN A SPREADSHEET" in readme and "2 cell(s) in canvas.csv" in readme
     assert "3 cell(s) in moodle.csv" in readme
     assert any("DO NOT OPEN IN A SPREADSHEET" in w for w in warnings)
+
+
+def test_two_submissions_with_one_lms_identity_are_not_uploaded(tmp_path: Path):
+    """Two submissions mapped to one SIS id (or one Moodle ID number, or one roster row reached
+    under two spellings) would put two grades on one student: both are left out and listed."""
+    names = ["Kim Minjun", "Sato Yui", "Lee Ann", "Okafor Chidi", "OKAFOR CHIDI"]
+    meta, results = synthetic_class(len(names), names=names)
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "submission,name,sis_user_id,idnumber\n"
+        "Kim Minjun,Kim Minjun,S1,ID1\nSato Yui,Sato Yui,S1,ID1\nLee Ann,Lee Ann,S3,ID3\n"
+        "Okafor Chidi,Okafor Chidi,S4,ID4\n",
+        encoding="utf-8",
+    )
+    opts = AnalyticsOptions(roster=read_roster(path), lms=["canvas", "moodle"])
+    warnings = write_analytics(meta, results, tmp_path / "out", opts)
+    lms = tmp_path / "out" / "lms"
+    assert [r[0] for r in _rows(lms / "canvas.csv")[2:]] == ["Lee Ann"]
+    assert [r[0] for r in _rows(lms / "moodle.csv")[1:]] == ["Lee Ann"]
+    left = list(csv.DictReader(io.StringIO((lms / "unmatched.csv").read_text())))
+    shared = {(r["lms"], r["submission"]) for r in left if "shared by" in r["reason"]}
+    assert shared == {(k, n) for k in ("canvas", "moodle") for n in ("Kim Minjun", "Sato Yui",
+                                                                     "Okafor Chidi")}  # fmt: skip
+    assert sum(1 for r in left if r["submission"] == "Okafor Chidi") == 4  # both spellings
+    check = (lms / "roster_check.csv").read_text()
+    assert "moodle: idnumber 'ID1' is shared by several submissions" in check
+    assert any("sharing one LMS identity" in w for w in warnings)

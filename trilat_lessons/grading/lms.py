@@ -4,7 +4,8 @@ gradebook import files (column rules and their sources in docs/grading.md, "Grad
 Nothing is dropped, and nothing is written that an import would get wrong: a submission with no
 roster entry (or no identity for that LMS: :data:`IDENTITY`; for Moodle the ONE identity column of
 the file, :func:`moodle_identity`), a submission that could not be graded, and a provisional grade
-(written answers not scored yet) are left out of the upload files and listed, with the reason and
+(written answers not scored yet) and two submissions sharing one LMS identity (the LMS would give
+one student both grades) are left out of the upload files and listed, with the reason and
 the grade, in ``lms/unmatched.csv``; a roster entry with no submission is never written (an empty
 cell clears a grade on import) and is listed in ``lms/missing_submissions.csv``. Every mismatch is
 also in ``lms/roster_check.csv``.
@@ -132,6 +133,30 @@ class Match:
     unmatched_submissions: list[str]
     roster_without_submission: list[dict[str, str]]  # roster rows: never in an upload file
     not_graded: list[tuple[str, str]] = field(default_factory=list)  # (submission, status)
+    _shared: dict[str, dict[int, str]] = field(default_factory=dict, repr=False)
+
+    def shared_identity(self, lms: str) -> dict[int, str]:
+        """Rows (by ``id``) whose identity for that LMS is also another submission's: the LMS
+        would put two grades on one student, so neither is written; with the reason."""
+        if lms not in self._shared:
+            cols = [moodle_identity(self)] if lms == "moodle" else list(IDENTITY[lms])
+            owners: dict[tuple[str, str], list[Row]] = {}
+            for r in self.rows:
+                if not r.known:
+                    continue
+                ids = [c for c in cols if c != "name" and r.ident.get(c)]
+                for c in ids or [c for c in cols if r.ident.get(c)]:  # a name only without ids
+                    owners.setdefault((c, r.ident[c]), []).append(r)
+            why: dict[int, str] = {}
+            for (c, value), rows in owners.items():
+                if len(rows) > 1:
+                    subs = ", ".join(r.ident["submission"] for r in rows)
+                    for r in rows:
+                        why.setdefault(
+                            id(r), f"{c} {value!r} is shared by several submissions ({subs})"
+                        )
+            self._shared[lms] = why
+        return self._shared[lms]
 
     def _why_out(self, row: Row, lms: str) -> str:
         """Why ``row`` is left out of that LMS's file ("" when it is written)."""
@@ -141,6 +166,8 @@ class Match:
             return "not graded: an empty cell would clear a grade on import"
         if row.held:
             return row.held
+        if shared := self.shared_identity(lms).get(id(row)):
+            return shared
         if lms == "moodle":
             col = moodle_identity(self)
             return "" if row.ident.get(col) else f"roster row has no {col} (the file's identity)"
@@ -250,10 +277,15 @@ def moodle_csv(m: Match, assignment: str) -> bytes:
     return _csv(rows, verbatim=True)
 
 
-def roster_check_csv(m: Match) -> bytes:
-    """Every mismatch between submissions and the roster, and every submission not graded."""
+def roster_check_csv(m: Match, formats: list[str] | tuple[str, ...] = ()) -> bytes:
+    """Every mismatch between submissions and the roster, every identity two submissions share
+    (for each LMS of ``formats``) and every submission not graded."""
     rows: list[list[Any]] = [["problem", "name"]]
     rows += [["submission not in the roster", s] for s in m.unmatched_submissions]
+    for lms in formats:
+        shared = m.shared_identity(lms)
+        rows += [[f"{lms}: {shared[id(r)]}", r.ident["submission"]]
+                 for r in m.rows if id(r) in shared]  # fmt: skip
     rows += [["roster entry without a submission", r["submission"]]
              for r in m.roster_without_submission]  # fmt: skip
     rows += [[f"submission not graded: {status}", s] for s, status in m.not_graded]

@@ -213,7 +213,7 @@ def _write_lms(
         _write(lms / f"{name}.csv", data)
         if cells := formula_cells(data):
             unsafe[f"{name}.csv"] = len(cells)
-    _write(lms / "roster_check.csv", roster_check_csv(m))
+    _write(lms / "roster_check.csv", roster_check_csv(m, options.lms))
     _write(lms / "missing_submissions.csv", missing_submissions_csv(m))
     left_out = {name: m.left_out(name) for name in options.lms}
     if options.lms:
@@ -253,6 +253,13 @@ def _write_lms(
         warnings.append(
             f"left out of the LMS file(s) ({counts}): enter them by hand or fix what "
             f"{lms / 'unmatched.csv'} says and run again"
+        )
+    shared = {k: len(m.shared_identity(k)) for k in options.lms if m.shared_identity(k)}
+    if shared:
+        counts = ", ".join(f"{n} for {k}" for k, n in shared.items())
+        warnings.append(
+            f"submissions sharing one LMS identity ({counts}): the LMS would put both grades on "
+            f"one student, so they are left out; fix the roster (see {lms / 'roster_check.csv'})"
         )
     if options.roster is not None and m.unmatched_submissions:
         warnings.append(
