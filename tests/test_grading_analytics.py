@@ -702,3 +702,19 @@ def test_two_submissions_with_one_lms_identity_are_not_uploaded(tmp_path: Path):
     check = (lms / "roster_check.csv").read_text()
     assert "moodle: idnumber 'ID1' is shared by several submissions" in check
     assert any("sharing one LMS identity" in w for w in warnings)
+
+
+def test_roster_lookup_normalises_each_name_once_not_per_submission(monkeypatch, tmp_path: Path):
+    """Matching is a dict lookup built once in read_roster (8,000 students took seconds when
+    every submission scanned and normalised the whole roster); timed in benchmarks/."""
+    from trilat_lessons.grading import lms
+
+    path = tmp_path / "roster.csv"
+    path.write_text("submission\n" + "".join(f"Student {i}\n" for i in range(300)))
+    roster = read_roster(path)
+    calls = []
+    real = lms._norm
+    monkeypatch.setattr(lms, "_norm", lambda name: calls.append(name) or real(name))
+    assert roster.find("STUDENT 299.ipynb") is roster.rows[299]
+    assert roster.find("nobody") is None
+    assert len(calls) <= 2

@@ -50,11 +50,16 @@ class Roster:
     """Roster rows by the normalised submission name, in file order."""
 
     rows: list[dict[str, str]] = field(default_factory=list)
+    _index: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # built once: a lookup per submission, not a scan of the roster (8,000 students)
+        for r in self.rows:
+            self._index.setdefault(_norm(r["submission"]), r)
 
     def find(self, name: str) -> dict[str, str] | None:
         """The roster row of a submission name (compared after NFC and case folding)."""
-        want = _norm(name)
-        return next((r for r in self.rows if _norm(r["submission"]) == want), None)
+        return self._index.get(_norm(name))
 
 
 def _norm(name: str) -> str:
