@@ -718,3 +718,27 @@ def test_roster_lookup_normalises_each_name_once_not_per_submission(monkeypatch,
     assert roster.find("STUDENT 299.ipynb") is roster.rows[299]
     assert roster.find("nobody") is None
     assert len(calls) <= 2
+
+
+def test_upper_lower_index_does_not_depend_on_the_order_of_tied_students():
+    """Students tied on the rest-of-test score at the 27 % cut share its places, so renaming
+    students (another file order) never changes the index."""
+    import random
+
+    meta, results = synthetic_class(60, seed=3)
+    questions = questions_of(meta)
+    want = {row["question"]: row["upper_lower"] for row in an.item_analysis(questions, results)}
+    rng = random.Random(5)
+    for _ in range(6):
+        shuffled = json.loads(json.dumps(results))
+        rng.shuffle(shuffled)
+        for i, r in enumerate(shuffled):
+            r["student"] = f"Renamed {i:03d}"
+        got = {row["question"]: row["upper_lower"] for row in an.item_analysis(questions, shuffled)}
+        assert got.keys() == want.keys()
+        for q in want:
+            assert got[q] == pytest.approx(want[q], abs=1e-12), q
+    # by hand: rest scores 0, 1, 1, 1, 2 and groups of 2: three students tied at 1 share a place
+    pairs = [(0.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 1.0), (1.0, 2.0)]
+    assert an._group_mean(pairs, 2, top=False) == pytest.approx((0 + (1 + 0 + 0) / 3) / 2)
+    assert an._group_mean(pairs, 2, top=True) == pytest.approx((1 + (1 + 0 + 0) / 3) / 2)

@@ -128,7 +128,8 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
     Facility is the mean fraction of the points scored by graded submissions. Discrimination is
     the Pearson correlation of the question's score with the rest of the test (the total without
     this question: the point-biserial when the question is right/wrong), and the upper-lower
-    index: mean score of the top 27 % by rest-of-test score minus that of the bottom 27 %.
+    index: mean score of the top 27 % by rest-of-test score minus that of the bottom 27 %
+    (students tied at a group's edge share its last places: :func:`_group_mean`).
     """
     rows = []
     pool = graded(results)
@@ -158,9 +159,7 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
         ul = None
         k = round(GROUP * len(pairs))
         if k >= 1 and len(pairs) >= 2 * k:
-            ranked = sorted(pairs, key=lambda p: p[1])
-            low, high = ranked[:k], ranked[-k:]
-            ul = sum(s for s, _ in high) / k - sum(s for s, _ in low) / k
+            ul = _group_mean(pairs, k, top=True) - _group_mean(pairs, k, top=False)
         rows.append(
             {
                 "question": q.id,
@@ -181,6 +180,24 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
             }
         )
     return rows
+
+
+def _group_mean(pairs: list[tuple[float, float]], k: int, top: bool) -> float:
+    """Mean item score of the ``k`` students with the highest (``top``) or lowest rest-of-test
+    score. Students tied at the cut share the places left (fractional membership: 3 tied for 1
+    place count 1/3 each), so the figure never depends on the order of the files."""
+    blocks: dict[float, list[float]] = {}
+    for s, rest in pairs:
+        blocks.setdefault(rest, []).append(s)
+    left, acc = float(k), 0.0
+    for rest in sorted(blocks, reverse=top):
+        scores = blocks[rest]
+        share = min(1.0, left / len(scores))
+        acc += share * sum(scores)
+        left -= share * len(scores)
+        if left <= 1e-12:
+            break
+    return acc / k
 
 
 def flag(facility: float | None, r_ir: float | None, scored: int, n: int) -> str:
