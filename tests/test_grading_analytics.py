@@ -742,3 +742,20 @@ def test_upper_lower_index_does_not_depend_on_the_order_of_tied_students():
     pairs = [(0.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 1.0), (1.0, 2.0)]
     assert an._group_mean(pairs, 2, top=False) == pytest.approx((0 + (1 + 0 + 0) / 3) / 2)
     assert an._group_mean(pairs, 2, top=True) == pytest.approx((1 + (1 + 0 + 0) / 3) / 2)
+
+
+def test_accept_candidates_need_a_margin_and_small_evidence_is_labelled_weak():
+    """A misconception whose givers did as well as the key's by chance (400 students, a rest
+    mean 0.02 points above) is no accept() candidate; the planted alternative still is, on 400
+    and on 60 students, where it is labelled weak evidence."""
+    meta, results = synthetic_class(400, seed=3)
+    qs = questions_of(meta)
+    _, cands = an.suggestions(qs, an.answer_distribution(qs, results))
+    assert [(a["question"], a["answer"]) for a in cands] == [("q2", f"str:{PLANTED_ALT.lower()}")]
+    assert cands[0]["evidence"] == "strong"
+    meta, results = synthetic_class(60)
+    _, cands = an.suggestions(qs, an.answer_distribution(qs, results))
+    assert [(a["answer"], a["evidence"]) for a in cands] == [(f"str:{PLANTED_ALT.lower()}",
+                                                              "weak")]  # fmt: skip
+    text = an.key_suggestions_md(SET, qs, an.answer_distribution(qs, results), 60)
+    assert "**weak evidence**: q2" in text

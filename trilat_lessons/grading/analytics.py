@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,10 @@ MIN_CLASS = 30
 students: the figures are printed but every question is flagged as "indicative only"."""
 EASY, HARD = 0.90, 0.20  # facility above / below: too easy / too hard
 WEAK = 0.20  # item-rest correlation below this: discriminates little or not at all
+ACCEPT_MIN = 3  # givers an accept() candidate needs
+ACCEPT_MARGIN = 0.05  # ... and its givers' rest-of-test lead over the key's, as a share of it
+ACCEPT_STRONG = 5  # "strong" evidence: this many givers or more,
+ACCEPT_T = 2.0  # a lead of this many standard errors (Welch), and MIN_CLASS graded or more
 GROUP = 0.27  # upper and lower groups of the upper-lower index (Kelley's 27 %)
 CANON_MAX = 120  # characters of a canonical answer kept in reports
 NOT_GRADED = ("rejected", "corrupt", "wrong assignment", "internal error")
@@ -263,6 +268,7 @@ def answer_distribution(
                     "verdict": g.get("verdict", ""),
                     "message": msg,
                     "rest_mean": sum(rest[sha]) / len(rest[sha]),
+                    "rest_sd": statistics.stdev(rest[sha]) if len(rest[sha]) > 1 else 0.0,
                 }
             )
     order = {q.id: i for i, q in enumerate(questions)}
@@ -292,35 +298,59 @@ def literal(full: str | None) -> str | None:
 
 
 def suggestions(
-    questions: list[Question], answers: list[dict[str, Any]], *, top: int = 10
+    questions: list[Question],
+    answers: list[dict[str, Any]],
+    *,
+    top: int = 10,
+    n: int | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(most frequent unexplained wrong answers, accept candidates), each a list of answer rows.
 
-    An accept candidate is an answer marked wrong whose givers scored, on the rest of the test,
-    at least as well as the students who gave the key's answer: able students agreeing on an
-    answer the key rejects is the sign of a right answer the key does not know.
+    An accept candidate is an answer marked wrong, given by at least ``ACCEPT_MIN`` students
+    whose mean score on the rest of the test beats that of the students who gave the key's
+    answer by a margin (``ACCEPT_MARGIN`` of the rest's points): able students agreeing on an
+    answer the key rejects is the sign of a right answer the key does not know. Each carries
+    ``evidence``: "strong" only when the gap is at least ``ACCEPT_T`` standard errors (Welch),
+    with ``ACCEPT_STRONG`` givers or more in a class of ``MIN_CLASS`` or more; else "weak".
     """
     min_count = 2
     unexplained = [
         a for a in answers if a["verdict"] == "unexplained wrong" and a["count"] >= min_count
     ]
     unexplained.sort(key=lambda a: (-a["count"], a["question"], a["answer"]))
-    correct_rest: dict[str, float] = {}
+    best: dict[str, dict[str, Any]] = {}  # the key's answer whose givers did best on the rest
     for a in answers:
         if a["verdict"] in ("correct", "accepted alternative"):
-            prev = correct_rest.get(a["question"])
-            correct_rest[a["question"]] = (
-                a["rest_mean"] if prev is None else max(prev, a["rest_mean"])
-            )
-    candidates = [
-        a
-        for a in answers
-        if a["verdict"] in ("unexplained wrong", "known misconception")
-        and a["count"] >= max(min_count, 3)
-        and a["question"] in correct_rest
-        and a["rest_mean"] >= correct_rest[a["question"]] - 1e-9
-    ]
-    candidates.sort(key=lambda a: (-a["rest_mean"], -a["count"], a["question"], a["answer"]))
+            prev = best.get(a["question"])
+            if prev is None or a["rest_mean"] > prev["rest_mean"]:
+                best[a["question"]] = a
+    whole = sum(q.points for q in questions)
+    points = {q.id: q.points for q in questions}
+    if n is None:  # graded submissions: each answer's share is its count over them
+        n = max((round(a["count"] / a["share"]) for a in answers if a["share"]), default=0)
+    candidates = []
+    for a in answers:
+        key = best.get(a["question"])
+        if (
+            a["verdict"] not in ("unexplained wrong", "known misconception")
+            or a["count"] < ACCEPT_MIN
+            or key is None
+        ):
+            continue
+        gap = a["rest_mean"] - key["rest_mean"]
+        if gap < ACCEPT_MARGIN * (whole - points.get(a["question"], 0.0)) - 1e-9:
+            continue
+        se = math.sqrt(
+            a.get("rest_sd", 0.0) ** 2 / a["count"] + key.get("rest_sd", 0.0) ** 2 / key["count"]
+        )
+        t = gap / se if se > 0 else math.inf
+        strong = t >= ACCEPT_T and a["count"] >= ACCEPT_STRONG and n >= MIN_CLASS
+        candidates.append({**a, "gap": gap, "key_rest_mean": key["rest_mean"],
+                           "evidence": "strong" if strong else "weak"})  # fmt: skip
+    candidates.sort(
+        key=lambda a: (a["evidence"] != "strong", -a["gap"], -a["count"], a["question"],
+                       a["answer"])
+    )  # fmt: skip
     return unexplained[:top], candidates[:top]
 
 
@@ -328,7 +358,7 @@ def key_suggestions_md(
     set_id: str, questions: list[Question], answers: list[dict[str, Any]], n: int
 ) -> str:
     """``key_suggestions.md``: ready-to-paste ``wrong(...)`` and ``accept(...)`` stubs."""
-    unexplained, candidates = suggestions(questions, answers)
+    unexplained, candidates = suggestions(questions, answers, n=n)
     lines = [
         f"# Key suggestions: {set_id}",
         "",
@@ -363,11 +393,23 @@ def key_suggestions_md(
     lines += ["## Marked wrong, but given by strong students (candidate `accept()`)", ""]
     if not candidates:
         lines += ["None.", ""]
-    for a in candidates:
+    else:
         lines += [
-            f"- {a['question']}: `{_code_span(a['answer'])}` ({a['count']} students; their mean "
-            f"score on the rest of the test {a['rest_mean']:.2f}, at least that of the students "
-            f"who gave the key's answer)"
+            f"An answer is listed when {ACCEPT_MIN} students or more gave it and their mean "
+            f"score on the rest of the test beats that of the key's answer by "
+            f"{ACCEPT_MARGIN:.0%} of the rest's points or more. **Weak evidence** means the "
+            f"gap could be chance (under {ACCEPT_T:g} standard errors, fewer than "
+            f"{ACCEPT_STRONG} students, or a class under {MIN_CLASS}): read those answers "
+            "before accepting anything.",
+            "",
+        ]
+    for a in candidates:
+        weak = a["evidence"] != "strong"
+        lines += [
+            f"- {'**weak evidence**: ' if weak else ''}{a['question']}: "
+            f"`{_code_span(a['answer'])}` ({a['count']} students; their mean "
+            f"score on the rest of the test {a['rest_mean']:.2f}, against "
+            f"{a['key_rest_mean']:.2f} for the key's answer)"
             + (f"; now explained as: {a['message']}" if a["message"] else "")
             + (
                 f"; also wrong answer {number[(a['question'], a['sha'])]} above: decide which"
