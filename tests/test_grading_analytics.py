@@ -759,3 +759,19 @@ def test_accept_candidates_need_a_margin_and_small_evidence_is_labelled_weak():
                                                               "weak")]  # fmt: skip
     text = an.key_suggestions_md(SET, qs, an.answer_distribution(qs, results), 60)
     assert "**weak evidence**: q2" in text
+
+
+def test_item_analysis_csv_states_the_minimum_class_and_unscored_written_answers(tmp_path: Path):
+    meta, results = synthetic_class(40, plant=False)
+    rows = list(csv.DictReader(io.StringIO(item_analysis_csv(
+        an.item_analysis(questions_of(meta), results)).decode())))  # fmt: skip
+    assert all(r["min_class"] == str(an.MIN_CLASS) and "not scored" not in r["note"] for r in rows)
+    for r in results[:3]:
+        r["questions"]["q4"].update(status="manual", points=None)
+    items = an.item_analysis(questions_of(meta), results)
+    rows = list(csv.DictReader(io.StringIO(item_analysis_csv(items).decode())))
+    q1 = next(r for r in rows if r["question"] == "q1")
+    assert "count 3 written answer(s) not scored yet as 0" in q1["note"] and q1["item_rest_r"]
+    write_analytics(meta, results, tmp_path)
+    page = (tmp_path / "report.html").read_text()
+    assert "3 written answer(s) are not scored yet" in page

@@ -140,6 +140,14 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
     pool = graded(results)
     n = len(pool)
     totals = [total(r) for r in pool]
+    manual = [q.id for q in questions if q.kind == "manual"]
+    unscored = sum(  # written answers not scored yet: 0 in the rest-of-test scores meanwhile
+        1
+        for r in pool
+        for qid in manual
+        if r["questions"].get(qid, {}).get("status") == "manual"
+        and r["questions"][qid].get("points") is None
+    )
     for q in questions:
         statuses = Counter(r["questions"].get(q.id, {}).get("status", "") for r in results)
         pending = sum(
@@ -177,6 +185,7 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
                 "item_rest_r": r_ir,
                 "upper_lower": ul,
                 "statuses": dict(sorted(statuses.items())),
+                "rest_unscored": unscored,
                 "flag": (
                     f"{pending} written answer(s) not scored yet: no figures until all are"
                     if pending

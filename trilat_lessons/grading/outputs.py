@@ -89,10 +89,18 @@ def item_analysis_csv(items: list[dict[str, Any]]) -> bytes:
             "upper_lower_27",
             "statuses",
             "flag",
+            "min_class",
+            "note",
         ]
     ]
     for i in items:
         n = i["students"] or 1
+        note = f"figures are indicative below {an.MIN_CLASS} graded submissions"
+        if i.get("rest_unscored"):
+            note += (
+                f"; item_rest_r and upper_lower_27 count {i['rest_unscored']} written answer(s) "
+                "not scored yet as 0 in the rest-of-set score until they are scored"
+            )
         shares = "; ".join(f"{k or 'none'} {v / n:.1%}" for k, v in i["statuses"].items())
         rows.append(
             [
@@ -107,6 +115,8 @@ def item_analysis_csv(items: list[dict[str, Any]]) -> bytes:
                 _num(i["upper_lower"]),
                 shares,
                 i["flag"],
+                an.MIN_CLASS,
+                note,
             ]
         )
     return _csv(rows)
