@@ -268,6 +268,7 @@ def test_provisional_grades_are_held_back_until_written_answers_are_scored(tmp_p
     assert any("2 grade(s) held back" in w and "--lms-provisional" in w for w in warnings)
     readme = (tmp_path / "lms" / "README.txt").read_text()
     assert readme.count("INCOMPLETE") == 1 and "2 grade(s) are held back" in readme
+    assert "The 3 grade(s) written to the upload files are final" in readme
     assert "provisional" in (tmp_path / "report.html").read_text()
     # asked for: written, and said loudly to be provisional
     opts.lms_provisional = True
@@ -334,9 +335,9 @@ def test_roster_and_option_errors_are_clear(tmp_path: Path):
     with pytest.raises(RosterError, match=r"not UTF-8.*CSV UTF-8"):
         read_roster(legacy)
     twice = tmp_path / "twice.csv"
-    twice.write_text("submission\nA\na\n")
-    with pytest.raises(RosterError, match="twice"):
-        read_roster(twice)
+    twice.write_text("submission\nA\na\nB\nC\nb\n")
+    with pytest.raises(RosterError, match=r"2 submission name\(s\).*'A' / 'a'; 'B' / 'b'"):
+        read_roster(twice)  # every duplicate at once
     with pytest.raises(ValueError, match="blackboard"):
         parse_formats("canvas,blackboard")
     for text in ("0/4", "5/4", "x", "2"):
@@ -389,6 +390,10 @@ def test_merge_command_combines_parts_and_refuses_gaps(tmp_path: Path, capsys):
     assert "missing [2]" in capsys.readouterr().err
     assert main(["grade", "src.ipynb", "a", "b", "--out", str(tmp_path / "y")]) == 2
     assert main(["grade", "merge", *parts, "--out", str(out), "--shard", "3/2"]) == 2
+    capsys.readouterr()
+    assert main(["grade", "merge", "--out", str(out)]) == 2  # no part: its own message
+    err = capsys.readouterr().err
+    assert err.startswith("trilat grade merge: give the part folders") and "usage" not in err
 
 
 def test_a_known_misconception_carries_its_unsealed_message():

@@ -90,15 +90,20 @@ def read_roster(path: str | Path) -> Roster:
             f"{', '.join(ROSTER_COLUMNS)} (save the sheet as 'CSV UTF-8 (comma delimited)')"
         )
     rows = []
-    seen: set[str] = set()
+    seen: dict[str, list[str]] = {}
     for raw in reader:
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
         if not row.get("submission"):
             continue
-        if _norm(row["submission"]) in seen:
-            raise RosterError(f"{path}: {row['submission']!r} appears twice")
-        seen.add(_norm(row["submission"]))
+        seen.setdefault(_norm(row["submission"]), []).append(row["submission"])
         rows.append({c: row.get(c, "") for c in ROSTER_COLUMNS})
+    twice = [names for names in seen.values() if len(names) > 1]
+    if twice:  # every duplicate at once: one fix of the sheet, not one run per name
+        listing = "; ".join(" / ".join(repr(n) for n in names) for names in twice)
+        raise RosterError(
+            f"{path}: {len(twice)} submission name(s) appear more than once (compared after "
+            f"NFC and case folding): {listing}"
+        )
     return Roster(rows)
 
 

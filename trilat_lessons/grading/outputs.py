@@ -306,7 +306,8 @@ def _lms_state(m: Any, options: AnalyticsOptions, pending: dict[str, list[str]])
         lines.append(
             f"INCOMPLETE: {len(pending)} grade(s) are held back until their written answers are "
             "scored in manual_grading.csv (listed in unmatched.csv); run the same command again "
-            "after scoring. The grades in the upload files are final."
+            f"after scoring. The {_written(m, options)} grade(s) written to the upload files "
+            "are final."
         )
     lines += [
         "",
@@ -318,6 +319,14 @@ def _lms_state(m: Any, options: AnalyticsOptions, pending: dict[str, list[str]])
     if "moodle" in options.lms:
         lines.append(f"moodle.csv identifies users by the roster column '{moodle_identity(m)}'.")
     return "\n".join(lines) + "\n"
+
+
+def _written(m: Any, options: AnalyticsOptions) -> str:
+    """How many grades the upload files hold ("12", or "canvas.csv 12, moodle.csv 11")."""
+    counts = {k: len(m.importable(k)) for k in options.lms}
+    if len(set(counts.values())) <= 1:
+        return str(next(iter(counts.values()), 0))
+    return ", ".join(f"{k}.csv {n}" for k, n in counts.items())
 
 
 def _points(r: dict[str, Any]) -> str:
