@@ -17,16 +17,13 @@ from typing import Any
 
 from ..judge import Exported, canonical, digest, unseal
 from ..judge import Question as KeyQuestion
+from . import evidence as ev
 
 MIN_CLASS = 30
 """Below this many graded submissions, facility and discrimination move a lot with one or two
 students: the figures are printed but every question is flagged as "indicative only"."""
 EASY, HARD = 0.90, 0.20  # facility above / below: too easy / too hard
 WEAK = 0.20  # item-rest correlation below this: discriminates little or not at all
-ACCEPT_MIN = 3  # givers an accept() candidate needs
-ACCEPT_MARGIN = 0.05  # ... and its givers' rest-of-test lead over the key's, as a share of it
-ACCEPT_STRONG = 5  # "strong" evidence: this many givers or more,
-ACCEPT_T = 2.0  # a lead of this many standard errors (Welch), and MIN_CLASS graded or more
 GROUP = 0.27  # upper and lower groups of the upper-lower index (Kelley's 27 %)
 CANON_MAX = 120  # characters of a canonical answer kept in reports
 NOT_GRADED = ("rejected", "corrupt", "wrong assignment", "internal error")
@@ -134,7 +131,7 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
     the Pearson correlation of the question's score with the rest of the test (the total without
     this question: the point-biserial when the question is right/wrong), and the upper-lower
     index: mean score of the top 27 % by rest-of-test score minus that of the bottom 27 %
-    (students tied at a group's edge share its last places: :func:`_group_mean`).
+    (students tied at a group's edge share its last places: :func:`evidence.group_mean`).
     """
     rows = []
     pool = graded(results)
@@ -172,7 +169,7 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
         ul = None
         k = round(GROUP * len(pairs))
         if k >= 1 and len(pairs) >= 2 * k:
-            ul = _group_mean(pairs, k, top=True) - _group_mean(pairs, k, top=False)
+            ul = ev.group_mean(pairs, k, top=True) - ev.group_mean(pairs, k, top=False)
         rows.append(
             {
                 "question": q.id,
@@ -194,24 +191,6 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
             }
         )
     return rows
-
-
-def _group_mean(pairs: list[tuple[float, float]], k: int, top: bool) -> float:
-    """Mean item score of the ``k`` students with the highest (``top``) or lowest rest-of-test
-    score. Students tied at the cut share the places left (fractional membership: 3 tied for 1
-    place count 1/3 each), so the figure never depends on the order of the files."""
-    blocks: dict[float, list[float]] = {}
-    for s, rest in pairs:
-        blocks.setdefault(rest, []).append(s)
-    left, acc = float(k), 0.0
-    for rest in sorted(blocks, reverse=top):
-        scores = blocks[rest]
-        share = min(1.0, left / len(scores))
-        acc += share * sum(scores)
-        left -= share * len(scores)
-        if left <= 1e-12:
-            break
-    return acc / k
 
 
 def flag(facility: float | None, r_ir: float | None, scored: int, n: int) -> str:
@@ -315,51 +294,18 @@ def suggestions(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(most frequent unexplained wrong answers, accept candidates), each a list of answer rows.
 
-    An accept candidate is an answer marked wrong, given by at least ``ACCEPT_MIN`` students
-    whose mean score on the rest of the test beats that of the students who gave the key's
-    answer by a margin (``ACCEPT_MARGIN`` of the rest's points): able students agreeing on an
-    answer the key rejects is the sign of a right answer the key does not know. Each carries
-    ``evidence``: "strong" only when the gap is at least ``ACCEPT_T`` standard errors (Welch),
-    with ``ACCEPT_STRONG`` givers or more in a class of ``MIN_CLASS`` or more; else "weak".
+    Accept candidates: answers marked wrong whose givers beat the key's answer's on the rest of
+    the test by a margin, labelled strong or weak (:func:`evidence.accept_candidates`).
     """
     min_count = 2
     unexplained = [
         a for a in answers if a["verdict"] == "unexplained wrong" and a["count"] >= min_count
     ]
     unexplained.sort(key=lambda a: (-a["count"], a["question"], a["answer"]))
-    best: dict[str, dict[str, Any]] = {}  # the key's answer whose givers did best on the rest
-    for a in answers:
-        if a["verdict"] in ("correct", "accepted alternative"):
-            prev = best.get(a["question"])
-            if prev is None or a["rest_mean"] > prev["rest_mean"]:
-                best[a["question"]] = a
-    whole = sum(q.points for q in questions)
-    points = {q.id: q.points for q in questions}
+    rest_max = {q.id: sum(p.points for p in questions) - q.points for q in questions}
     if n is None:  # graded submissions: each answer's share is its count over them
         n = max((round(a["count"] / a["share"]) for a in answers if a["share"]), default=0)
-    candidates = []
-    for a in answers:
-        key = best.get(a["question"])
-        if (
-            a["verdict"] not in ("unexplained wrong", "known misconception")
-            or a["count"] < ACCEPT_MIN
-            or key is None
-        ):
-            continue
-        gap = a["rest_mean"] - key["rest_mean"]
-        if gap < ACCEPT_MARGIN * (whole - points.get(a["question"], 0.0)) - 1e-9:
-            continue
-        se = math.sqrt(
-            a.get("rest_sd", 0.0) ** 2 / a["count"] + key.get("rest_sd", 0.0) ** 2 / key["count"]
-        )
-        t = gap / se if se > 0 else math.inf
-        strong = t >= ACCEPT_T and a["count"] >= ACCEPT_STRONG and n >= MIN_CLASS
-        candidates.append({**a, "gap": gap, "key_rest_mean": key["rest_mean"],
-                           "evidence": "strong" if strong else "weak"})  # fmt: skip
-    candidates.sort(
-        key=lambda a: (a["evidence"] != "strong", -a["gap"], -a["count"], a["question"],
-                       a["answer"])
-    )  # fmt: skip
+    candidates = ev.accept_candidates(answers, rest_max, n >= MIN_CLASS)
     return unexplained[:top], candidates[:top]
 
 
@@ -404,11 +350,11 @@ def key_suggestions_md(
         lines += ["None.", ""]
     else:
         lines += [
-            f"An answer is listed when {ACCEPT_MIN} students or more gave it and their mean "
+            f"An answer is listed when {ev.ACCEPT_MIN} students or more gave it and their mean "
             f"score on the rest of the test beats that of the key's answer by "
-            f"{ACCEPT_MARGIN:.0%} of the rest's points or more. **Weak evidence** means the "
-            f"gap could be chance (under {ACCEPT_T:g} standard errors, fewer than "
-            f"{ACCEPT_STRONG} students, or a class under {MIN_CLASS}): read those answers "
+            f"{ev.ACCEPT_MARGIN:.0%} of the rest's points or more. **Weak evidence** means the "
+            f"gap could be chance (under {ev.ACCEPT_T:g} standard errors, fewer than "
+            f"{ev.ACCEPT_STRONG} students, or a class under {MIN_CLASS}): read those answers "
             "before accepting anything.",
             "",
         ]
