@@ -201,7 +201,7 @@ def test_canvas_and_moodle_files_follow_their_column_rules(tmp_path: Path):
     assert by_name["Doe, Jane"][1:5] == ["100", "S0", "login0", "Sec, A"]
     assert by_name['O"Brien "Bo"'][5] == f"{totals[NAMES[1]]:g}"
     assert by_name["김민준"][3] == "login2" and by_name["山田 太郎"][2] == "S3"
-    assert "'=cmd|x" in by_name  # a name a sheet would run is escaped
+    assert "=cmd|x" in by_name  # verbatim for the importer; README.txt warns (see below)
     assert "Zoë Ångström" not in by_name  # Canvas could not find them: in unmatched.csv
     assert "Student, Absent" not in by_name  # an empty cell would clear a grade
     assert all(any(row[1:4]) and row[5] != "" for row in canvas[2:])
@@ -210,7 +210,7 @@ def test_canvas_and_moodle_files_follow_their_column_rules(tmp_path: Path):
     # ONE identity column for the whole file, filled on every row, and never an empty grade
     assert moodle[0] == ["Full name", "ID number", "01_demo Demo"]
     assert all(row[1] and row[2] for row in moodle[1:])
-    assert {r[0] for r in moodle[1:]} == {"'" + n if n[0] == "=" else n for n in NAMES[:-1]}
+    assert {r[0] for r in moodle[1:]} == set(NAMES[:-1])
     row = next(r for r in moodle if r[0] == "김민준")
     assert row[1] == "ID2" and float(row[2]) == totals["김민준"]
     check = (tmp_path / "lms" / "roster_check.csv").read_text()
@@ -268,6 +268,7 @@ def test_provisional_grades_are_held_back_until_written_answers_are_scored(tmp_p
     assert any("2 grade(s) held back" in w and "--lms-provisional" in w for w in warnings)
     readme = (tmp_path / "lms" / "README.txt").read_text()
     assert readme.count("INCOMPLETE") == 1 and "2 grade(s) are held back" in readme
+    assert "The 3 grade(s) written to the upload files are final" in readme
     assert "provisional" in (tmp_path / "report.html").read_text()
     # asked for: written, and said loudly to be provisional
     opts.lms_provisional = True
@@ -334,9 +335,9 @@ def test_roster_and_option_errors_are_clear(tmp_path: Path):
     with pytest.raises(RosterError, match=r"not UTF-8.*CSV UTF-8"):
         read_roster(legacy)
     twice = tmp_path / "twice.csv"
-    twice.write_text("submission\nA\na\n")
-    with pytest.raises(RosterError, match="twice"):
-        read_roster(twice)
+    twice.write_text("submission\nA\na\nB\nC\nb\n")
+    with pytest.raises(RosterError, match=r"2 submission name\(s\).*'A' / 'a'; 'B' / 'b'"):
+        read_roster(twice)  # every duplicate at once
     with pytest.raises(ValueError, match="blackboard"):
         parse_formats("canvas,blackboard")
     for text in ("0/4", "5/4", "x", "2"):
@@ -389,6 +390,10 @@ def test_merge_command_combines_parts_and_refuses_gaps(tmp_path: Path, capsys):
     assert "missing [2]" in capsys.readouterr().err
     assert main(["grade", "src.ipynb", "a", "b", "--out", str(tmp_path / "y")]) == 2
     assert main(["grade", "merge", *parts, "--out", str(out), "--shard", "3/2"]) == 2
+    capsys.readouterr()
+    assert main(["grade", "merge", "--out", str(out)]) == 2  # no part: its own message
+    err = capsys.readouterr().err
+    assert err.startswith("trilat grade merge: give the part folders") and "usage" not in err
 
 
 def test_a_known_misconception_carries_its_unsealed_message():
@@ -455,7 +460,7 @@ def test_merge_refuses_parts_cut_from_different_submission_folders(tmp_path: Pat
 
     from trilat_lessons.grading.shard import MergeError, gather, run_meta, submissions_hash
 
-    meta, _ = synthetic_class(4)
+    meta, results = synthetic_class(4)
     grader = SimpleNamespace(
         key={"questions": []},
         source=SimpleNamespace(set_id=SET, title="Demo", questions={}),
@@ -470,6 +475,9 @@ def test_merge_refuses_parts_cut_from_different_submission_folders(tmp_path: Pat
         (part / "results").mkdir(parents=True)
         extra = {"submissions": len(found), "submissions_sha256": submissions_hash(found)}
         (part / "run.json").write_text(json.dumps({**meta, "shard": [k, 2], **extra}))
+        for key, r in zip(keys, results, strict=True):
+            if shard_of(key, 2) == k:
+                (part / "results" / f"{key}.json").write_text(json.dumps(r))
         parts.append(part)
     with pytest.raises(MergeError, match="another submissions folder"):
         gather(parts, tmp_path / "out")
@@ -601,3 +609,176 @@ def test_pseudonymised_run_names_no_student_outside_the_instructor_files(tmp_pat
         for name in names:
             assert name not in text, (p.name, name)
     assert any(names[0] in p.read_text() for p in files if p.name == "grades.csv")
+
+
+def test_merge_takes_only_the_results_each_part_graded_from_the_current_folder(tmp_path: Path):
+    """A submission deleted before the parts are graded again, or a stray file in a part's
+    results folder, never reaches the merged grades; counts must match the folder's."""
+    from trilat_lessons.grading.shard import MergeError, gather, submissions_hash
+
+    meta, results = synthetic_class(12)
+    by_key = {f"student{i:03d}": r for i, r in enumerate(results)}
+    keys = sorted(by_key)
+    gone = keys[0]  # graded once, then deleted from the folder before the re-run
+    now = keys[1:]
+    parts = []
+    for k in (1, 2, 3, 4):
+        part = tmp_path / f"part{k}"
+        (part / "results").mkdir(parents=True)
+        for key in keys:  # the first run's results stay in the part folders
+            if shard_of(key, 4) == k:
+                (part / "results" / f"{key}.json").write_text(json.dumps(by_key[key]))
+        graded = [key for key in now if shard_of(key, 4) == k]
+        extra = {"submissions": len(now), "submissions_sha256": submissions_hash(now)}
+        (part / "run.json").write_text(json.dumps({**meta, "shard": [k, 4], **extra}))
+        (part / "results" / "graded.txt").write_text("".join(f"{g}\n" for g in graded))
+        parts.append(part)
+    (parts[1] / "results" / "stray.json").write_text(json.dumps(results[5]))
+    _, got = gather(parts, tmp_path / "out")
+    assert sorted(got) == now and gone not in got
+    # a part whose run.json lists an id without its result, or counts that do not add up
+    home = next(p for p in parts if (p / "results" / f"{now[0]}.json").exists())
+    (home / "results" / f"{now[0]}.json").unlink()
+    with pytest.raises(MergeError, match="result is missing"):
+        gather(parts, tmp_path / "out2")
+    (home / "results" / f"{now[0]}.json").write_text(json.dumps(by_key[now[0]]))
+    for p in parts:
+        run = json.loads((p / "run.json").read_text())
+        (p / "run.json").write_text(json.dumps({**run, "submissions": len(keys)}))
+    with pytest.raises(MergeError, match="11 result"):
+        gather(parts, tmp_path / "out3")
+    # older parts (no list of ids): only the results of their own shard
+    for p in parts:
+        run = json.loads((p / "run.json").read_text())
+        (p / "results" / "graded.txt").unlink()
+        (p / "run.json").write_text(json.dumps({**run, "submissions": None}))
+    foreign = next(key for key in keys if shard_of(key, 4) != 2)
+    (parts[1] / "results" / f"{foreign}.json").write_text(json.dumps(by_key[foreign]))
+    _, got = gather(parts, tmp_path / "out4")
+    assert sorted(got) == keys
+
+
+def test_lms_upload_files_keep_identity_cells_verbatim_and_warn_about_formulas(tmp_path: Path):
+    """An SIS id "+123" or a Moodle ID number "-0042" must reach the importer as the LMS has it
+    (a formula-escaping quote would make another id: Moodle aborts the import); the console and
+    lms/README.txt warn that such a file is unsafe to open in a spreadsheet."""
+    names = ["Kim Minjun", "Sato Yui"]
+    meta, results = synthetic_class(2, names=names)
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "submission,name,sis_user_id,idnumber\n"
+        "Kim Minjun,=Kim Minjun,+123,-0042\nSato Yui,Sato Yui,S2,@7\n",
+        encoding="utf-8",
+    )
+    opts = AnalyticsOptions(roster=read_roster(path), lms=["canvas", "moodle"])
+    warnings = write_analytics(meta, results, tmp_path / "out", opts)
+    canvas = _rows(tmp_path / "out" / "lms" / "canvas.csv")
+    assert [r[:3] for r in canvas[2:]] == [["=Kim Minjun", "", "+123"], ["Sato Yui", "", "S2"]]
+    moodle = _rows(tmp_path / "out" / "lms" / "moodle.csv")
+    assert [r[:2] for r in moodle[1:]] == [["=Kim Minjun", "-0042"], ["Sato Yui", "@7"]]
+    readme = (tmp_path / "out" / "lms" / "README.txt").read_text()
+    assert "DO NOT OPEN IN A SPREADSHEET" in readme and "2 cell(s) in canvas.csv" in readme
+    assert "3 cell(s) in moodle.csv" in readme
+    assert any("DO NOT OPEN IN A SPREADSHEET" in w for w in warnings)
+
+
+def test_two_submissions_with_one_lms_identity_are_not_uploaded(tmp_path: Path):
+    """Two submissions mapped to one SIS id (or one Moodle ID number, or one roster row reached
+    under two spellings) would put two grades on one student: both are left out and listed."""
+    names = ["Kim Minjun", "Sato Yui", "Lee Ann", "Okafor Chidi", "OKAFOR CHIDI"]
+    meta, results = synthetic_class(len(names), names=names)
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "submission,name,sis_user_id,idnumber\n"
+        "Kim Minjun,Kim Minjun,S1,ID1\nSato Yui,Sato Yui,S1,ID1\nLee Ann,Lee Ann,S3,ID3\n"
+        "Okafor Chidi,Okafor Chidi,S4,ID4\n",
+        encoding="utf-8",
+    )
+    opts = AnalyticsOptions(roster=read_roster(path), lms=["canvas", "moodle"])
+    warnings = write_analytics(meta, results, tmp_path / "out", opts)
+    lms = tmp_path / "out" / "lms"
+    assert [r[0] for r in _rows(lms / "canvas.csv")[2:]] == ["Lee Ann"]
+    assert [r[0] for r in _rows(lms / "moodle.csv")[1:]] == ["Lee Ann"]
+    left = list(csv.DictReader(io.StringIO((lms / "unmatched.csv").read_text())))
+    shared = {(r["lms"], r["submission"]) for r in left if "shared by" in r["reason"]}
+    assert shared == {(k, n) for k in ("canvas", "moodle") for n in ("Kim Minjun", "Sato Yui",
+                                                                     "Okafor Chidi")}  # fmt: skip
+    assert sum(1 for r in left if r["submission"] == "Okafor Chidi") == 4  # both spellings
+    check = (lms / "roster_check.csv").read_text()
+    assert "moodle: idnumber 'ID1' is shared by several submissions" in check
+    assert any("sharing one LMS identity" in w for w in warnings)
+
+
+def test_roster_lookup_normalises_each_name_once_not_per_submission(monkeypatch, tmp_path: Path):
+    """Matching is a dict lookup built once in read_roster (8,000 students took seconds when
+    every submission scanned and normalised the whole roster); timed in benchmarks/."""
+    from trilat_lessons.grading import lms
+
+    path = tmp_path / "roster.csv"
+    path.write_text("submission\n" + "".join(f"Student {i}\n" for i in range(300)))
+    roster = read_roster(path)
+    calls = []
+    real = lms._norm
+    monkeypatch.setattr(lms, "_norm", lambda name: calls.append(name) or real(name))
+    assert roster.find("STUDENT 299.ipynb") is roster.rows[299]
+    assert roster.find("nobody") is None
+    assert len(calls) <= 2
+
+
+def test_upper_lower_index_does_not_depend_on_the_order_of_tied_students():
+    """Students tied on the rest-of-test score at the 27 % cut share its places, so renaming
+    students (another file order) never changes the index."""
+    import random
+
+    meta, results = synthetic_class(60, seed=3)
+    questions = questions_of(meta)
+    want = {row["question"]: row["upper_lower"] for row in an.item_analysis(questions, results)}
+    rng = random.Random(5)
+    for _ in range(6):
+        shuffled = json.loads(json.dumps(results))
+        rng.shuffle(shuffled)
+        for i, r in enumerate(shuffled):
+            r["student"] = f"Renamed {i:03d}"
+        got = {row["question"]: row["upper_lower"] for row in an.item_analysis(questions, shuffled)}
+        assert got.keys() == want.keys()
+        for q in want:
+            assert got[q] == pytest.approx(want[q], abs=1e-12), q
+    from trilat_lessons.grading.evidence import group_mean
+
+    # by hand: rest scores 0, 1, 1, 1, 2 and groups of 2: three students tied at 1 share a place
+    pairs = [(0.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 1.0), (1.0, 2.0)]
+    assert group_mean(pairs, 2, top=False) == pytest.approx((0 + (1 + 0 + 0) / 3) / 2)
+    assert group_mean(pairs, 2, top=True) == pytest.approx((1 + (1 + 0 + 0) / 3) / 2)
+
+
+def test_accept_candidates_need_a_margin_and_small_evidence_is_labelled_weak():
+    """A misconception whose givers did as well as the key's by chance (400 students, a rest
+    mean 0.02 points above) is no accept() candidate; the planted alternative still is, on 400
+    and on 60 students, where it is labelled weak evidence."""
+    meta, results = synthetic_class(400, seed=3)
+    qs = questions_of(meta)
+    _, cands = an.suggestions(qs, an.answer_distribution(qs, results))
+    assert [(a["question"], a["answer"]) for a in cands] == [("q2", f"str:{PLANTED_ALT.lower()}")]
+    assert cands[0]["evidence"] == "strong"
+    meta, results = synthetic_class(60)
+    _, cands = an.suggestions(qs, an.answer_distribution(qs, results))
+    assert [(a["answer"], a["evidence"]) for a in cands] == [(f"str:{PLANTED_ALT.lower()}",
+                                                              "weak")]  # fmt: skip
+    text = an.key_suggestions_md(SET, qs, an.answer_distribution(qs, results), 60)
+    assert "**weak evidence**: q2" in text
+
+
+def test_item_analysis_csv_states_the_minimum_class_and_unscored_written_answers(tmp_path: Path):
+    meta, results = synthetic_class(40, plant=False)
+    rows = list(csv.DictReader(io.StringIO(item_analysis_csv(
+        an.item_analysis(questions_of(meta), results)).decode())))  # fmt: skip
+    assert all(r["min_class"] == str(an.MIN_CLASS) and "not scored" not in r["note"] for r in rows)
+    for r in results[:3]:
+        r["questions"]["q4"].update(status="manual", points=None)
+    items = an.item_analysis(questions_of(meta), results)
+    rows = list(csv.DictReader(io.StringIO(item_analysis_csv(items).decode())))
+    q1 = next(r for r in rows if r["question"] == "q1")
+    assert "count 3 written answer(s) not scored yet as 0" in q1["note"] and q1["item_rest_r"]
+    write_analytics(meta, results, tmp_path)
+    page = (tmp_path / "report.html").read_text()
+    assert "3 written answer(s) are not scored yet" in page

@@ -163,3 +163,19 @@ def test_a_pasted_todo_stub_message_is_refused(tmp_path):
     assert any("TODO placeholder" in p and "q2" in p for p in problems), problems
     written = 'wrong("q2", 4, "You counted the 2017 meeting too.")'
     assert _problems(_source(tmp_path, prompt, key=IMPORTS + written)) == []
+
+
+def test_grading_refuses_what_release_refuses(tmp_path):
+    """A key_suggestions.md stub pasted unedited never reaches students through `trilat grade`
+    either: the grading prepare step runs the same rules and refuses with a clear message."""
+    from trilat_lessons.grading.options import GradeOptions
+    from trilat_lessons.grading.prepare import prepare
+
+    prompt = "**q2.** How many meetings were there in 2018?"
+    stub = 'wrong("q2", 4, "TODO: the misconception this answer reveals")'
+    with pytest.raises(SourceError, match="nothing was graded") as err:
+        prepare(_source(tmp_path, prompt, key=IMPORTS + stub), GradeOptions(), [])
+    assert "TODO placeholder" in str(err.value) and "trilat release" in str(err.value)
+    written = 'wrong("q2", 4, "You counted the 2017 meeting too.")'
+    grader = prepare(_source(tmp_path, prompt, key=IMPORTS + written), GradeOptions(), [])
+    assert grader.source.set_id == "03_rules"

@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..judge import Exported, canonical, digest, unseal
 from ..judge import Question as KeyQuestion
+from . import evidence as ev
 
 MIN_CLASS = 30
 """Below this many graded submissions, facility and discrimination move a lot with one or two
@@ -128,12 +130,21 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
     Facility is the mean fraction of the points scored by graded submissions. Discrimination is
     the Pearson correlation of the question's score with the rest of the test (the total without
     this question: the point-biserial when the question is right/wrong), and the upper-lower
-    index: mean score of the top 27 % by rest-of-test score minus that of the bottom 27 %.
+    index: mean score of the top 27 % by rest-of-test score minus that of the bottom 27 %
+    (students tied at a group's edge share its last places: :func:`evidence.group_mean`).
     """
     rows = []
     pool = graded(results)
     n = len(pool)
     totals = [total(r) for r in pool]
+    manual = [q.id for q in questions if q.kind == "manual"]
+    unscored = sum(  # written answers not scored yet: 0 in the rest-of-test scores meanwhile
+        1
+        for r in pool
+        for qid in manual
+        if r["questions"].get(qid, {}).get("status") == "manual"
+        and r["questions"][qid].get("points") is None
+    )
     for q in questions:
         statuses = Counter(r["questions"].get(q.id, {}).get("status", "") for r in results)
         pending = sum(
@@ -158,9 +169,7 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
         ul = None
         k = round(GROUP * len(pairs))
         if k >= 1 and len(pairs) >= 2 * k:
-            ranked = sorted(pairs, key=lambda p: p[1])
-            low, high = ranked[:k], ranked[-k:]
-            ul = sum(s for s, _ in high) / k - sum(s for s, _ in low) / k
+            ul = ev.group_mean(pairs, k, top=True) - ev.group_mean(pairs, k, top=False)
         rows.append(
             {
                 "question": q.id,
@@ -173,6 +182,7 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
                 "item_rest_r": r_ir,
                 "upper_lower": ul,
                 "statuses": dict(sorted(statuses.items())),
+                "rest_unscored": unscored,
                 "flag": (
                     f"{pending} written answer(s) not scored yet: no figures until all are"
                     if pending
@@ -246,6 +256,7 @@ def answer_distribution(
                     "verdict": g.get("verdict", ""),
                     "message": msg,
                     "rest_mean": sum(rest[sha]) / len(rest[sha]),
+                    "rest_sd": statistics.stdev(rest[sha]) if len(rest[sha]) > 1 else 0.0,
                 }
             )
     order = {q.id: i for i, q in enumerate(questions)}
@@ -275,35 +286,26 @@ def literal(full: str | None) -> str | None:
 
 
 def suggestions(
-    questions: list[Question], answers: list[dict[str, Any]], *, top: int = 10
+    questions: list[Question],
+    answers: list[dict[str, Any]],
+    *,
+    top: int = 10,
+    n: int | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(most frequent unexplained wrong answers, accept candidates), each a list of answer rows.
 
-    An accept candidate is an answer marked wrong whose givers scored, on the rest of the test,
-    at least as well as the students who gave the key's answer: able students agreeing on an
-    answer the key rejects is the sign of a right answer the key does not know.
+    Accept candidates: answers marked wrong whose givers beat the key's answer's on the rest of
+    the test by a margin, labelled strong or weak (:func:`evidence.accept_candidates`).
     """
     min_count = 2
     unexplained = [
         a for a in answers if a["verdict"] == "unexplained wrong" and a["count"] >= min_count
     ]
     unexplained.sort(key=lambda a: (-a["count"], a["question"], a["answer"]))
-    correct_rest: dict[str, float] = {}
-    for a in answers:
-        if a["verdict"] in ("correct", "accepted alternative"):
-            prev = correct_rest.get(a["question"])
-            correct_rest[a["question"]] = (
-                a["rest_mean"] if prev is None else max(prev, a["rest_mean"])
-            )
-    candidates = [
-        a
-        for a in answers
-        if a["verdict"] in ("unexplained wrong", "known misconception")
-        and a["count"] >= max(min_count, 3)
-        and a["question"] in correct_rest
-        and a["rest_mean"] >= correct_rest[a["question"]] - 1e-9
-    ]
-    candidates.sort(key=lambda a: (-a["rest_mean"], -a["count"], a["question"], a["answer"]))
+    rest_max = {q.id: sum(p.points for p in questions) - q.points for q in questions}
+    if n is None:  # graded submissions: each answer's share is its count over them
+        n = max((round(a["count"] / a["share"]) for a in answers if a["share"]), default=0)
+    candidates = ev.accept_candidates(answers, rest_max, n >= MIN_CLASS)
     return unexplained[:top], candidates[:top]
 
 
@@ -311,7 +313,7 @@ def key_suggestions_md(
     set_id: str, questions: list[Question], answers: list[dict[str, Any]], n: int
 ) -> str:
     """``key_suggestions.md``: ready-to-paste ``wrong(...)`` and ``accept(...)`` stubs."""
-    unexplained, candidates = suggestions(questions, answers)
+    unexplained, candidates = suggestions(questions, answers, n=n)
     lines = [
         f"# Key suggestions: {set_id}",
         "",
@@ -346,11 +348,23 @@ def key_suggestions_md(
     lines += ["## Marked wrong, but given by strong students (candidate `accept()`)", ""]
     if not candidates:
         lines += ["None.", ""]
-    for a in candidates:
+    else:
         lines += [
-            f"- {a['question']}: `{_code_span(a['answer'])}` ({a['count']} students; their mean "
-            f"score on the rest of the test {a['rest_mean']:.2f}, at least that of the students "
-            f"who gave the key's answer)"
+            f"An answer is listed when {ev.ACCEPT_MIN} students or more gave it and their mean "
+            f"score on the rest of the test beats that of the key's answer by "
+            f"{ev.ACCEPT_MARGIN:.0%} of the rest's points or more. **Weak evidence** means the "
+            f"gap could be chance (under {ev.ACCEPT_T:g} standard errors, fewer than "
+            f"{ev.ACCEPT_STRONG} students, or a class under {MIN_CLASS}): read those answers "
+            "before accepting anything.",
+            "",
+        ]
+    for a in candidates:
+        weak = a["evidence"] != "strong"
+        lines += [
+            f"- {'**weak evidence**: ' if weak else ''}{a['question']}: "
+            f"`{_code_span(a['answer'])}` ({a['count']} students; their mean "
+            f"score on the rest of the test {a['rest_mean']:.2f}, against "
+            f"{a['key_rest_mean']:.2f} for the key's answer)"
             + (f"; now explained as: {a['message']}" if a["message"] else "")
             + (
                 f"; also wrong answer {number[(a['question'], a['sha'])]} above: decide which"

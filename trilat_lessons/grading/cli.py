@@ -86,6 +86,10 @@ def _grade(args: argparse.Namespace) -> int:
         print(f"trilat grade: {exc}", file=sys.stderr)
         return 2
     if args.source == "merge":
+        if not args.submissions:
+            print("trilat grade merge: give the part folders: trilat grade merge PART_DIR... "
+                  "--out OUT_DIR (`trilat grade merge --help`)", file=sys.stderr)  # fmt: skip
+            return 2
         if shard is not None:
             print("trilat grade merge: --shard is for grading a part, not merging", file=sys.stderr)
             return 2
@@ -191,7 +195,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     g.add_argument("source", metavar="SOURCE", help="the instructor source notebook (or: merge)")
     g.add_argument(
         "submissions",
-        nargs="+",
+        nargs="*",  # checked in _grade: `grade merge` with no part gets its own message
         metavar="SUBMISSIONS_DIR",
         help="<student>.ipynb or <student>/*.ipynb (after merge: the part folders)",
     )

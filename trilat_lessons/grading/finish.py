@@ -14,6 +14,8 @@ from .outputs import student_codes, write_analytics
 from .report import write_reports
 from .runmeta import RUN_FILE, run_meta
 
+GRADED_FILE = "results/graded.txt"
+
 
 def write_json(path: Path, obj: Any) -> None:
     """Write ``obj`` as JSON atomically (a temporary file, then a rename): never half a file."""
@@ -46,6 +48,11 @@ def finish(
         write_reports(grader, results, out, names, codes)
         meta = meta or run_meta(grader, options.shard, everyone)
         write_json(out / RUN_FILE, meta)
+        # the ids of this run (names, so beside the results, not in the shareable run.json):
+        # a merge takes only these, never a stale or stray file of the results folder
+        (out / "results").mkdir(exist_ok=True)
+        keys = "".join(f"{k}\n" for k in sorted(names.values()))
+        (out / GRADED_FILE).write_text(keys, encoding="utf-8")
         return write_analytics(meta, results, out, options.analytics)
     except OSError as exc:
         raise OutputError(f"cannot write the reports in {out}: {exc}") from None

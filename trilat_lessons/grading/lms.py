@@ -4,7 +4,8 @@ gradebook import files (column rules and their sources in docs/grading.md, "Grad
 Nothing is dropped, and nothing is written that an import would get wrong: a submission with no
 roster entry (or no identity for that LMS: :data:`IDENTITY`; for Moodle the ONE identity column of
 the file, :func:`moodle_identity`), a submission that could not be graded, and a provisional grade
-(written answers not scored yet) are left out of the upload files and listed, with the reason and
+(written answers not scored yet) and two submissions sharing one LMS identity (the LMS would give
+one student both grades) are left out of the upload files and listed, with the reason and
 the grade, in ``lms/unmatched.csv``; a roster entry with no submission is never written (an empty
 cell clears a grade on import) and is listed in ``lms/missing_submissions.csv``. Every mismatch is
 also in ``lms/roster_check.csv``.
@@ -49,11 +50,16 @@ class Roster:
     """Roster rows by the normalised submission name, in file order."""
 
     rows: list[dict[str, str]] = field(default_factory=list)
+    _index: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # built once: a lookup per submission, not a scan of the roster (8,000 students)
+        for r in self.rows:
+            self._index.setdefault(_norm(r["submission"]), r)
 
     def find(self, name: str) -> dict[str, str] | None:
         """The roster row of a submission name (compared after NFC and case folding)."""
-        want = _norm(name)
-        return next((r for r in self.rows if _norm(r["submission"]) == want), None)
+        return self._index.get(_norm(name))
 
 
 def _norm(name: str) -> str:
@@ -84,15 +90,20 @@ def read_roster(path: str | Path) -> Roster:
             f"{', '.join(ROSTER_COLUMNS)} (save the sheet as 'CSV UTF-8 (comma delimited)')"
         )
     rows = []
-    seen: set[str] = set()
+    seen: dict[str, list[str]] = {}
     for raw in reader:
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
         if not row.get("submission"):
             continue
-        if _norm(row["submission"]) in seen:
-            raise RosterError(f"{path}: {row['submission']!r} appears twice")
-        seen.add(_norm(row["submission"]))
+        seen.setdefault(_norm(row["submission"]), []).append(row["submission"])
         rows.append({c: row.get(c, "") for c in ROSTER_COLUMNS})
+    twice = [names for names in seen.values() if len(names) > 1]
+    if twice:  # every duplicate at once: one fix of the sheet, not one run per name
+        listing = "; ".join(" / ".join(repr(n) for n in names) for names in twice)
+        raise RosterError(
+            f"{path}: {len(twice)} submission name(s) appear more than once (compared after "
+            f"NFC and case folding): {listing}"
+        )
     return Roster(rows)
 
 
@@ -132,6 +143,30 @@ class Match:
     unmatched_submissions: list[str]
     roster_without_submission: list[dict[str, str]]  # roster rows: never in an upload file
     not_graded: list[tuple[str, str]] = field(default_factory=list)  # (submission, status)
+    _shared: dict[str, dict[int, str]] = field(default_factory=dict, repr=False)
+
+    def shared_identity(self, lms: str) -> dict[int, str]:
+        """Rows (by ``id``) whose identity for that LMS is also another submission's: the LMS
+        would put two grades on one student, so neither is written; with the reason."""
+        if lms not in self._shared:
+            cols = [moodle_identity(self)] if lms == "moodle" else list(IDENTITY[lms])
+            owners: dict[tuple[str, str], list[Row]] = {}
+            for r in self.rows:
+                if not r.known:
+                    continue
+                ids = [c for c in cols if c != "name" and r.ident.get(c)]
+                for c in ids or [c for c in cols if r.ident.get(c)]:  # a name only without ids
+                    owners.setdefault((c, r.ident[c]), []).append(r)
+            why: dict[int, str] = {}
+            for (c, value), rows in owners.items():
+                if len(rows) > 1:
+                    subs = ", ".join(r.ident["submission"] for r in rows)
+                    for r in rows:
+                        why.setdefault(
+                            id(r), f"{c} {value!r} is shared by several submissions ({subs})"
+                        )
+            self._shared[lms] = why
+        return self._shared[lms]
 
     def _why_out(self, row: Row, lms: str) -> str:
         """Why ``row`` is left out of that LMS's file ("" when it is written)."""
@@ -141,6 +176,8 @@ class Match:
             return "not graded: an empty cell would clear a grade on import"
         if row.held:
             return row.held
+        if shared := self.shared_identity(lms).get(id(row)):
+            return shared
         if lms == "moodle":
             col = moodle_identity(self)
             return "" if row.ident.get(col) else f"roster row has no {col} (the file's identity)"
@@ -194,14 +231,28 @@ def match(
     return Match(rows, unmatched, missing, failed)
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
-    from .writing import csv_cell
+def _csv(rows: list[list[Any]], verbatim: bool = False) -> bytes:
+    """CSV bytes; ``verbatim`` (the upload files): no formula-escaping quote, as an importer
+    compares the cells as text (a ``'`` before ``+123`` would be another SIS id), control
+    characters only shown as U+FFFD (no LMS identity holds one)."""
+    from .writing import csv_cell, verbatim_cell
 
     buf = io.StringIO()
     # RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; UTF-8
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerows([[csv_cell(v) for v in row] for row in rows])
+    cell = verbatim_cell if verbatim else csv_cell
+    w.writerows([[cell(v) for v in row] for row in rows])
     return buf.getvalue().encode("utf-8")
+
+
+def formula_cells(data: bytes) -> list[str]:
+    """The cells of an upload file a spreadsheet would run as a formula (they start with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return), written verbatim for the importer:
+    opening that file in a spreadsheet is unsafe."""
+    from .writing import FORMULA_START
+
+    rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    return [c for row in rows for c in row if c.startswith(FORMULA_START)]
 
 
 def canvas_csv(m: Match, assignment: str, points_possible: str = "") -> bytes:
@@ -223,7 +274,7 @@ def canvas_csv(m: Match, assignment: str, points_possible: str = "") -> bytes:
                 r.total,
             ]
         )
-    return _csv(rows)
+    return _csv(rows, verbatim=True)
 
 
 def moodle_csv(m: Match, assignment: str) -> bytes:
@@ -233,13 +284,18 @@ def moodle_csv(m: Match, assignment: str) -> bytes:
     rows: list[list[Any]] = [["Full name", MOODLE_HEADER[col], assignment]]
     for r in m.importable("moodle"):
         rows.append([r.ident.get("name") or r.ident["submission"], r.ident[col], r.total])
-    return _csv(rows)
+    return _csv(rows, verbatim=True)
 
 
-def roster_check_csv(m: Match) -> bytes:
-    """Every mismatch between submissions and the roster, and every submission not graded."""
+def roster_check_csv(m: Match, formats: list[str] | tuple[str, ...] = ()) -> bytes:
+    """Every mismatch between submissions and the roster, every identity two submissions share
+    (for each LMS of ``formats``) and every submission not graded."""
     rows: list[list[Any]] = [["problem", "name"]]
     rows += [["submission not in the roster", s] for s in m.unmatched_submissions]
+    for lms in formats:
+        shared = m.shared_identity(lms)
+        rows += [[f"{lms}: {shared[id(r)]}", r.ident["submission"]]
+                 for r in m.rows if id(r) in shared]  # fmt: skip
     rows += [["roster entry without a submission", r["submission"]]
              for r in m.roster_without_submission]  # fmt: skip
     rows += [[f"submission not graded: {status}", s] for s, status in m.not_graded]

@@ -15,6 +15,7 @@ from . import analytics as an
 from .lms import (
     Roster,
     canvas_csv,
+    formula_cells,
     match,
     missing_submissions_csv,
     moodle_csv,
@@ -88,10 +89,18 @@ def item_analysis_csv(items: list[dict[str, Any]]) -> bytes:
             "upper_lower_27",
             "statuses",
             "flag",
+            "min_class",
+            "note",
         ]
     ]
     for i in items:
         n = i["students"] or 1
+        note = f"figures are indicative below {an.MIN_CLASS} graded submissions"
+        if i.get("rest_unscored"):
+            note += (
+                f"; item_rest_r and upper_lower_27 count {i['rest_unscored']} written answer(s) "
+                "not scored yet as 0 in the rest-of-set score until they are scored"
+            )
         shares = "; ".join(f"{k or 'none'} {v / n:.1%}" for k, v in i["statuses"].items())
         rows.append(
             [
@@ -106,6 +115,8 @@ def item_analysis_csv(items: list[dict[str, Any]]) -> bytes:
                 _num(i["upper_lower"]),
                 shares,
                 i["flag"],
+                an.MIN_CLASS,
+                note,
             ]
         )
     return _csv(rows)
@@ -201,20 +212,32 @@ def _write_lms(
         for s, q in pending.items()
     }  # fmt: skip
     m = match(totals, options.roster, failed, held)
+    warnings: list[str] = []
     assignment = options.assignment or f"{meta['set']} {meta.get('title', '')}".strip()
     possible = fmt(sum(float(q["points"]) for q in meta["questions"]))
+    unsafe: dict[str, int] = {}
     for name in options.lms:
         data = (
             canvas_csv(m, assignment, possible) if name == "canvas" else moodle_csv(m, assignment)
         )
         _write(lms / f"{name}.csv", data)
-    _write(lms / "roster_check.csv", roster_check_csv(m))
+        if cells := formula_cells(data):
+            unsafe[f"{name}.csv"] = len(cells)
+    _write(lms / "roster_check.csv", roster_check_csv(m, options.lms))
     _write(lms / "missing_submissions.csv", missing_submissions_csv(m))
-    warnings: list[str] = []
     left_out = {name: m.left_out(name) for name in options.lms}
     if options.lms:
         _write(lms / "unmatched.csv", unmatched_csv(m, options.lms))
     state = _lms_state(m, options, pending)
+    if unsafe:
+        where = ", ".join(f"{n} cell(s) in {f}" for f, n in unsafe.items())
+        alarm = (
+            f"DO NOT OPEN IN A SPREADSHEET: {where} start with =, +, -, @ (names or ids as the "
+            "roster has them, written verbatim so the LMS finds the student); a spreadsheet "
+            "would run them as formulas. Upload the file as it is; check it in a text editor."
+        )
+        state += "\n" + alarm + "\n"
+        warnings.append(alarm)
     _write(lms / "README.txt", state.encode("utf-8"))
     if pending and options.lms:
         if options.lms_provisional:
@@ -240,6 +263,13 @@ def _write_lms(
         warnings.append(
             f"left out of the LMS file(s) ({counts}): enter them by hand or fix what "
             f"{lms / 'unmatched.csv'} says and run again"
+        )
+    shared = {k: len(m.shared_identity(k)) for k in options.lms if m.shared_identity(k)}
+    if shared:
+        counts = ", ".join(f"{n} for {k}" for k, n in shared.items())
+        warnings.append(
+            f"submissions sharing one LMS identity ({counts}): the LMS would put both grades on "
+            f"one student, so they are left out; fix the roster (see {lms / 'roster_check.csv'})"
         )
     if options.roster is not None and m.unmatched_submissions:
         warnings.append(
@@ -276,7 +306,8 @@ def _lms_state(m: Any, options: AnalyticsOptions, pending: dict[str, list[str]])
         lines.append(
             f"INCOMPLETE: {len(pending)} grade(s) are held back until their written answers are "
             "scored in manual_grading.csv (listed in unmatched.csv); run the same command again "
-            "after scoring. The grades in the upload files are final."
+            f"after scoring. The {_written(m, options)} grade(s) written to the upload files "
+            "are final."
         )
     lines += [
         "",
@@ -288,6 +319,14 @@ def _lms_state(m: Any, options: AnalyticsOptions, pending: dict[str, list[str]])
     if "moodle" in options.lms:
         lines.append(f"moodle.csv identifies users by the roster column '{moodle_identity(m)}'.")
     return "\n".join(lines) + "\n"
+
+
+def _written(m: Any, options: AnalyticsOptions) -> str:
+    """How many grades the upload files hold ("12", or "canvas.csv 12, moodle.csv 11")."""
+    counts = {k: len(m.importable(k)) for k in options.lms}
+    if len(set(counts.values())) <= 1:
+        return str(next(iter(counts.values()), 0))
+    return ", ".join(f"{k}.csv {n}" for k, n in counts.items())
 
 
 def _points(r: dict[str, Any]) -> str:

@@ -13,8 +13,9 @@ from .._version import __version__
 from ..judge import Key, load_key
 from .instructor import InstructorRun, build_key, run_instructor
 from .options import GradeOptions
+from .question_rules import release_problems
 from .release import student_notebook
-from .source import Source, load_source
+from .source import Source, SourceError, load_source
 
 
 @dataclass
@@ -36,6 +37,14 @@ def prepare(source_path: str | Path, options: GradeOptions, extra_denied: list[s
     source = load_source(source_path)
     run = run_instructor(source)
     key = build_key(source, run)
+    problems = release_problems(source, run)  # what `trilat release` refuses is never graded
+    if problems:
+        listing = "\n".join(f"  - {p}" for p in problems)
+        raise SourceError(
+            f"{source.path}: the question texts break the rules `trilat release` applies, so "
+            f"students would read them in their feedback; nothing was graded:\n{listing}\n"
+            "Fix the source, run `trilat release` again, then grade."
+        )
     warning = None
     shipped = load_key(source.set_id)
     if shipped is None:

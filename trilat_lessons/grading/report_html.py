@@ -169,7 +169,14 @@ def class_report(
         "point-biserial for right/wrong questions); near 0 or negative means the question "
         "does not separate students who did well from those who did not. Upper-lower: the "
         "mean score of the top 27% (by the rest of the set) minus that of the bottom 27%. "
-        f"With fewer than {MIN_CLASS} graded submissions these figures are indicative only.</p>"
+        f"With fewer than {MIN_CLASS} graded submissions these figures are indicative only."
+        + (
+            f" {items[0]['rest_unscored']} written answer(s) are not scored yet: until they "
+            "are, item-rest r and upper-lower count them as 0 in the rest-of-set score."
+            if items and items[0].get("rest_unscored")
+            else ""
+        )
+        + "</p>"
     )
     out.append(_facility_chart(items, set_id))
     out.append(

@@ -93,8 +93,8 @@ def gather(parts: list[Path], out: Path) -> tuple[dict[str, Any], dict[str, dict
     (out / "results").mkdir(parents=True, exist_ok=True)
     (out / "rebuilt").mkdir(exist_ok=True)
     results: dict[str, dict[str, Any]] = {}
-    for p in parts:
-        for f in sorted((p / "results").glob("*.json")):
+    for p, m in zip(parts, metas, strict=True):
+        for f in _part_results(p, m):
             if f.stem in results:
                 raise MergeError(f"{f.stem} was graded in two parts")
             try:
@@ -106,9 +106,45 @@ def gather(parts: list[Path], out: Path) -> tuple[dict[str, Any], dict[str, dict
             nb = p / "rebuilt" / f"{f.stem}.ipynb"
             if nb.is_file() and (p / "rebuilt").resolve() != (out / "rebuilt").resolve():
                 shutil.copyfile(nb, out / "rebuilt" / nb.name)
+    expected = first.get("submissions")
+    if expected is not None and len(results) != expected:
+        raise MergeError(
+            f"the parts hold {len(results)} result(s) but the submissions folder had {expected}"
+            " submission(s): grade every part again from the same folder"
+        )
     _combine_manual_sheets(parts, out)
     meta = {**first, "shard": None}
     return meta, {k: results[k] for k in sorted(results)}
+
+
+def _part_results(part: Path, meta: dict[str, Any]) -> list[Path]:
+    """The result files a part graded from the current folder: the ids its
+    ``results/graded.txt`` lists (older parts: those of its own shard), never a stale result of
+    a submission since removed or a stray file; a listed id without its result is refused."""
+    from .finish import GRADED_FILE
+
+    found = {f.stem: f for f in (part / "results").glob("*.json")}
+    try:
+        graded = (part / GRADED_FILE).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        shard = meta.get("shard")
+        if shard:
+            return [found[k] for k in sorted(found) if shard_of(k, int(shard[1])) == shard[0]]
+        return [found[k] for k in sorted(found)]
+    except (OSError, ValueError) as exc:
+        raise MergeError(f"cannot read {part / GRADED_FILE}: {exc}") from None
+    missing = sorted(k for k in graded if k not in found)
+    if missing:
+        raise MergeError(
+            f"{part} graded {len(missing)} submission(s) whose result is missing "
+            f"(e.g. {missing[0]}.json): grade that part again"
+        )
+    if meta.get("shard"):
+        k, n = meta["shard"]
+        foreign = [g for g in graded if shard_of(g, int(n)) != k]
+        if foreign:
+            raise MergeError(f"{part} lists {foreign[0]}, which belongs to another shard")
+    return [found[k] for k in sorted(graded)]
 
 
 def _combine_manual_sheets(parts: list[Path], out: Path) -> None:

@@ -36,6 +36,12 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def verbatim_cell(value: Any) -> Any:
+    """A CSV cell as given, for a file a program imports (an LMS compares identities as text):
+    no formula-escaping quote; only control characters shown as U+FFFD."""
+    return _CONTROL.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def read_csv_rows(text: str) -> list[dict[str, str]]:
     """Rows of one of our own CSV files, whatever the length of a cell (a written answer may be
     megabytes long: the csv module's default limit of 131,072 characters must not lose a row)."""
