@@ -14,8 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..judge import Exported, canonical, digest, unseal
-from ..judge import Question as KeyQuestion
+from ..judge import Exported, KeyQuestion, canonical, digest, unseal
 
 MIN_CLASS = 30
 """Below this many graded submissions, facility and discrimination move a lot with one or two
@@ -81,7 +80,7 @@ def _sha(text: str) -> str:
 
 
 @dataclass
-class Question:
+class ItemQuestion:
     """What analytics needs of a question (from the run's metadata)."""
 
     id: str
@@ -96,7 +95,7 @@ def graded(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in results if r.get("status") not in NOT_GRADED]
 
 
-def item_score(r: dict[str, Any], q: Question) -> float | None:
+def item_score(r: dict[str, Any], q: ItemQuestion) -> float | None:
     """Points of one question as a fraction of its maximum (None: a rubric answer not scored)."""
     p = r["questions"].get(q.id, {}).get("points")
     if p is None:
@@ -122,7 +121,9 @@ def _pearson(x: list[float], y: list[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def item_analysis(
+    questions: list[ItemQuestion], results: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Per question: attempted, facility, item-rest correlation, upper-lower index, statuses, flag.
 
     Facility is the mean fraction of the points scored by graded submissions. Discrimination is
@@ -210,7 +211,7 @@ def flag(facility: float | None, r_ir: float | None, scored: int, n: int) -> str
 
 
 def answer_distribution(
-    questions: list[Question], results: list[dict[str, Any]]
+    questions: list[ItemQuestion], results: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Per auto-graded question, each distinct answer: count, verdict, givers' mean rest score.
 
@@ -275,7 +276,7 @@ def literal(full: str | None) -> str | None:
 
 
 def suggestions(
-    questions: list[Question], answers: list[dict[str, Any]], *, top: int = 10
+    questions: list[ItemQuestion], answers: list[dict[str, Any]], *, top: int = 10
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(most frequent unexplained wrong answers, accept candidates), each a list of answer rows.
 
@@ -308,7 +309,7 @@ def suggestions(
 
 
 def key_suggestions_md(
-    set_id: str, questions: list[Question], answers: list[dict[str, Any]], n: int
+    set_id: str, questions: list[ItemQuestion], answers: list[dict[str, Any]], n: int
 ) -> str:
     """``key_suggestions.md``: ready-to-paste ``wrong(...)`` and ``accept(...)`` stubs."""
     unexplained, candidates = suggestions(questions, answers)

@@ -41,10 +41,10 @@ class AnalyticsOptions:
     lms_provisional: bool = False  # write grades with unscored written answers (counted 0)
 
 
-def questions_of(meta: dict[str, Any]) -> list[an.Question]:
+def questions_of(meta: dict[str, Any]) -> list[an.ItemQuestion]:
     """The questions of ``run.json`` as analytics needs them."""
     return [
-        an.Question(
+        an.ItemQuestion(
             q["id"], q["kind"], float(q["points"]), q.get("variable", ""), list(q.get("wrong", []))
         )
         for q in meta["questions"]

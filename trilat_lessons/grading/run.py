@@ -17,7 +17,7 @@ from .prepare import Grader
 from .rebuild import rebuild
 from .runner import KernelTemplate, run_with_restarts
 from .safetext import scrub
-from .scoring import judge
+from .scoring import judge_answer
 from .source import RUBRIC_PLACEHOLDER
 
 
@@ -116,7 +116,7 @@ def grade_one(
                 "answer": text if attempted else "",
             }
             continue
-        result["questions"][qid] = judge(grader, qid, exports.get(qid), states[qid])
+        result["questions"][qid] = judge_answer(grader, qid, exports.get(qid), states[qid])
     if blocked:
         result["notes"].append(
             "Some of your code tried something the grading sandbox does not allow."

@@ -29,7 +29,7 @@ def score(
     return (round(points * earned / total, 2) if total else 0.0), "partial"
 
 
-def judge(
+def judge_answer(
     grader: Grader, qid: str, exported: Exported | None, cell_state: dict[str, Any]
 ) -> dict[str, Any]:
     """The result record of one auto-graded question: status, message, points, hidden checks."""

@@ -85,7 +85,7 @@ class WrongAnswer(TypedDict):
     message: NotRequired[str]  # keys written before messages were sealed
 
 
-class Question(TypedDict, total=False):
+class KeyQuestion(TypedDict, total=False):
     """One question of a public key (``id``, ``kind`` and ``points`` always; the rest by kind)."""
 
     id: str
@@ -111,7 +111,7 @@ class Key(TypedDict):
     set: str
     title: str
     source_fingerprint: str
-    questions: list[Question]
+    questions: list[KeyQuestion]
 
 
 @dataclass
