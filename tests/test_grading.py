@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from trilat_lessons.grading.analytics import VERDICTS
+from trilat_lessons.grading.answers import VERDICTS
 from trilat_lessons.grading.grade import GradeOptions, grade
 from trilat_lessons.grading.runner import KernelTemplate
 from trilat_lessons.grading.shard import MergeError

@@ -2,19 +2,16 @@
 
 Pure functions of the ``results/*.json`` records (plus the public key for the ``wrong()``
 messages), so a merged sharded run gives the same figures as one run. Nothing here is shown to
-students: the canonical answers recorded by :func:`given` live only in instructor outputs.
+students: the canonical answers recorded by :func:`.answers.given` live only in instructor outputs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-
-from ..judge import Exported, KeyQuestion, canonical, digest, unseal
 
 MIN_CLASS = 30
 """Below this many graded submissions, facility and discrimination move a lot with one or two
@@ -22,58 +19,7 @@ students: the figures are printed but every question is flagged as "indicative o
 EASY, HARD = 0.90, 0.20  # facility above / below: too easy / too hard
 WEAK = 0.20  # item-rest correlation below this: discriminates little or not at all
 GROUP = 0.27  # upper and lower groups of the upper-lower index (Kelley's 27 %)
-CANON_MAX = 120  # characters of a canonical answer kept in reports
 NOT_GRADED = ("rejected", "corrupt", "wrong assignment", "internal error")
-VERDICTS = ("correct", "accepted alternative", "known misconception", "unexplained wrong")
-
-
-def truncate(text: str, limit: int = CANON_MAX) -> str:
-    """One line of at most ``limit`` characters (newlines shown as " | ", cut with "…")."""
-    one = " | ".join(text.split("\n"))
-    one = "".join(ch if ch.isprintable() else "\ufffd" for ch in one)
-    return one if len(one) <= limit else one[: limit - 1] + "…"
-
-
-def given(set_id: str, entry: KeyQuestion, exported: Exported) -> dict[str, Any] | None:
-    """The canonical form and verdict of one exported answer (None when not attempted).
-
-    ``verdict`` is one of :data:`VERDICTS` or ``malformed`` (the answer never reached the key:
-    wrong type or shape); ``wrong`` is the index of the matching ``wrong()`` message.
-    """
-    status, result = canonical(entry, exported)
-    if status != "ok":
-        if result.status == "not attempted":
-            return None
-        text = f"[{result.message}]"
-        return {"canon": truncate(text), "sha": _sha(text), "verdict": "malformed"}
-    text = str(result)
-    out: dict[str, Any] = {"canon": truncate(text), "sha": _sha(text)}
-    if entry["expect"]["type"] == "chart":
-        out["verdict"] = "correct"
-        return out
-    if len(text) <= 4000:  # the full canonical text, to write a wrong()/accept() stub from
-        out["full"] = text
-    d = digest(set_id, entry["id"], text)
-    answers = entry.get("answers", [])
-    if answers and d == answers[0]:
-        out["verdict"] = "correct"
-    elif d in answers:
-        out["verdict"] = "accepted alternative"
-    else:
-        out["verdict"] = "unexplained wrong"
-        for i, w in enumerate(entry.get("wrong", [])):
-            if w["digest"] == d:
-                # the key stores each message sealed with its own wrong answer: open it here
-                msg = unseal(set_id, entry["id"], text, w["sealed"]) if "sealed" in w else ""
-                out.update(
-                    verdict="known misconception", wrong=i, message=msg or w.get("message", "")
-                )
-                break
-    return out
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------------------- scores
@@ -177,14 +123,14 @@ def item_analysis(
                 "flag": (
                     f"{pending} written answer(s) not scored yet: no figures until all are"
                     if pending
-                    else flag(facility, r_ir, len(pairs), n)
+                    else flag(facility, r_ir, n)
                 ),
             }
         )
     return rows
 
 
-def flag(facility: float | None, r_ir: float | None, scored: int, n: int) -> str:
+def flag(facility: float | None, r_ir: float | None, n: int) -> str:
     """A plain-language reason to look at a question again ("" when nothing stands out)."""
     if facility is None:
         return "no scores yet (rubric answers not scored)"

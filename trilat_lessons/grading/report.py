@@ -13,13 +13,12 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .feedback import feedback, to_html, to_markdown
-from .writing import csv_bytes, csv_cell, csv_uncell, fmt, md, read_csv_rows, write_file
+from .writing import csv_bytes, csv_cell, csv_uncell, fmt, md, read_csv_rows, short_sha, write_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from .prepare import Grader
@@ -31,10 +30,6 @@ def _fmt(p: float | None) -> str:
 
 _csv = csv_bytes
 _write = write_file
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _manual_sheet(
@@ -70,7 +65,7 @@ def _manual_sheet(
         for q in manual:
             qr = r["questions"].get(q.id, {})
             answer = qr.get("answer", "") if qr.get("status") == "manual" else ""
-            sha = _sha(answer)
+            sha = short_sha(answer)
             score, comment = previous.get((r["student"], q.id, sha), ("", ""))
             if not answer and not score:
                 score = "0"

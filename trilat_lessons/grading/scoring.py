@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..judge import Exported, decode, evaluate
-from .analytics import given
+from .answers import given
 from .prepare import Grader
 
 
