@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from trilat_lessons.grading.answers import VERDICTS
-from trilat_lessons.grading.grade import GradeOptions, grade
+from trilat_lessons.grading.grade import grade
+from trilat_lessons.grading.options import GradeOptions
 from trilat_lessons.grading.runner import KernelTemplate
 from trilat_lessons.grading.shard import MergeError
 from trilat_lessons.grading.source import load_source, solution_lines
@@ -132,7 +133,7 @@ def test_hidden_checks_add_credit_only_on_top_of_passing_public_checks(graded):
     ],
 )
 def test_score_policy(public, hidden, expected):
-    from trilat_lessons.grading.grade import score
+    from trilat_lessons.grading.scoring import score
 
     assert score(3, 1, public, hidden) == expected
     assert score(2, 0, True, [(1, False)]) == (0, "partial")  # public weight 0: hidden is all

@@ -20,7 +20,7 @@ from trilat_lessons.grading.intake import (
     read_safely,
     student_key,
 )
-from trilat_lessons.grading.report import csv_cell, csv_uncell, md
+from trilat_lessons.grading.writing import csv_cell, csv_uncell, md
 from trilat_lessons.judge import valid_export
 
 
@@ -241,7 +241,7 @@ def test_a_file_named_like_a_tagged_name_gets_its_own_tag(tmp_path):
 def test_typed_scores_survive_a_huge_written_answer(tmp_path):
     """manual_grading.csv holds whole written answers: reading it back must not hit the csv
     module's 131,072-character field limit (which used to wipe every typed score)."""
-    from trilat_lessons.grading.report import read_csv_rows
+    from trilat_lessons.grading.writing import read_csv_rows
 
     big = "x" * 300_000
     path = tmp_path / "manual_grading.csv"

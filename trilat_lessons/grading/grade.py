@@ -26,16 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from .finish import finish, write_json
-from .intake import Submission, find_submissions, instructor_inodes, take_in
+from .intake import Submission, instructor_inodes, take_in
 from .options import GradeOptions, OutputError, SandboxUnavailable, sandbox_refusal
 from .prepare import Grader, prepare
 from .progressbar import ProgressBar
-from .rebuild import rebuild
 from .release import notebook_bytes
 from .run import empty_result, grade_one
 from .runner import KernelTemplate
 from .safetext import scrub
-from .scoring import score
 
 
 def _clean_stale_workroots() -> None:
@@ -283,16 +281,4 @@ def _write_bytes(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-__all__ = [
-    "GradeOptions",
-    "GradeRun",
-    "Grader",
-    "OutputError",
-    "SandboxUnavailable",
-    "find_submissions",
-    "finish",
-    "grade",
-    "prepare",
-    "rebuild",
-    "score",
-]
+__all__ = ["GradeRun", "grade"]

@@ -22,9 +22,7 @@ from .lms import (
     roster_check_csv,
     unmatched_csv,
 )
-from .writing import csv_bytes as _csv
-from .writing import fmt
-from .writing import write_file as _write
+from .writing import csv_bytes, fmt, write_file
 
 MIN_SHARED = 2
 """With ``--pseudonymise``, answers given by fewer students are left out of the shared outputs."""
@@ -108,7 +106,7 @@ def item_analysis_csv(items: list[dict[str, Any]]) -> bytes:
                 i["flag"],
             ]
         )
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def answers_csv(answers: list[dict[str, Any]]) -> bytes:
@@ -129,7 +127,7 @@ def answers_csv(answers: list[dict[str, Any]]) -> bytes:
                 a["sha"],
             ]
         )
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def write_analytics(
@@ -151,16 +149,16 @@ def write_analytics(
     # name that student (a typo, a personal phrasing), so it is left out of answers.csv and the
     # report (key_suggestions.md lists only answers given by two students or more anyway)
     shared = [a for a in answers if a["count"] >= MIN_SHARED] if options.pseudonymise else answers
-    _write(out / "item_analysis.csv", item_analysis_csv(items))
-    _write(out / "answers.csv", answers_csv(shared))
-    _write(
+    write_file(out / "item_analysis.csv", item_analysis_csv(items))
+    write_file(out / "answers.csv", answers_csv(shared))
+    write_file(
         out / "key_suggestions.md",
         an.key_suggestions_md(meta["set"], questions, answers, n).encode("utf-8"),
     )
     students = [r["student"] for r in results]
     who = pseudonyms(students, out) if options.pseudonymise else {s: s for s in students}
     page = class_report(meta, questions, results, items, shared, who)
-    _write(out / "report.html", page.encode("utf-8"))
+    write_file(out / "report.html", page.encode("utf-8"))
     warnings: list[str] = []
     # a --shard part sees only its share of the students: its LMS files would list the others
     # as missing; `trilat grade merge` writes them once, from every part's grades
@@ -207,15 +205,15 @@ def _write_lms(
         data = (
             canvas_csv(m, assignment, possible) if name == "canvas" else moodle_csv(m, assignment)
         )
-        _write(lms / f"{name}.csv", data)
-    _write(lms / "roster_check.csv", roster_check_csv(m))
-    _write(lms / "missing_submissions.csv", missing_submissions_csv(m))
+        write_file(lms / f"{name}.csv", data)
+    write_file(lms / "roster_check.csv", roster_check_csv(m))
+    write_file(lms / "missing_submissions.csv", missing_submissions_csv(m))
     warnings: list[str] = []
     left_out = {name: m.left_out(name) for name in options.lms}
     if options.lms:
-        _write(lms / "unmatched.csv", unmatched_csv(m, options.lms))
+        write_file(lms / "unmatched.csv", unmatched_csv(m, options.lms))
     state = _lms_state(m, options, pending)
-    _write(lms / "README.txt", state.encode("utf-8"))
+    write_file(lms / "README.txt", state.encode("utf-8"))
     if pending and options.lms:
         if options.lms_provisional:
             warnings.append(

@@ -28,10 +28,6 @@ def _fmt(p: float | None) -> str:
     return "" if p is None else fmt(p)
 
 
-_csv = csv_bytes
-_write = write_file
-
-
 def _manual_sheet(
     grader: Grader, results: list[dict[str, Any]], out: Path
 ) -> dict[tuple[str, str], float]:
@@ -78,7 +74,7 @@ def _manual_sheet(
             rubric = str(q.meta.get("rubric", ""))
             rows.append([r["student"], q.id, _fmt(q.points), score, comment, sha, rubric, answer])
     if manual:
-        _write(path, _csv(rows))
+        write_file(path, csv_bytes(rows))
     return scores
 
 
@@ -146,7 +142,7 @@ def _summary(
                     "kind": "rubric" if q.kind == "manual" else "auto-graded",
                 }
             )
-    _write(out / "summary.csv", _csv(rows))
+    write_file(out / "summary.csv", csv_bytes(rows))
     try:
         import altair as alt
         import pandas as pd
@@ -177,9 +173,9 @@ def _summary(
             )
             .properties(width=420, height=max(120, 22 * len(order)))
         )
-        _write(out / "summary.svg", chart_to_svg(chart).encode("utf-8"))
+        write_file(out / "summary.svg", chart_to_svg(chart).encode("utf-8"))
     except Exception as exc:  # the chart is a convenience; the CSV is the record
-        _write(
+        write_file(
             out / "summary.svg.txt",
             f"summary chart not drawn: {type(exc).__name__}: {exc}\n".encode(),
         )
@@ -235,10 +231,10 @@ def write_reports(
         grades.append(row)
         name = names.get(r["student"], r["student"])
         doc = feedback(grader, r, total, pending)
-        _write(out / "feedback" / f"{name}.md", to_markdown(doc).encode("utf-8"))
-        _write(out / "feedback" / f"{name}.html", to_html(doc).encode("utf-8"))
-    _write(out / "grades.csv", _csv(grades))
-    _write(out / "questions.csv", _csv(long))
+        write_file(out / "feedback" / f"{name}.md", to_markdown(doc).encode("utf-8"))
+        write_file(out / "feedback" / f"{name}.html", to_html(doc).encode("utf-8"))
+    write_file(out / "grades.csv", csv_bytes(grades))
+    write_file(out / "questions.csv", csv_bytes(long))
     _summary(grader, results, out, manual_scores)
 
 
