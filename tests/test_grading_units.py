@@ -264,3 +264,16 @@ def test_a_run_where_every_submission_is_an_internal_error_fails():
     assert environment_failed({"internal error": 4})
     assert not environment_failed({"internal error": 1, "ok": 3})
     assert not environment_failed({})
+
+
+def test_every_status_word_has_one_home():
+    """Feedback marks, runaway messages and analytics' exclusions name only statuses that
+    judge.records defines (a typo or a status spelled a second way fails here)."""
+    from trilat_lessons.grading.feedback import ICON
+    from trilat_lessons.grading.scoring import RUNAWAY_MESSAGES
+    from trilat_lessons.judge.records import NOT_GRADED, RUNAWAY, STATUSES, TIMEOUTS
+
+    assert set(ICON) <= set(STATUSES)
+    assert set(STATUSES) - set(ICON) == {"rejected"}  # rejected feedback carries no mark
+    assert set(RUNAWAY_MESSAGES) == set(RUNAWAY) and set(TIMEOUTS) <= set(RUNAWAY)
+    assert set(NOT_GRADED) <= set(STATUSES) and len(set(STATUSES)) == len(STATUSES)

@@ -13,13 +13,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..judge.records import NOT_GRADED
+
 MIN_CLASS = 30
 """Below this many graded submissions, facility and discrimination move a lot with one or two
 students: the figures are printed but every question is flagged as "indicative only"."""
 EASY, HARD = 0.90, 0.20  # facility above / below: too easy / too hard
 WEAK = 0.20  # item-rest correlation below this: discriminates little or not at all
 GROUP = 0.27  # upper and lower groups of the upper-lower index (Kelley's 27 %)
-NOT_GRADED = ("rejected", "corrupt", "wrong assignment", "internal error")
 
 
 # ---------------------------------------------------------------------------- scores

@@ -12,12 +12,13 @@ import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..judge.records import Status
 from .writing import fmt, md
 
 if TYPE_CHECKING:  # pragma: no cover
     from .prepare import Grader
 
-ICON = {
+ICON: dict[Status, str] = {
     "correct": "✅",
     "partial": "◐",
     "incorrect": "❌",
@@ -41,7 +42,7 @@ class QuestionFeedback:
     """One question's part of the feedback."""
 
     qid: str
-    status: str
+    status: Status
     points: str  # "pending" for a written answer not scored yet
     max: str
     message: str = ""

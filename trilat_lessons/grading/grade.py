@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..judge.records import TIMEOUTS
 from .finish import finish, write_json
 from .intake import Submission, instructor_inodes, take_in
 from .options import GradeOptions, OutputError, SandboxUnavailable, sandbox_refusal
@@ -159,9 +160,7 @@ def grade(
             res = empty_result(grader, sub.student, sub.path, "internal error", detail)
         if stop.is_set():
             return  # interrupted mid-run: do not record a half-graded submission
-        timed_out = any(
-            q.get("status") in ("timeout", "total timeout") for q in res["questions"].values()
-        )
+        timed_out = any(q.get("status") in TIMEOUTS for q in res["questions"].values())
         if timed_out and not alone and options.retry_timeouts_alone and workers > 1:
             with lock:
                 retry.append((sub, h))

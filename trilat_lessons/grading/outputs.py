@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..judge.records import NOT_GRADED
 from . import analytics as an
 from .lms import (
     Roster,
@@ -179,7 +180,7 @@ def provisional(results: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str
     manual = [q["id"] for q in meta["questions"] if q["kind"] == "manual"]
     pending: dict[str, list[str]] = {}
     for r in results:
-        if r.get("status") in an.NOT_GRADED:
+        if r.get("status") in NOT_GRADED:
             continue
         ids = [q for q in manual if r["questions"].get(q, {}).get("points") is None]
         if ids:
@@ -191,7 +192,7 @@ def _write_lms(
     meta: dict[str, Any], results: list[dict[str, Any]], lms: Path, options: AnalyticsOptions
 ) -> list[str]:
     """``lms/*.csv``: gradebook files, what was left out of them and why; returns warnings."""
-    failed = {r["student"]: r["status"] for r in results if r.get("status") in an.NOT_GRADED}
+    failed = {r["student"]: r["status"] for r in results if r.get("status") in NOT_GRADED}
     totals = [(r["student"], None if r["student"] in failed else _points(r)) for r in results]
     pending = provisional(results, meta)
     held = {} if options.lms_provisional else {

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from ..judge import norm_text
+from ..judge.records import RUNAWAY
 from .intake import file_text, parse_notebook
-from .options import RUNAWAY, GradeOptions
+from .options import GradeOptions
 from .prepare import Grader
 from .rebuild import rebuild
 from .runner import KernelTemplate, run_with_restarts
