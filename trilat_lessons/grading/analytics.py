@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..judge.records import NOT_GRADED
+from .results import SubmissionResult
 
 MIN_CLASS = 30
 """Below this many graded submissions, facility and discrimination move a lot with one or two
@@ -37,12 +38,12 @@ class ItemQuestion:
     wrong: list[str] = field(default_factory=list)  # wrong() messages, key order
 
 
-def graded(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def graded(results: list[SubmissionResult]) -> list[SubmissionResult]:
     """The results that reached the grader (not rejected, corrupt or another set)."""
     return [r for r in results if r.get("status") not in NOT_GRADED]
 
 
-def item_score(r: dict[str, Any], q: ItemQuestion) -> float | None:
+def item_score(r: SubmissionResult, q: ItemQuestion) -> float | None:
     """Points of one question as a fraction of its maximum (None: a rubric answer not scored)."""
     p = r["questions"].get(q.id, {}).get("points")
     if p is None:
@@ -50,7 +51,7 @@ def item_score(r: dict[str, Any], q: ItemQuestion) -> float | None:
     return float(p) / q.points if q.points else 0.0
 
 
-def total(r: dict[str, Any]) -> float:
+def total(r: SubmissionResult) -> float:
     """Points scored so far (unscored rubric answers count 0)."""
     return sum(float(qr.get("points") or 0) for qr in r["questions"].values())
 
@@ -69,7 +70,7 @@ def _pearson(x: list[float], y: list[float]) -> float | None:
 
 
 def item_analysis(
-    questions: list[ItemQuestion], results: list[dict[str, Any]]
+    questions: list[ItemQuestion], results: list[SubmissionResult]
 ) -> list[dict[str, Any]]:
     """Per question: attempted, facility, item-rest correlation, upper-lower index, statuses, flag.
 
@@ -158,7 +159,7 @@ def flag(facility: float | None, r_ir: float | None, n: int) -> str:
 
 
 def answer_distribution(
-    questions: list[ItemQuestion], results: list[dict[str, Any]]
+    questions: list[ItemQuestion], results: list[SubmissionResult]
 ) -> list[dict[str, Any]]:
     """Per auto-graded question, each distinct answer: count, verdict, givers' mean rest score.
 

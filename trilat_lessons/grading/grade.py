@@ -32,6 +32,7 @@ from .options import GradeOptions, OutputError, SandboxUnavailable, sandbox_refu
 from .prepare import Grader, prepare
 from .progressbar import ProgressBar
 from .release import notebook_bytes
+from .results import SubmissionResult
 from .run import empty_result, grade_one
 from .runner import KernelTemplate
 from .safetext import scrub
@@ -132,7 +133,7 @@ def grade(
     stream = stream if stream is not None else sys.stderr
     bar = ProgressBar(len(subs), stream=stream, enabled=options.progress, done=skipped)
     counts: dict[str, int] = {}
-    fresh: dict[str, dict[str, Any]] = {}  # results of this run, kept here (never re-read)
+    fresh: dict[str, SubmissionResult] = {}  # results of this run, kept here (never re-read)
     errors: list[str] = []
     lock = threading.Lock()
     stop = threading.Event()

@@ -23,6 +23,7 @@ from .lms import (
     roster_check_csv,
     unmatched_csv,
 )
+from .results import SubmissionResult
 from .writing import csv_bytes, fmt, write_file
 
 MIN_SHARED = 2
@@ -133,7 +134,7 @@ def answers_csv(answers: list[dict[str, Any]]) -> bytes:
 
 def write_analytics(
     meta: dict[str, Any],
-    results: list[dict[str, Any]],
+    results: list[SubmissionResult],
     out: Path,
     options: AnalyticsOptions | None = None,
 ) -> list[str]:
@@ -175,7 +176,7 @@ def student_codes(
     return pseudonyms(students, out) if options is not None and options.pseudonymise else None
 
 
-def provisional(results: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, list[str]]:
+def provisional(results: list[SubmissionResult], meta: dict[str, Any]) -> dict[str, list[str]]:
     """Students whose total is provisional: the rubric questions not scored yet (counted 0)."""
     manual = [q["id"] for q in meta["questions"] if q["kind"] == "manual"]
     pending: dict[str, list[str]] = {}
@@ -189,10 +190,12 @@ def provisional(results: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str
 
 
 def _write_lms(
-    meta: dict[str, Any], results: list[dict[str, Any]], lms: Path, options: AnalyticsOptions
+    meta: dict[str, Any], results: list[SubmissionResult], lms: Path, options: AnalyticsOptions
 ) -> list[str]:
     """``lms/*.csv``: gradebook files, what was left out of them and why; returns warnings."""
-    failed = {r["student"]: r["status"] for r in results if r.get("status") in NOT_GRADED}
+    failed: dict[str, str] = {
+        r["student"]: r["status"] for r in results if r.get("status") in NOT_GRADED
+    }
     totals = [(r["student"], None if r["student"] in failed else _points(r)) for r in results]
     pending = provisional(results, meta)
     held = {} if options.lms_provisional else {
@@ -289,5 +292,5 @@ def _lms_state(m: Any, options: AnalyticsOptions, pending: dict[str, list[str]])
     return "\n".join(lines) + "\n"
 
 
-def _points(r: dict[str, Any]) -> str:
+def _points(r: SubmissionResult) -> str:
     return fmt(an.total(r))

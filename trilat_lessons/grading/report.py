@@ -22,6 +22,7 @@ from .writing import csv_bytes, csv_cell, csv_uncell, fmt, md, read_csv_rows, sh
 
 if TYPE_CHECKING:  # pragma: no cover
     from .prepare import Grader
+    from .results import SubmissionResult
 
 
 def _fmt(p: float | None) -> str:
@@ -29,7 +30,7 @@ def _fmt(p: float | None) -> str:
 
 
 def _manual_sheet(
-    grader: Grader, results: list[dict[str, Any]], out: Path
+    grader: Grader, results: list[SubmissionResult], out: Path
 ) -> dict[tuple[str, str], float]:
     """Write manual_grading.csv, keeping scores already typed in; returns usable scores."""
     path = out / "manual_grading.csv"
@@ -80,7 +81,7 @@ def _manual_sheet(
 
 def _summary(
     grader: Grader,
-    results: list[dict[str, Any]],
+    results: list[SubmissionResult],
     out: Path,
     manual_scores: dict[tuple[str, str], float],
 ) -> None:
@@ -183,7 +184,7 @@ def _summary(
 
 def write_reports(
     grader: Grader,
-    results: list[dict[str, Any]],
+    results: list[SubmissionResult],
     out: Path,
     names: dict[str, str],
     codes: dict[str, str] | None = None,

@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from .analytics import MIN_CLASS, ItemQuestion, graded, total
+from .results import SubmissionResult
 
 STYLE = (
     "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;"
@@ -105,7 +106,7 @@ def _facility_chart(items: list[dict[str, Any]], set_id: str) -> str:
 def class_report(
     meta: dict[str, Any],
     questions: list[ItemQuestion],
-    results: list[dict[str, Any]],
+    results: list[SubmissionResult],
     items: list[dict[str, Any]],
     answers: list[dict[str, Any]],
     who: dict[str, str],

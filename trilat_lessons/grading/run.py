@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from ..judge import norm_text
-from ..judge.records import RUNAWAY
+from ..judge.records import RUNAWAY, Unreached
 from .intake import file_text, parse_notebook
 from .options import GradeOptions
 from .prepare import Grader
 from .rebuild import rebuild
+from .results import QuestionResult, SubmissionResult
 from .runner import KernelTemplate, run_with_restarts
 from .safetext import scrub
 from .scoring import judge_answer
@@ -37,10 +38,10 @@ def grade_one(
     workroot: str,
     registry: set[Any],
     stop: threading.Event | None = None,
-) -> dict[str, Any]:
+) -> SubmissionResult:
     """Grade one submission; returns its result record (never raises for a bad submission)."""
     source = grader.source
-    result: dict[str, Any] = {
+    result: SubmissionResult = {
         "student": student,
         "file": file_text(path.name),
         "set": source.set_id,
@@ -50,22 +51,29 @@ def grade_one(
         "notes": [],
     }
     qids = list(source.questions)
-    empty: dict[str, dict[str, Any]] = {
+    empty: dict[str, QuestionResult] = {
         q: {"max": source.questions[q].points, "points": 0.0} for q in qids
     }
     nb, problem = parse_notebook(raw)
     if nb is None:
         for q in qids:
-            empty[q].update(status="corrupt", message="The file could not be read as a notebook.")
-        result.update(status="corrupt", detail=problem, questions=empty)
+            empty[q].update(
+                {"status": "corrupt", "message": "The file could not be read as a notebook."}
+            )
+        result.update({"status": "corrupt", "detail": problem, "questions": empty})
         return result
     built = rebuild(grader, nb)
     if "wrong_assignment" in built:
         for q in qids:
             empty[q].update(
-                status="wrong assignment", message=_sentence(built["wrong_assignment"]) + "."
+                {
+                    "status": "wrong assignment",
+                    "message": _sentence(built["wrong_assignment"]) + ".",
+                }
             )
-        result.update(status="wrong assignment", detail=built["wrong_assignment"], questions=empty)
+        result.update(
+            {"status": "wrong assignment", "detail": built["wrong_assignment"], "questions": empty}
+        )
         return result
     result["notes"] = built["notes"]
     result["rebuilt"] = built["rebuilt"]
@@ -148,7 +156,9 @@ def grade_one(
     return result
 
 
-def empty_result(grader: Grader, student: str, path: Path, status: str, detail: str) -> dict:
+def empty_result(
+    grader: Grader, student: str, path: Path, status: Unreached, detail: str
+) -> SubmissionResult:
     """The record of a submission that never reached a kernel (every question gets ``status``)."""
     messages = {
         "rejected": "The submission was not accepted: " + detail + ".",

@@ -9,6 +9,7 @@ from ..judge import Exported, decode, evaluate
 from ..judge.records import Runaway, Status
 from .answers import given
 from .prepare import Grader
+from .results import QuestionResult
 
 RUNAWAY_MESSAGES: dict[Runaway, str] = {
     "timeout": "Your answer cell ran past the time limit and was stopped.",
@@ -40,18 +41,21 @@ def score(
 
 def judge_answer(
     grader: Grader, qid: str, exported: Exported | None, cell_state: dict[str, Any]
-) -> dict[str, Any]:
+) -> QuestionResult:
     """The result record of one auto-graded question: status, message, points, hidden checks."""
     entry = next(q for q in grader.key["questions"] if q["id"] == qid)
     points = float(entry["points"])
-    res: dict[str, Any] = {"max": points, "points": 0.0, "public": False, "hidden": []}
+    res: QuestionResult = {"max": points, "points": 0.0, "public": False, "hidden": []}
     runaway = cell_state.get("runaway")
     if runaway:
-        res.update(status=runaway, message=RUNAWAY_MESSAGES[runaway])
+        res.update({"status": runaway, "message": RUNAWAY_MESSAGES[runaway]})
         return res
     if exported is None:
         res.update(
-            status="not run", message="This answer was never reached (an earlier cell broke)."
+            {
+                "status": "not run",
+                "message": "This answer was never reached (an earlier cell broke).",
+            }
         )
         return res
     outcome = evaluate(grader.source.set_id, entry, exported)
