@@ -254,7 +254,7 @@ def test_instructor_outputs_and_merged_shards_equal_one_run(graded, tmp_path):
     got = sorted(p.stem for p in (part / "results").glob("*.json"))
     assert got and got == sorted(n for n in names if shard_of(n, 2) == 1)
     # run.json hashes the whole folder, not the shard: a merge can tell if the folder changed
-    from trilat_lessons.grading.shard import submissions_hash
+    from trilat_lessons.grading.runmeta import submissions_hash
 
     part_meta = json.loads((part / "run.json").read_text())
     assert part_meta["submissions"] == len(names)

@@ -454,7 +454,8 @@ def test_an_answer_both_unexplained_and_an_accept_candidate_is_cross_referenced(
 def test_merge_refuses_parts_cut_from_different_submission_folders(tmp_path: Path):
     from types import SimpleNamespace
 
-    from trilat_lessons.grading.shard import MergeError, gather, run_meta, submissions_hash
+    from trilat_lessons.grading.runmeta import run_meta, submissions_hash
+    from trilat_lessons.grading.shard import MergeError, gather
 
     meta, _ = synthetic_class(4)
     grader = SimpleNamespace(
