@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from trilat_lessons.grading.analytics import given
+from trilat_lessons.grading.answers import given
 from trilat_lessons.judge import digest
 
 SET = "01_demo"

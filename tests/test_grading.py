@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from trilat_lessons.grading.analytics import VERDICTS
-from trilat_lessons.grading.grade import GradeOptions, grade
+from trilat_lessons.grading.answers import VERDICTS
+from trilat_lessons.grading.grade import grade
+from trilat_lessons.grading.options import GradeOptions
 from trilat_lessons.grading.runner import KernelTemplate
 from trilat_lessons.grading.shard import MergeError
 from trilat_lessons.grading.source import load_source, solution_lines
@@ -132,7 +133,7 @@ def test_hidden_checks_add_credit_only_on_top_of_passing_public_checks(graded):
     ],
 )
 def test_score_policy(public, hidden, expected):
-    from trilat_lessons.grading.grade import score
+    from trilat_lessons.grading.scoring import score
 
     assert score(3, 1, public, hidden) == expected
     assert score(2, 0, True, [(1, False)]) == (0, "partial")  # public weight 0: hidden is all
@@ -253,7 +254,7 @@ def test_instructor_outputs_and_merged_shards_equal_one_run(graded, tmp_path):
     got = sorted(p.stem for p in (part / "results").glob("*.json"))
     assert got and got == sorted(n for n in names if shard_of(n, 2) == 1)
     # run.json hashes the whole folder, not the shard: a merge can tell if the folder changed
-    from trilat_lessons.grading.shard import submissions_hash
+    from trilat_lessons.grading.runmeta import submissions_hash
 
     part_meta = json.loads((part / "run.json").read_text())
     assert part_meta["submissions"] == len(names)

@@ -26,6 +26,7 @@ from analytics_support import (
 )
 
 from trilat_lessons.grading import analytics as an
+from trilat_lessons.grading.answers import CANON_MAX, given
 from trilat_lessons.grading.lms import (
     CANVAS_FIXED,
     POINTS_POSSIBLE,
@@ -45,16 +46,16 @@ from trilat_lessons.grading.shard import parse_shard, shard_of
 
 def test_given_answer_verdicts():
     q1, q2 = KEY["q1"], KEY["q2"]
-    assert an.given(SET, q1, exported(4))["verdict"] == "correct"
-    assert an.given(SET, q2, exported("t-10."))["verdict"] == "accepted alternative"
-    known = an.given(SET, q1, exported(0))
+    assert given(SET, q1, exported(4))["verdict"] == "correct"
+    assert given(SET, q2, exported("t-10."))["verdict"] == "accepted alternative"
+    known = given(SET, q1, exported(0))
     assert known["verdict"] == "known misconception" and known["wrong"] == 0
-    other = an.given(SET, q1, exported(PLANTED_WRONG))
+    other = given(SET, q1, exported(PLANTED_WRONG))
     assert other["verdict"] == "unexplained wrong" and other["canon"] == "int:1234"
-    assert an.given(SET, q1, exported("four"))["verdict"] == "malformed"
-    assert an.given(SET, q1, exported(None)) is None  # not attempted: nothing to count
-    long = an.given(SET, q2, exported("x" * 5000 + "\n=1"))
-    assert len(long["canon"]) == an.CANON_MAX and long["canon"].endswith("…")
+    assert given(SET, q1, exported("four"))["verdict"] == "malformed"
+    assert given(SET, q1, exported(None)) is None  # not attempted: nothing to count
+    long = given(SET, q2, exported("x" * 5000 + "\n=1"))
+    assert len(long["canon"]) == CANON_MAX and long["canon"].endswith("…")
     assert "\n" not in long["canon"]
 
 
@@ -89,9 +90,9 @@ def test_small_classes_are_flagged_indicative_and_pending_rubrics_have_no_figure
     auto = [i for i in items if i["kind"] == "auto"]
     assert auto and all("indicative only: 12 graded" in i["flag"] for i in auto)  # every one
     # a question with nothing else to say is flagged too (the docs promise it for every figure)
-    quiet = an.flag(0.6, 0.5, 12, 12)
+    quiet = an.flag(0.6, 0.5, 12)
     assert quiet == f"indicative only: 12 graded submissions (fewer than {an.MIN_CLASS})"
-    assert an.flag(0.6, 0.5, 40, 40) == ""
+    assert an.flag(0.6, 0.5, 40) == ""
     sheet = item_analysis_csv(items).decode()
     assert sheet.count("indicative only") == len(items)  # the scored written one too
     results[0]["questions"]["q4"].update(status="manual", points=None)
@@ -399,7 +400,7 @@ def test_merge_command_combines_parts_and_refuses_gaps(tmp_path: Path, capsys):
 def test_a_known_misconception_carries_its_unsealed_message():
     """Keys store wrong() messages sealed by their wrong answer; the answer distribution opens
     them with the answer the student gave, so answers.csv names the misconception."""
-    from trilat_lessons.grading.analytics import given
+    from trilat_lessons.grading.answers import given
     from trilat_lessons.judge import canonical, digest, seal
 
     entry = {"id": "q1", "expect": {"type": "int"}, "answers": [digest("s", "q1", "4")]}
@@ -458,7 +459,8 @@ def test_an_answer_both_unexplained_and_an_accept_candidate_is_cross_referenced(
 def test_merge_refuses_parts_cut_from_different_submission_folders(tmp_path: Path):
     from types import SimpleNamespace
 
-    from trilat_lessons.grading.shard import MergeError, gather, run_meta, submissions_hash
+    from trilat_lessons.grading.runmeta import run_meta, submissions_hash
+    from trilat_lessons.grading.shard import MergeError, gather
 
     meta, results = synthetic_class(4)
     grader = SimpleNamespace(
@@ -489,7 +491,7 @@ def test_merge_refuses_parts_cut_from_different_submission_folders(tmp_path: Pat
 
 def test_pseudonymised_outputs_leave_out_answers_only_one_student_gave(tmp_path: Path):
     meta, results = synthetic_class(60)
-    rare = an.given(SET, KEY["q2"], exported("my cat Mochi"))  # could name its author
+    rare = given(SET, KEY["q2"], exported("my cat Mochi"))  # could name its author
     results[3]["questions"]["q2"]["given"] = rare
     write_analytics(meta, results, tmp_path, AnalyticsOptions(pseudonymise=True))
     shared = (tmp_path / "answers.csv").read_text() + (tmp_path / "report.html").read_text()

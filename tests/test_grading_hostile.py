@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from trilat_lessons.grading.grade import GradeOptions, OutputError, grade
+from trilat_lessons.grading.grade import grade
 from trilat_lessons.grading.isolation import probe
+from trilat_lessons.grading.options import GradeOptions, OutputError
 from trilat_lessons.grading.runner import KernelTemplate
 from trilat_lessons.grading.source import load_source, solution_lines
 
@@ -41,7 +42,7 @@ sys.path.insert(0, str(CORPUS))
 from make_corpus import ANSWERS, good, submission  # noqa: E402
 
 from trilat_lessons.grading.release import notebook_bytes  # noqa: E402
-from trilat_lessons.grading.report import csv_uncell  # noqa: E402
+from trilat_lessons.grading.writing import csv_uncell  # noqa: E402
 
 # CI (.ci/run) installs bubblewrap and sets TRILAT_REQUIRE_SANDBOX=1: there a missing sandbox
 # fails these tests instead of skipping them

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from trilat_lessons.grading.grade import GradeOptions, grade
+from trilat_lessons.grading.grade import grade
+from trilat_lessons.grading.options import GradeOptions
 from trilat_lessons.grading.source import load_source
 
 ROOT = Path(__file__).resolve().parent.parent

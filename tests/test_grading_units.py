@@ -20,7 +20,7 @@ from trilat_lessons.grading.intake import (
     read_safely,
     student_key,
 )
-from trilat_lessons.grading.report import csv_cell, csv_uncell, md
+from trilat_lessons.grading.writing import csv_cell, csv_uncell, md
 from trilat_lessons.judge import valid_export
 
 
@@ -241,7 +241,7 @@ def test_a_file_named_like_a_tagged_name_gets_its_own_tag(tmp_path):
 def test_typed_scores_survive_a_huge_written_answer(tmp_path):
     """manual_grading.csv holds whole written answers: reading it back must not hit the csv
     module's 131,072-character field limit (which used to wipe every typed score)."""
-    from trilat_lessons.grading.report import read_csv_rows
+    from trilat_lessons.grading.writing import read_csv_rows
 
     big = "x" * 300_000
     path = tmp_path / "manual_grading.csv"
@@ -264,3 +264,16 @@ def test_a_run_where_every_submission_is_an_internal_error_fails():
     assert environment_failed({"internal error": 4})
     assert not environment_failed({"internal error": 1, "ok": 3})
     assert not environment_failed({})
+
+
+def test_every_status_word_has_one_home():
+    """Feedback marks, runaway messages and analytics' exclusions name only statuses that
+    judge.records defines (a typo or a status spelled a second way fails here)."""
+    from trilat_lessons.grading.feedback import ICON
+    from trilat_lessons.grading.scoring import RUNAWAY_MESSAGES
+    from trilat_lessons.judge.records import NOT_GRADED, RUNAWAY, STATUSES, TIMEOUTS
+
+    assert set(ICON) <= set(STATUSES)
+    assert set(STATUSES) - set(ICON) == {"rejected"}  # rejected feedback carries no mark
+    assert set(RUNAWAY_MESSAGES) == set(RUNAWAY) and set(TIMEOUTS) <= set(RUNAWAY)
+    assert set(NOT_GRADED) <= set(STATUSES) and len(set(STATUSES)) == len(STATUSES)

@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: synthetic records
 from analytics_support import KEY, SET, exported, synthetic_class
 
-from trilat_lessons.grading.analytics import given
+from trilat_lessons.grading.answers import given
 from trilat_lessons.grading.outputs import AnalyticsOptions, write_analytics
 
 pytestmark = pytest.mark.browser

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ._display import CheckReport, CheckResult, ProgressReport
 
 if TYPE_CHECKING:
-    from ..judge import Key, Question
+    from ..judge import Key, KeyQuestion
 
 __all__ = ["CheckReport", "CheckResult", "check", "current_set", "progress", "start"]
 
@@ -158,7 +158,7 @@ def _escaped(exc: BaseException, guard: _RealInterrupt) -> str:
 
 
 def _check_one(
-    set_id: str, key: Key, q: Question, namespace: dict[str, Any], value: Any
+    set_id: str, key: Key, q: KeyQuestion, namespace: dict[str, Any], value: Any
 ) -> CheckResult:
     from ..judge import MISSING, Outcome, evaluate, export_value
 

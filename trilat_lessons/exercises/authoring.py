@@ -37,7 +37,7 @@ from ..judge import (
     dtype_kind,
     export_value,
 )
-from ..judge.records import ColumnSpec, Expect, Question
+from ..judge.records import ColumnSpec, Expect, KeyQuestion
 
 __all__ = [
     "HiddenCheck",
@@ -181,7 +181,7 @@ def same_value(answer: Any, expected: Any, *, decimals: int = 2) -> bool:
         }
     else:
         spec = {"type": kind, "decimals": decimals}
-    q: Question = {"id": "q", "variable": "v", "expect": spec}
+    q: KeyQuestion = {"id": "q", "variable": "v", "expect": spec}
     a = canonical(q, export_value(answer))
     b = canonical(q, exp)
     return a[0] == b[0] == "ok" and a[1] == b[1]
@@ -202,7 +202,7 @@ def same_table(answer: Any, expected: Any, *, ordered: bool = False, decimals: i
         "ordered": ordered,
         "decimals": decimals,
     }
-    q: Question = {"id": "q", "variable": "v", "expect": spec}
+    q: KeyQuestion = {"id": "q", "variable": "v", "expect": spec}
     a = canonical(q, export_value(answer))
     b = canonical(q, exp)
     return a[0] == b[0] == "ok" and a[1] == b[1]

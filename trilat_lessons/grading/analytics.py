@@ -2,12 +2,11 @@
 
 Pure functions of the ``results/*.json`` records (plus the public key for the ``wrong()``
 messages), so a merged sharded run gives the same figures as one run. Nothing here is shown to
-students: the canonical answers recorded by :func:`given` live only in instructor outputs.
+students: the canonical answers recorded by :func:`.answers.given` live only in instructor outputs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import statistics
@@ -15,9 +14,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..judge import Exported, canonical, digest, unseal
-from ..judge import Question as KeyQuestion
+from ..judge.records import NOT_GRADED
 from . import evidence as ev
+from .results import SubmissionResult
 
 MIN_CLASS = 30
 """Below this many graded submissions, facility and discrimination move a lot with one or two
@@ -25,65 +24,13 @@ students: the figures are printed but every question is flagged as "indicative o
 EASY, HARD = 0.90, 0.20  # facility above / below: too easy / too hard
 WEAK = 0.20  # item-rest correlation below this: discriminates little or not at all
 GROUP = 0.27  # upper and lower groups of the upper-lower index (Kelley's 27 %)
-CANON_MAX = 120  # characters of a canonical answer kept in reports
-NOT_GRADED = ("rejected", "corrupt", "wrong assignment", "internal error")
-VERDICTS = ("correct", "accepted alternative", "known misconception", "unexplained wrong")
-
-
-def truncate(text: str, limit: int = CANON_MAX) -> str:
-    """One line of at most ``limit`` characters (newlines shown as " | ", cut with "…")."""
-    one = " | ".join(text.split("\n"))
-    one = "".join(ch if ch.isprintable() else "\ufffd" for ch in one)
-    return one if len(one) <= limit else one[: limit - 1] + "…"
-
-
-def given(set_id: str, entry: KeyQuestion, exported: Exported) -> dict[str, Any] | None:
-    """The canonical form and verdict of one exported answer (None when not attempted).
-
-    ``verdict`` is one of :data:`VERDICTS` or ``malformed`` (the answer never reached the key:
-    wrong type or shape); ``wrong`` is the index of the matching ``wrong()`` message.
-    """
-    status, result = canonical(entry, exported)
-    if status != "ok":
-        if result.status == "not attempted":
-            return None
-        text = f"[{result.message}]"
-        return {"canon": truncate(text), "sha": _sha(text), "verdict": "malformed"}
-    text = str(result)
-    out: dict[str, Any] = {"canon": truncate(text), "sha": _sha(text)}
-    if entry["expect"]["type"] == "chart":
-        out["verdict"] = "correct"
-        return out
-    if len(text) <= 4000:  # the full canonical text, to write a wrong()/accept() stub from
-        out["full"] = text
-    d = digest(set_id, entry["id"], text)
-    answers = entry.get("answers", [])
-    if answers and d == answers[0]:
-        out["verdict"] = "correct"
-    elif d in answers:
-        out["verdict"] = "accepted alternative"
-    else:
-        out["verdict"] = "unexplained wrong"
-        for i, w in enumerate(entry.get("wrong", [])):
-            if w["digest"] == d:
-                # the key stores each message sealed with its own wrong answer: open it here
-                msg = unseal(set_id, entry["id"], text, w["sealed"]) if "sealed" in w else ""
-                out.update(
-                    verdict="known misconception", wrong=i, message=msg or w.get("message", "")
-                )
-                break
-    return out
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------------------- scores
 
 
 @dataclass
-class Question:
+class ItemQuestion:
     """What analytics needs of a question (from the run's metadata)."""
 
     id: str
@@ -93,12 +40,12 @@ class Question:
     wrong: list[str] = field(default_factory=list)  # wrong() messages, key order
 
 
-def graded(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def graded(results: list[SubmissionResult]) -> list[SubmissionResult]:
     """The results that reached the grader (not rejected, corrupt or another set)."""
     return [r for r in results if r.get("status") not in NOT_GRADED]
 
 
-def item_score(r: dict[str, Any], q: Question) -> float | None:
+def item_score(r: SubmissionResult, q: ItemQuestion) -> float | None:
     """Points of one question as a fraction of its maximum (None: a rubric answer not scored)."""
     p = r["questions"].get(q.id, {}).get("points")
     if p is None:
@@ -106,7 +53,7 @@ def item_score(r: dict[str, Any], q: Question) -> float | None:
     return float(p) / q.points if q.points else 0.0
 
 
-def total(r: dict[str, Any]) -> float:
+def total(r: SubmissionResult) -> float:
     """Points scored so far (unscored rubric answers count 0)."""
     return sum(float(qr.get("points") or 0) for qr in r["questions"].values())
 
@@ -124,7 +71,9 @@ def _pearson(x: list[float], y: list[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def item_analysis(
+    questions: list[ItemQuestion], results: list[SubmissionResult]
+) -> list[dict[str, Any]]:
     """Per question: attempted, facility, item-rest correlation, upper-lower index, statuses, flag.
 
     Facility is the mean fraction of the points scored by graded submissions. Discrimination is
@@ -186,14 +135,14 @@ def item_analysis(questions: list[Question], results: list[dict[str, Any]]) -> l
                 "flag": (
                     f"{pending} written answer(s) not scored yet: no figures until all are"
                     if pending
-                    else flag(facility, r_ir, len(pairs), n)
+                    else flag(facility, r_ir, n)
                 ),
             }
         )
     return rows
 
 
-def flag(facility: float | None, r_ir: float | None, scored: int, n: int) -> str:
+def flag(facility: float | None, r_ir: float | None, n: int) -> str:
     """A plain-language reason to look at a question again ("" when nothing stands out)."""
     if facility is None:
         return "no scores yet (rubric answers not scored)"
@@ -220,7 +169,7 @@ def flag(facility: float | None, r_ir: float | None, scored: int, n: int) -> str
 
 
 def answer_distribution(
-    questions: list[Question], results: list[dict[str, Any]]
+    questions: list[ItemQuestion], results: list[SubmissionResult]
 ) -> list[dict[str, Any]]:
     """Per auto-graded question, each distinct answer: count, verdict, givers' mean rest score.
 
@@ -286,7 +235,7 @@ def literal(full: str | None) -> str | None:
 
 
 def suggestions(
-    questions: list[Question],
+    questions: list[ItemQuestion],
     answers: list[dict[str, Any]],
     *,
     top: int = 10,
@@ -310,7 +259,7 @@ def suggestions(
 
 
 def key_suggestions_md(
-    set_id: str, questions: list[Question], answers: list[dict[str, Any]], n: int
+    set_id: str, questions: list[ItemQuestion], answers: list[dict[str, Any]], n: int
 ) -> str:
     """``key_suggestions.md``: ready-to-paste ``wrong(...)`` and ``accept(...)`` stubs."""
     unexplained, candidates = suggestions(questions, answers, n=n)

@@ -12,27 +12,12 @@ import time
 from typing import Any
 
 from .kernel import MAX_LINE
+from .safetext import nesting_ok
 
 MAX_SMALL = 4096  # bytes in any message but an export
 MAX_TRAFFIC = 64_000_000  # bytes one kernel may send in all
 MAX_DEPTH = 64  # nesting of JSON arrays/objects in one message
 EVENTS = {"hello", "ready", "start", "done", "export", "finished"}
-
-
-def _depth_ok(line: bytes, limit: int = MAX_DEPTH) -> bool:
-    """True when the JSON text nests arrays/objects at most ``limit`` deep (strings skipped)."""
-    import re
-
-    depth = 0
-    # drop string bodies (escaped quotes included), then count brackets
-    for ch in re.sub(rb'"(?:[^"\\]|\\.)*"', b"", line):
-        if ch in (91, 123):  # [ {
-            depth += 1
-            if depth > limit:
-                return False
-        elif ch in (93, 125):
-            depth -= 1
-    return True
 
 
 class Channel:
@@ -48,7 +33,7 @@ class Channel:
     def _decode(self, line: bytes) -> dict[str, Any] | None:
         if len(line) > MAX_SMALL and not line.startswith(b'{"event":"export"'):
             return None
-        if not _depth_ok(line):
+        if not nesting_ok(line, MAX_DEPTH):
             return None
         try:
             msg = json.loads(line)

@@ -53,7 +53,7 @@ def _analytics(args: argparse.Namespace) -> object:
 
 
 def _merge(args: argparse.Namespace, analytics: object) -> int:
-    from .grade import GradeOptions, OutputError
+    from .options import GradeOptions, OutputError
     from .shard import MergeError, merge
 
     try:
@@ -74,7 +74,8 @@ def _merge(args: argparse.Namespace, analytics: object) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from .grade import GradeOptions, OutputError, SandboxUnavailable, grade
+    from .grade import grade
+    from .options import GradeOptions, OutputError, SandboxUnavailable
     from .runner import TemplateError
     from .shard import parse_shard
     from .source import SourceError
@@ -237,7 +238,7 @@ def _lazy_command(p: argparse.ArgumentParser, module: str) -> None:
 
 def _add_run_options(g: argparse.ArgumentParser) -> None:
     """Limits and behaviour of a run; defaults come from :class:`grade.GradeOptions`."""
-    from .grade import GradeOptions
+    from .options import GradeOptions
 
     d = GradeOptions()
     g.add_argument(

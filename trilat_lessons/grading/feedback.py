@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..judge.records import Status
 from .writing import fmt, md
 
 if TYPE_CHECKING:  # pragma: no cover
     from .prepare import Grader
+    from .results import QuestionResult, SubmissionResult
 
-ICON = {
+ICON: dict[Status, str] = {
     "correct": "✅",
     "partial": "◐",
     "incorrect": "❌",
@@ -41,7 +43,7 @@ class QuestionFeedback:
     """One question's part of the feedback."""
 
     qid: str
-    status: str
+    status: Status
     points: str  # "pending" for a written answer not scored yet
     max: str
     message: str = ""
@@ -80,7 +82,7 @@ class Feedback:
         return line
 
 
-def hidden_summary(qr: dict[str, Any]) -> str:
+def hidden_summary(qr: QuestionResult) -> str:
     """The line above a question's hidden checks in feedback (says when they earn nothing)."""
     hidden = qr.get("hidden") or []
     passed = sum(1 for h in hidden if h["passed"])
@@ -90,7 +92,7 @@ def hidden_summary(qr: dict[str, Any]) -> str:
     return line
 
 
-def feedback(grader: Grader, r: dict[str, Any], total: float, pending: list[str]) -> Feedback:
+def feedback(grader: Grader, r: SubmissionResult, total: float, pending: list[str]) -> Feedback:
     """The feedback document of result ``r`` (``total``: its points with rubric scores)."""
     src = grader.source
     questions = []

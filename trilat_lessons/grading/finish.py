@@ -12,6 +12,7 @@ from typing import Any
 from .options import GradeOptions, OutputError
 from .outputs import student_codes, write_analytics
 from .report import write_reports
+from .results import SubmissionResult
 from .runmeta import RUN_FILE, run_meta
 
 GRADED_FILE = "results/graded.txt"
@@ -33,7 +34,7 @@ def write_json(path: Path, obj: Any) -> None:
 
 def finish(
     grader: Any,
-    results: list[dict[str, Any]],
+    results: list[SubmissionResult],
     out: Path,
     names: dict[str, str],
     options: GradeOptions,

@@ -25,17 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..judge.records import TIMEOUTS
 from .finish import finish, write_json
-from .intake import Submission, find_submissions, instructor_inodes, take_in
+from .intake import Submission, instructor_inodes, take_in
 from .options import GradeOptions, OutputError, SandboxUnavailable, sandbox_refusal
 from .prepare import Grader, prepare
 from .progressbar import ProgressBar
-from .rebuild import rebuild
 from .release import notebook_bytes
+from .results import SubmissionResult
 from .run import empty_result, grade_one
 from .runner import KernelTemplate
 from .safetext import scrub
-from .scoring import score
 
 
 def _clean_stale_workroots() -> None:
@@ -85,34 +85,10 @@ def grade(
     """
     import sys
 
-    from .isolation import probe
-
     options = options or GradeOptions()
-    if template is not None:
-        isolated = template.isolated
-        protection = "namespaces" if isolated else "none"
-    else:
-        prot = probe()
-        isolated, protection = prot.isolated, prot.level
-        if not isolated and not options.unsafe_no_sandbox:
-            raise SandboxUnavailable(sandbox_refusal(prot.missing, prot.detail))
-    if not isolated and not options.unsafe_no_sandbox:
-        raise SandboxUnavailable(
-            sandbox_refusal("use an isolated template", "the kernel template is not isolated")
-        )
+    isolated, protection = _isolation(options, template)
     out = Path(out_dir)
-    subs_root, out_root = Path(submissions_dir).resolve(), out.resolve()
-    if out_root == subs_root or subs_root in out_root.parents or out_root in subs_root.parents:
-        raise OutputError(
-            f"the output folder {out} and the submissions folder {submissions_dir} overlap:"
-            " choose an output folder outside the submissions (and not containing them)"
-        )
-    results_dir = out / "results"
-    try:
-        results_dir.mkdir(parents=True, exist_ok=True)
-        (out / "rebuilt").mkdir(exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create {results_dir}: {exc.strerror or exc}") from None
+    results_dir = _make_out_dirs(out, Path(submissions_dir))
     denied = [str(Path(submissions_dir).resolve()), str(out.resolve())]
     owned = template is None
     if template is None:
@@ -132,47 +108,124 @@ def grade(
     todo, skipped = _to_grade(subs, grader, results_dir, options.force)
     stream = stream if stream is not None else sys.stderr
     bar = ProgressBar(len(subs), stream=stream, enabled=options.progress, done=skipped)
-    counts: dict[str, int] = {}
-    fresh: dict[str, dict[str, Any]] = {}  # results of this run, kept here (never re-read)
-    errors: list[str] = []
-    lock = threading.Lock()
-    stop = threading.Event()
-    registry: set[Any] = set()
-    workers = options.workers or os.cpu_count() or 1
-    interrupted = False
     _clean_stale_workroots()
     workroot = tempfile.mkdtemp(prefix=f"trilat-grade-{os.getpid()}-")
-
-    retry: list[tuple[Submission, str]] = []
-
-    def work(sub: Submission, h: str, alone: bool = False) -> None:
-        if stop.is_set():
-            return
-        try:
-            if sub.raw is None:
-                res = empty_result(grader, sub.student, sub.path, "rejected", sub.problem)
-            else:
-                res = grade_one(
-                    grader, sub.student, sub.path, sub.raw, template, options, workroot,
-                    registry, stop,
-                )  # fmt: skip
-        except Exception as exc:  # an internal error must not stop the run
-            detail = f"{type(exc).__name__}: {exc}"
-            res = empty_result(grader, sub.student, sub.path, "internal error", detail)
-        if stop.is_set():
-            return  # interrupted mid-run: do not record a half-graded submission
-        timed_out = any(
-            q.get("status") in ("timeout", "total timeout") for q in res["questions"].values()
+    rec = _Recorder(grader, template, options, workroot, out, bar)
+    try:
+        interrupted = _run_all(rec, todo)
+    finally:
+        if owned:
+            template.close()
+        shutil.rmtree(workroot, ignore_errors=True)
+    bar.close(interrupted=interrupted)
+    if rec.errors:
+        raise OutputError(
+            f"{len(rec.errors)} result(s) could not be written, so the run stopped: {rec.errors[0]}"
         )
-        if timed_out and not alone and options.retry_timeouts_alone and workers > 1:
-            with lock:
-                retry.append((sub, h))
+    notes: list[str] = []
+    if not interrupted:
+        results = _read_back(subs, rec.fresh, results_dir)
+        notes = finish(grader, results, out, names, options, everyone=everyone)
+    graded = sum(rec.counts.values())
+    counts = rec.counts
+    return GradeRun(
+        graded, skipped, interrupted, counts, out, grader.key_warning, protection, notes, ignored
+    )
+
+
+def _isolation(options: GradeOptions, template: KernelTemplate | None) -> tuple[bool, str]:
+    """(kernels isolated?, protection level); raises ``SandboxUnavailable`` when kernels cannot
+    be isolated and the instructor did not accept the risk."""
+    from .isolation import probe
+
+    if template is not None:
+        isolated = template.isolated
+        protection = "namespaces" if isolated else "none"
+    else:
+        prot = probe()
+        isolated, protection = prot.isolated, prot.level
+        if not isolated and not options.unsafe_no_sandbox:
+            raise SandboxUnavailable(sandbox_refusal(prot.missing, prot.detail))
+    if not isolated and not options.unsafe_no_sandbox:
+        raise SandboxUnavailable(
+            sandbox_refusal("use an isolated template", "the kernel template is not isolated")
+        )
+    return isolated, protection
+
+
+def _make_out_dirs(out: Path, submissions_dir: Path) -> Path:
+    """Create ``out/results`` and ``out/rebuilt`` (returns the first); ``OutputError`` when the
+    output and submissions folders overlap or cannot be created."""
+    subs_root, out_root = submissions_dir.resolve(), out.resolve()
+    if out_root == subs_root or subs_root in out_root.parents or out_root in subs_root.parents:
+        raise OutputError(
+            f"the output folder {out} and the submissions folder {submissions_dir} overlap:"
+            " choose an output folder outside the submissions (and not containing them)"
+        )
+    results_dir = out / "results"
+    try:
+        results_dir.mkdir(parents=True, exist_ok=True)
+        (out / "rebuilt").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {results_dir}: {exc.strerror or exc}") from None
+    return results_dir
+
+
+@dataclass
+class _Recorder:
+    """Grades one submission at a time from worker threads and records its result at once
+    (``results/<key>.json``, the rebuilt notebook); keeps what the run needs afterwards."""
+
+    grader: Grader
+    template: KernelTemplate
+    options: GradeOptions
+    workroot: str
+    out: Path
+    bar: ProgressBar
+    fresh: dict[str, SubmissionResult] = field(default_factory=dict)  # never re-read
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    retry: list[tuple[Submission, str]] = field(default_factory=list)  # timed out: run alone
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stop: threading.Event = field(default_factory=threading.Event)
+    registry: set[Any] = field(default_factory=set)  # live kernels, to shut down on Ctrl-C
+
+    @property
+    def workers(self) -> int:
+        return self.options.workers or os.cpu_count() or 1
+
+    def work(self, sub: Submission, h: str, alone: bool = False) -> None:
+        """Grade ``sub`` (input hash ``h``) and record it, or queue it to be retried alone."""
+        if self.stop.is_set():
+            return
+        res = self._grade(sub)
+        if self.stop.is_set():
+            return  # interrupted mid-run: do not record a half-graded submission
+        timed_out = any(q.get("status") in TIMEOUTS for q in res["questions"].values())
+        if timed_out and not alone and self.options.retry_timeouts_alone and self.workers > 1:
+            with self.lock:
+                self.retry.append((sub, h))
             return
         if timed_out and alone:
             res["notes"].append(
                 "Your notebook ran past a time limit while other notebooks were being graded, "
                 "so it was graded again with nothing else running: this is that result."
             )
+        self._record(sub, h, res)
+
+    def _grade(self, sub: Submission) -> SubmissionResult:
+        try:
+            if sub.raw is None:
+                return empty_result(self.grader, sub.student, sub.path, "rejected", sub.problem)
+            return grade_one(
+                self.grader, sub.student, sub.path, sub.raw, self.template, self.options,
+                self.workroot, self.registry, self.stop,
+            )  # fmt: skip
+        except Exception as exc:  # an internal error must not stop the run
+            detail = f"{type(exc).__name__}: {exc}"
+            return empty_result(self.grader, sub.student, sub.path, "internal error", detail)
+
+    def _record(self, sub: Submission, h: str, res: SubmissionResult) -> None:
         res["input_hash"] = h
         res["notes"] = [*sub.notes, *res["notes"]]
         if sub.notes and not res.get("detail"):
@@ -183,73 +236,74 @@ def grade(
         try:
             res = scrub(res)  # untrusted text (answers, errors, names) always writable
             if rebuilt is not None:
-                _write_bytes(out / "rebuilt" / f"{sub.key}.ipynb", notebook_bytes(scrub(rebuilt)))
-            write_json(results_dir / f"{sub.key}.json", res)
+                _write_bytes(
+                    self.out / "rebuilt" / f"{sub.key}.ipynb", notebook_bytes(scrub(rebuilt))
+                )
+            write_json(self.out / "results" / f"{sub.key}.json", res)
         except (OutputError, ValueError, RecursionError) as exc:
-            with lock:
-                errors.append(str(exc))
-            stop.set()
+            with self.lock:
+                self.errors.append(str(exc))
+            self.stop.set()
             return
-        with lock:
-            fresh[sub.key] = res
-            counts[res["status"]] = counts.get(res["status"], 0) + 1
-            bar.update(res["status"])
+        with self.lock:
+            self.fresh[sub.key] = res
+            self.counts[res["status"]] = self.counts.get(res["status"], 0) + 1
+            self.bar.update(res["status"])
 
-    try:
-        with cf.ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(work, *t) for t in todo]
-            try:
-                pending = set(futures)
-                while pending:
-                    _done, pending = cf.wait(pending, timeout=0.25)
-                for f in futures:  # a crash in ``work`` must fail the run, not lose a row
-                    if not f.cancelled() and f.exception() is not None:
-                        errors.append(f"grading failed: {f.exception()!r}")
-            except KeyboardInterrupt:
-                interrupted = True
-                stop.set()
-                for f in futures:
-                    f.cancel()
-                for life in list(registry):
-                    with contextlib.suppress(OSError):
-                        life.shutdown(2)  # the reaper kills that kernel's namespace
+    def interrupt(self) -> None:
+        """Stop: no new submission starts, and every live kernel is shut down."""
+        self.stop.set()
+        for life in list(self.registry):
+            with contextlib.suppress(OSError):
+                life.shutdown(2)  # the reaper kills that kernel's namespace
+
+
+def _run_all(rec: _Recorder, todo: list[tuple[Submission, str]]) -> bool:
+    """Grade ``todo`` in a pool of ``rec.workers`` threads, then the timed-out ones alone, one
+    kernel at a time; returns True when interrupted (Ctrl-C)."""
+    interrupted = False
+    with cf.ThreadPoolExecutor(max_workers=rec.workers) as pool:
+        futures = [pool.submit(rec.work, *t) for t in todo]
         try:
-            for t in sorted(retry, key=lambda t: t[0].key):  # alone: one kernel at a time
-                if stop.is_set():
-                    break
-                work(*t, alone=True)
+            pending = set(futures)
+            while pending:
+                _done, pending = cf.wait(pending, timeout=0.25)
+            for f in futures:  # a crash in ``work`` must fail the run, not lose a row
+                if not f.cancelled() and f.exception() is not None:
+                    rec.errors.append(f"grading failed: {f.exception()!r}")
         except KeyboardInterrupt:
             interrupted = True
-            stop.set()
-            for life in list(registry):
-                with contextlib.suppress(OSError):
-                    life.shutdown(2)
-    finally:
-        if owned:
-            template.close()
-        shutil.rmtree(workroot, ignore_errors=True)
-    bar.close(interrupted=interrupted)
-    if errors:
-        raise OutputError(
-            f"{len(errors)} result(s) could not be written, so the run stopped: {errors[0]}"
-        )
-    notes: list[str] = []
-    if not interrupted:
-        results = []
-        for sub in subs:
-            if sub.key in fresh:
-                results.append(fresh[sub.key])
-                continue
-            rpath = results_dir / f"{sub.key}.json"
-            try:
-                results.append(json.loads(rpath.read_text(encoding="utf-8")))
-            except (OSError, ValueError, RecursionError) as exc:
-                raise OutputError(f"cannot read back {rpath}: {exc}") from None
-        notes = finish(grader, results, out, names, options, everyone=everyone)
-    graded = sum(counts.values())
-    return GradeRun(
-        graded, skipped, interrupted, counts, out, grader.key_warning, protection, notes, ignored
-    )
+            rec.stop.set()
+            for f in futures:
+                f.cancel()
+            rec.interrupt()
+    try:
+        for t in sorted(rec.retry, key=lambda t: t[0].key):  # alone: one kernel at a time
+            if rec.stop.is_set():
+                break
+            rec.work(*t, alone=True)
+    except KeyboardInterrupt:
+        interrupted = True
+        rec.interrupt()
+    return interrupted
+
+
+def _read_back(
+    subs: list[Submission], fresh: dict[str, SubmissionResult], results_dir: Path
+) -> list[SubmissionResult]:
+    """Every submission's result in ``subs`` order: this run's from memory, the skipped ones
+    (unchanged since an earlier run) from ``results/``."""
+    results: list[SubmissionResult] = []
+    for sub in subs:
+        if sub.key in fresh:
+            results.append(fresh[sub.key])
+            continue
+        rpath = results_dir / f"{sub.key}.json"
+        try:
+            results.append(json.loads(rpath.read_text(encoding="utf-8")))
+        except (OSError, ValueError, RecursionError) as exc:
+            raise OutputError(f"cannot read back {rpath}: {exc}") from None
+    return results
 
 
 def _to_grade(
@@ -283,16 +337,4 @@ def _write_bytes(path: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-__all__ = [
-    "GradeOptions",
-    "GradeRun",
-    "Grader",
-    "OutputError",
-    "SandboxUnavailable",
-    "find_submissions",
-    "finish",
-    "grade",
-    "prepare",
-    "rebuild",
-    "score",
-]
+__all__ = ["GradeRun", "grade"]

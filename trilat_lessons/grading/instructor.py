@@ -23,8 +23,8 @@ from ..judge import (
     Exported,
     HiddenCheck,
     Key,
+    KeyQuestion,
     Outcome,
-    Question,
     WrongAnswer,
     canonical,
     data_summary,
@@ -163,7 +163,7 @@ class _Wrong:
 WRONG_JOIN = " Another common slip: "
 
 
-def _choice_problems(entry: Question, solution_canon: str) -> list[str]:
+def _choice_problems(entry: KeyQuestion, solution_canon: str) -> list[str]:
     """A ``str`` question's choices must stay distinct once normalised, and hold the solution."""
     choices = entry["expect"].get("choices")
     if not choices:
@@ -185,7 +185,7 @@ def _choice_problems(entry: Question, solution_canon: str) -> list[str]:
     return problems
 
 
-def _malformed_record(entry: Question, rec: AuthorRecord, why: str) -> str:
+def _malformed_record(entry: KeyQuestion, rec: AuthorRecord, why: str) -> str:
     """The release error for a wrong()/accept() value that is not a well-formed answer."""
     text = f"{entry['id']}: a {rec.kind}() value is not a well-formed answer: {why}"
     if entry["expect"]["type"] == "DataFrame":
@@ -199,9 +199,9 @@ def _malformed_record(entry: Question, rec: AuthorRecord, why: str) -> str:
 def build_key(source: Source, run: InstructorRun) -> Key:
     """The public key of a set: structure and salted digests, never values."""
     problems: list[str] = []
-    questions: list[Question] = []
+    questions: list[KeyQuestion] = []
     for qid, q in source.questions.items():
-        entry: Question = {"id": qid, "kind": q.kind, "points": q.points}
+        entry: KeyQuestion = {"id": qid, "kind": q.kind, "points": q.points}
         if q.meta.get("title"):
             entry["title"] = str(q.meta["title"])
         if q.kind == "manual":

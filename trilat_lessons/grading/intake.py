@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .safetext import safe_text, scrub
+from .safetext import nesting_ok, safe_text, scrub
 
 MAX_BYTES = 20_000_000  # a notebook of answers is KBs; 20 MB is generous
 MAX_NESTING = 200  # JSON arrays/objects nested deeper than this are "corrupt"
@@ -279,23 +279,11 @@ def _unique_shown_names(subs: list[Submission]) -> None:
             s.student = f"{s.student} [{s.key}]"
 
 
-def _nesting_ok(raw: bytes, limit: int = MAX_NESTING) -> bool:
-    depth = 0
-    for ch in re.sub(rb'"(?:[^"\\]|\\.)*"', b"", raw):
-        if ch in (91, 123):
-            depth += 1
-            if depth > limit:
-                return False
-        elif ch in (93, 125):
-            depth -= 1
-    return True
-
-
 def parse_notebook(raw: bytes) -> tuple[dict[str, Any] | None, str]:
     """The notebook dict, or (None, why it is corrupt); bounded in depth, never raises."""
     if not raw.strip():
         return None, "empty file"
-    if not _nesting_ok(raw):
+    if not nesting_ok(raw, MAX_NESTING):
         return None, f"not a notebook (JSON nested over {MAX_NESTING} deep)"
     try:
         nb = scrub(json.loads(raw.decode("utf-8", errors="replace")))

@@ -1,13 +1,10 @@
 """What a grading run is asked to do: its limits and options (:class:`GradeOptions`, whose defaults
-``trilat grade``'s arguments read), the statuses a runaway kernel ends in, and the run's errors."""
+``trilat grade``'s arguments read) and the run's errors (statuses: ``judge.records``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-RUNAWAY = ("total timeout", "timeout", "memory", "kernel died")
-"""Statuses of a kernel stopped by a limit, most serious first (a submission takes the first)."""
 
 
 class SandboxUnavailable(RuntimeError):

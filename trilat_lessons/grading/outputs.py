@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..judge.records import NOT_GRADED
 from . import analytics as an
 from .lms import (
     Roster,
@@ -23,9 +24,8 @@ from .lms import (
     roster_check_csv,
     unmatched_csv,
 )
-from .writing import csv_bytes as _csv
-from .writing import fmt
-from .writing import write_file as _write
+from .results import SubmissionResult
+from .writing import csv_bytes, fmt, write_file
 
 MIN_SHARED = 2
 """With ``--pseudonymise``, answers given by fewer students are left out of the shared outputs."""
@@ -42,10 +42,10 @@ class AnalyticsOptions:
     lms_provisional: bool = False  # write grades with unscored written answers (counted 0)
 
 
-def questions_of(meta: dict[str, Any]) -> list[an.Question]:
+def questions_of(meta: dict[str, Any]) -> list[an.ItemQuestion]:
     """The questions of ``run.json`` as analytics needs them."""
     return [
-        an.Question(
+        an.ItemQuestion(
             q["id"], q["kind"], float(q["points"]), q.get("variable", ""), list(q.get("wrong", []))
         )
         for q in meta["questions"]
@@ -119,7 +119,7 @@ def item_analysis_csv(items: list[dict[str, Any]]) -> bytes:
                 note,
             ]
         )
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def answers_csv(answers: list[dict[str, Any]]) -> bytes:
@@ -140,12 +140,12 @@ def answers_csv(answers: list[dict[str, Any]]) -> bytes:
                 a["sha"],
             ]
         )
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def write_analytics(
     meta: dict[str, Any],
-    results: list[dict[str, Any]],
+    results: list[SubmissionResult],
     out: Path,
     options: AnalyticsOptions | None = None,
 ) -> list[str]:
@@ -162,16 +162,16 @@ def write_analytics(
     # name that student (a typo, a personal phrasing), so it is left out of answers.csv and the
     # report (key_suggestions.md lists only answers given by two students or more anyway)
     shared = [a for a in answers if a["count"] >= MIN_SHARED] if options.pseudonymise else answers
-    _write(out / "item_analysis.csv", item_analysis_csv(items))
-    _write(out / "answers.csv", answers_csv(shared))
-    _write(
+    write_file(out / "item_analysis.csv", item_analysis_csv(items))
+    write_file(out / "answers.csv", answers_csv(shared))
+    write_file(
         out / "key_suggestions.md",
         an.key_suggestions_md(meta["set"], questions, answers, n).encode("utf-8"),
     )
     students = [r["student"] for r in results]
     who = pseudonyms(students, out) if options.pseudonymise else {s: s for s in students}
     page = class_report(meta, questions, results, items, shared, who)
-    _write(out / "report.html", page.encode("utf-8"))
+    write_file(out / "report.html", page.encode("utf-8"))
     warnings: list[str] = []
     # a --shard part sees only its share of the students: its LMS files would list the others
     # as missing; `trilat grade merge` writes them once, from every part's grades
@@ -187,12 +187,12 @@ def student_codes(
     return pseudonyms(students, out) if options is not None and options.pseudonymise else None
 
 
-def provisional(results: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str, list[str]]:
+def provisional(results: list[SubmissionResult], meta: dict[str, Any]) -> dict[str, list[str]]:
     """Students whose total is provisional: the rubric questions not scored yet (counted 0)."""
     manual = [q["id"] for q in meta["questions"] if q["kind"] == "manual"]
     pending: dict[str, list[str]] = {}
     for r in results:
-        if r.get("status") in an.NOT_GRADED:
+        if r.get("status") in NOT_GRADED:
             continue
         ids = [q for q in manual if r["questions"].get(q, {}).get("points") is None]
         if ids:
@@ -201,10 +201,12 @@ def provisional(results: list[dict[str, Any]], meta: dict[str, Any]) -> dict[str
 
 
 def _write_lms(
-    meta: dict[str, Any], results: list[dict[str, Any]], lms: Path, options: AnalyticsOptions
+    meta: dict[str, Any], results: list[SubmissionResult], lms: Path, options: AnalyticsOptions
 ) -> list[str]:
     """``lms/*.csv``: gradebook files, what was left out of them and why; returns warnings."""
-    failed = {r["student"]: r["status"] for r in results if r.get("status") in an.NOT_GRADED}
+    failed: dict[str, str] = {
+        r["student"]: r["status"] for r in results if r.get("status") in NOT_GRADED
+    }
     totals = [(r["student"], None if r["student"] in failed else _points(r)) for r in results]
     pending = provisional(results, meta)
     held = {} if options.lms_provisional else {
@@ -220,14 +222,14 @@ def _write_lms(
         data = (
             canvas_csv(m, assignment, possible) if name == "canvas" else moodle_csv(m, assignment)
         )
-        _write(lms / f"{name}.csv", data)
+        write_file(lms / f"{name}.csv", data)
         if cells := formula_cells(data):
             unsafe[f"{name}.csv"] = len(cells)
-    _write(lms / "roster_check.csv", roster_check_csv(m, options.lms))
-    _write(lms / "missing_submissions.csv", missing_submissions_csv(m))
+    write_file(lms / "roster_check.csv", roster_check_csv(m, options.lms))
+    write_file(lms / "missing_submissions.csv", missing_submissions_csv(m))
     left_out = {name: m.left_out(name) for name in options.lms}
     if options.lms:
-        _write(lms / "unmatched.csv", unmatched_csv(m, options.lms))
+        write_file(lms / "unmatched.csv", unmatched_csv(m, options.lms))
     state = _lms_state(m, options, pending)
     if unsafe:
         where = ", ".join(f"{n} cell(s) in {f}" for f, n in unsafe.items())
@@ -238,7 +240,7 @@ def _write_lms(
         )
         state += "\n" + alarm + "\n"
         warnings.append(alarm)
-    _write(lms / "README.txt", state.encode("utf-8"))
+    write_file(lms / "README.txt", state.encode("utf-8"))
     if pending and options.lms:
         if options.lms_provisional:
             warnings.append(
@@ -329,5 +331,5 @@ def _written(m: Any, options: AnalyticsOptions) -> str:
     return ", ".join(f"{k}.csv {n}" for k, n in counts.items())
 
 
-def _points(r: dict[str, Any]) -> str:
+def _points(r: SubmissionResult) -> str:
     return fmt(an.total(r))

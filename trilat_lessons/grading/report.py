@@ -13,32 +13,24 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .feedback import feedback, to_html, to_markdown
-from .writing import csv_bytes, csv_cell, csv_uncell, fmt, md, read_csv_rows, write_file
+from .writing import csv_bytes, csv_cell, csv_uncell, fmt, md, read_csv_rows, short_sha, write_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from .prepare import Grader
+    from .results import SubmissionResult
 
 
 def _fmt(p: float | None) -> str:
     return "" if p is None else fmt(p)
 
 
-_csv = csv_bytes
-_write = write_file
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 def _manual_sheet(
-    grader: Grader, results: list[dict[str, Any]], out: Path
+    grader: Grader, results: list[SubmissionResult], out: Path
 ) -> dict[tuple[str, str], float]:
     """Write manual_grading.csv, keeping scores already typed in; returns usable scores."""
     path = out / "manual_grading.csv"
@@ -70,7 +62,7 @@ def _manual_sheet(
         for q in manual:
             qr = r["questions"].get(q.id, {})
             answer = qr.get("answer", "") if qr.get("status") == "manual" else ""
-            sha = _sha(answer)
+            sha = short_sha(answer)
             score, comment = previous.get((r["student"], q.id, sha), ("", ""))
             if not answer and not score:
                 score = "0"
@@ -83,13 +75,13 @@ def _manual_sheet(
             rubric = str(q.meta.get("rubric", ""))
             rows.append([r["student"], q.id, _fmt(q.points), score, comment, sha, rubric, answer])
     if manual:
-        _write(path, _csv(rows))
+        write_file(path, csv_bytes(rows))
     return scores
 
 
 def _summary(
     grader: Grader,
-    results: list[dict[str, Any]],
+    results: list[SubmissionResult],
     out: Path,
     manual_scores: dict[tuple[str, str], float],
 ) -> None:
@@ -151,7 +143,7 @@ def _summary(
                     "kind": "rubric" if q.kind == "manual" else "auto-graded",
                 }
             )
-    _write(out / "summary.csv", _csv(rows))
+    write_file(out / "summary.csv", csv_bytes(rows))
     try:
         import altair as alt
         import pandas as pd
@@ -182,9 +174,9 @@ def _summary(
             )
             .properties(width=420, height=max(120, 22 * len(order)))
         )
-        _write(out / "summary.svg", chart_to_svg(chart).encode("utf-8"))
+        write_file(out / "summary.svg", chart_to_svg(chart).encode("utf-8"))
     except Exception as exc:  # the chart is a convenience; the CSV is the record
-        _write(
+        write_file(
             out / "summary.svg.txt",
             f"summary chart not drawn: {type(exc).__name__}: {exc}\n".encode(),
         )
@@ -192,7 +184,7 @@ def _summary(
 
 def write_reports(
     grader: Grader,
-    results: list[dict[str, Any]],
+    results: list[SubmissionResult],
     out: Path,
     names: dict[str, str],
     codes: dict[str, str] | None = None,
@@ -240,10 +232,10 @@ def write_reports(
         grades.append(row)
         name = names.get(r["student"], r["student"])
         doc = feedback(grader, r, total, pending)
-        _write(out / "feedback" / f"{name}.md", to_markdown(doc).encode("utf-8"))
-        _write(out / "feedback" / f"{name}.html", to_html(doc).encode("utf-8"))
-    _write(out / "grades.csv", _csv(grades))
-    _write(out / "questions.csv", _csv(long))
+        write_file(out / "feedback" / f"{name}.md", to_markdown(doc).encode("utf-8"))
+        write_file(out / "feedback" / f"{name}.html", to_html(doc).encode("utf-8"))
+    write_file(out / "grades.csv", csv_bytes(grades))
+    write_file(out / "questions.csv", csv_bytes(long))
     _summary(grader, results, out, manual_scores)
 
 

@@ -12,7 +12,8 @@ import html
 from collections import Counter
 from typing import Any
 
-from .analytics import MIN_CLASS, Question, graded, total
+from .analytics import MIN_CLASS, ItemQuestion, graded, total
+from .results import SubmissionResult
 
 STYLE = (
     "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;"
@@ -104,8 +105,8 @@ def _facility_chart(items: list[dict[str, Any]], set_id: str) -> str:
 
 def class_report(
     meta: dict[str, Any],
-    questions: list[Question],
-    results: list[dict[str, Any]],
+    questions: list[ItemQuestion],
+    results: list[SubmissionResult],
     items: list[dict[str, Any]],
     answers: list[dict[str, Any]],
     who: dict[str, str],

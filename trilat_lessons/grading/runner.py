@@ -175,7 +175,7 @@ class KernelTemplate:
 class CellRun:
     """What happened to one cell."""
 
-    status: str  # ok | error | timeout | total timeout | kernel died | memory | not run
+    status: str  # ok | error | not run | a runaway status (judge.records.RUNAWAY)
     error: dict[str, str] | None = None
 
 

@@ -8,6 +8,7 @@ or written, so one such character costs at most the question it is in, never the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -29,3 +30,21 @@ def scrub(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [scrub(v) for v in obj]
     return obj
+
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def nesting_ok(raw: bytes, limit: int) -> bool:
+    """True when the JSON text ``raw`` nests arrays/objects at most ``limit`` deep (string bodies,
+    escaped quotes included, are skipped): checked before ``json.loads`` so that a hostile
+    document cannot exhaust the parser's recursion."""
+    depth = 0
+    for ch in _STRING.sub(b"", raw):
+        if ch in (91, 123):  # [ {
+            depth += 1
+            if depth > limit:
+                return False
+        elif ch in (93, 125):  # ] }
+            depth -= 1
+    return True

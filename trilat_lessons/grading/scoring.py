@@ -6,13 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from ..judge import Exported, decode, evaluate
-from .analytics import given
+from ..judge.records import Runaway, Status
+from .answers import given
 from .prepare import Grader
+from .results import QuestionResult
+
+RUNAWAY_MESSAGES: dict[Runaway, str] = {
+    "timeout": "Your answer cell ran past the time limit and was stopped.",
+    "total timeout": "The notebook ran past its total time limit before this answer.",
+    "kernel died": "Your answer cell stopped the Python process (exit, crash or kill).",
+    "memory": "Your answer cell ran out of memory (the limit was reached).",
+}
+"""What a student reads when a runaway kernel stopped the cell of an answer."""
 
 
 def score(
     points: float, public_weight: float, public_passed: bool, hidden: list[tuple[float, bool]]
-) -> tuple[float, str]:
+) -> tuple[float, Status]:
     """Points and status of one auto-graded question whose answer is well formed.
 
     Hidden checks only add credit on top of passing public checks: ``correct`` when everything
@@ -29,26 +39,23 @@ def score(
     return (round(points * earned / total, 2) if total else 0.0), "partial"
 
 
-def judge(
+def judge_answer(
     grader: Grader, qid: str, exported: Exported | None, cell_state: dict[str, Any]
-) -> dict[str, Any]:
+) -> QuestionResult:
     """The result record of one auto-graded question: status, message, points, hidden checks."""
     entry = next(q for q in grader.key["questions"] if q["id"] == qid)
     points = float(entry["points"])
-    res: dict[str, Any] = {"max": points, "points": 0.0, "public": False, "hidden": []}
+    res: QuestionResult = {"max": points, "points": 0.0, "public": False, "hidden": []}
     runaway = cell_state.get("runaway")
     if runaway:
-        messages = {
-            "timeout": "Your answer cell ran past the time limit and was stopped.",
-            "total timeout": "The notebook ran past its total time limit before this answer.",
-            "kernel died": "Your answer cell stopped the Python process (exit, crash or kill).",
-            "memory": "Your answer cell ran out of memory (the limit was reached).",
-        }
-        res.update(status=runaway, message=messages[runaway])
+        res.update({"status": runaway, "message": RUNAWAY_MESSAGES[runaway]})
         return res
     if exported is None:
         res.update(
-            status="not run", message="This answer was never reached (an earlier cell broke)."
+            {
+                "status": "not run",
+                "message": "This answer was never reached (an earlier cell broke).",
+            }
         )
         return res
     outcome = evaluate(grader.source.set_id, entry, exported)

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from .results import SubmissionResult
 from .runmeta import RUN_FILE, grader_from_meta, run_meta, submissions_hash
 
 __all__ = ["RUN_FILE", "MergeError", "gather", "merge", "parse_shard", "run_meta", "shard_of",
@@ -53,7 +54,7 @@ def read_meta(part: Path) -> dict[str, Any]:
     return meta
 
 
-def gather(parts: list[Path], out: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+def gather(parts: list[Path], out: Path) -> tuple[dict[str, Any], dict[str, SubmissionResult]]:
     """Check the parts, copy their results and rebuilt notebooks into ``out``; returns the
     common run metadata and every result by student id, sorted."""
     metas = [read_meta(p) for p in parts]
@@ -92,7 +93,7 @@ def gather(parts: list[Path], out: Path) -> tuple[dict[str, Any], dict[str, dict
             )
     (out / "results").mkdir(parents=True, exist_ok=True)
     (out / "rebuilt").mkdir(exist_ok=True)
-    results: dict[str, dict[str, Any]] = {}
+    results: dict[str, SubmissionResult] = {}
     for p, m in zip(parts, metas, strict=True):
         for f in _part_results(p, m):
             if f.stem in results:

@@ -51,7 +51,7 @@ class Cell:
 
 
 @dataclass
-class Question:
+class SourceQuestion:
     """One question: its answer cells and what the key needs to know."""
 
     id: str
@@ -71,7 +71,7 @@ class Source:
     set_id: str
     title: str
     cells: list[Cell]
-    questions: dict[str, Question]
+    questions: dict[str, SourceQuestion]
     fingerprint: str
 
     def cell(self, cell_id: str) -> Cell:
@@ -159,7 +159,7 @@ def load_source(path: str | Path) -> Source:
     title = str(meta.get("title", ""))
     cells: list[Cell] = []
     seen_ids: set[str] = set()
-    questions: dict[str, Question] = {}
+    questions: dict[str, SourceQuestion] = {}
     for i, c in enumerate(nb["cells"]):
         where = f"cell {i + 1}"
         cid = c.get("id")
@@ -208,7 +208,7 @@ def load_source(path: str | Path) -> Source:
             if q is None:
                 kind = "manual" if role == "rubric-answer" else "auto"
                 variable = str(cmeta.get("variable") or f"{qid}_answer")
-                q = Question(qid, kind, 0.0, variable, {})
+                q = SourceQuestion(qid, kind, 0.0, variable, {})
                 questions[qid] = q
             elif (role == "rubric-answer") != (q.kind == "manual"):
                 problems.append(f"{where} ({cid}): {qid} mixes code and written answer cells")

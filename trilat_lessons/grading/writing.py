@@ -4,6 +4,7 @@ text that stays plain inside Markdown, and writes that leave an unchanged file u
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import re
@@ -75,3 +76,8 @@ def write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.is_file() or path.read_bytes() != data:
         path.write_bytes(data)
+
+
+def short_sha(text: str) -> str:
+    """The first 16 hex digits of the SHA-256 of ``text``: a short, stable name for an answer."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

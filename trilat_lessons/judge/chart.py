@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .describe import malformed
-from .records import Exported, Outcome, Question
+from .records import Exported, KeyQuestion, Outcome
 
 CHANNEL_TYPES = {"Q": "quantitative", "O": "ordinal", "N": "nominal", "T": "temporal"}
 TYPE_LETTER = {v: k for k, v in CHANNEL_TYPES.items()}
@@ -104,7 +104,7 @@ def _channel_problems(ch: str, want: dict[str, Any], got: Any) -> str | None:
     return None
 
 
-def canon_chart(q: Question, exported: Exported) -> tuple[str, Any]:
+def canon_chart(q: KeyQuestion, exported: Exported) -> tuple[str, Any]:
     expect = q["expect"]
     kind = exported.get("type")
     if kind == "bad_chart":

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from .chart import canon_chart
 from .describe import TIME_SPAN_TIP, TYPE_WORDS, describe, malformed, not_attempted
-from .records import Exported, Outcome, Question
+from .records import Exported, KeyQuestion, Outcome
 from .seal import digest, unseal
 from .table import canon_table
 from .text import norm_text, num_text
@@ -26,7 +26,7 @@ from .text import norm_text, num_text
 # ---------------------------------------------------------------------------- canonical forms
 
 
-def canonical(q: Question, exported: Exported) -> tuple[str, Any]:
+def canonical(q: KeyQuestion, exported: Exported) -> tuple[str, Any]:
     """Canonical text of a well-formed answer: ``("ok", text)``, else ``("bad", Outcome)``."""
     expect = q["expect"]
     want = expect["type"]
@@ -65,7 +65,7 @@ def _scalar_of(exported: Exported) -> bool:
     return False
 
 
-def _canon_number(q: Question, exported: Exported) -> tuple[str, Any]:
+def _canon_number(q: KeyQuestion, exported: Exported) -> tuple[str, Any]:
     want = q["expect"]["type"]
     kind = exported.get("type")
     if kind == "bool":
@@ -106,7 +106,7 @@ def _canon_number(q: Question, exported: Exported) -> tuple[str, Any]:
     return "ok", f"num:{num_text(value, decimals)}"
 
 
-def _canon_str(q: Question, exported: Exported) -> tuple[str, Any]:
+def _canon_str(q: KeyQuestion, exported: Exported) -> tuple[str, Any]:
     kind = exported.get("type")
     if kind != "str":
         tip = 'Write it as text in quotes, e.g. "...".' if kind in ("int", "float") else ""
@@ -119,7 +119,7 @@ def _canon_str(q: Question, exported: Exported) -> tuple[str, Any]:
     return "ok", f"str:{text}"
 
 
-def outside_choices(q: Question, canon: str) -> Outcome | None:
+def outside_choices(q: KeyQuestion, canon: str) -> Outcome | None:
     """For a ``str`` question with ``choices``: the message when the canonical answer is none of
     them (checked after the accepted answers and known wrong answers, so an ``accept()``-ed
     spelling never gets it), else None. A well-formed text outside the list is a wrong answer,
@@ -141,7 +141,7 @@ def outside_choices(q: Question, canon: str) -> Outcome | None:
     return Outcome("incorrect", f"{q['id']}: not one of the choices: {listed}.")
 
 
-def _canon_bool(q: Question, exported: Exported) -> tuple[str, Any]:
+def _canon_bool(q: KeyQuestion, exported: Exported) -> tuple[str, Any]:
     if exported.get("type") != "bool":
         tip = "Write True or False without quotes." if exported.get("type") == "str" else ""
         return "bad", malformed(q, exported, tip)
@@ -172,7 +172,7 @@ LIST_TIPS = {
 }
 
 
-def _canon_list(q: Question, exported: Exported) -> tuple[str, Any]:
+def _canon_list(q: KeyQuestion, exported: Exported) -> tuple[str, Any]:
     expect = q["expect"]
     kind = exported.get("type")
     items: list[Exported]
@@ -237,7 +237,7 @@ _CANON = {
 # ---------------------------------------------------------------------------- verdict
 
 
-def evaluate(set_id: str, q: Question, exported: Exported) -> Outcome:
+def evaluate(set_id: str, q: KeyQuestion, exported: Exported) -> Outcome:
     """Run the public checks of question ``q`` (a key entry) on one exported answer."""
     if q.get("kind") == "manual":
         return Outcome("manual", "Graded by your instructor from your written answer.")
@@ -260,7 +260,7 @@ def evaluate(set_id: str, q: Question, exported: Exported) -> Outcome:
     return Outcome("incorrect", fallback(q))
 
 
-def fallback(q: Question) -> str:
+def fallback(q: KeyQuestion) -> str:
     """The message for a wrong answer no ``wrong()`` entry foresaw: the key's ``recheck`` text
     (the one thing to re-check: a filter, a year range, a column), else its hint."""
     if q.get("recheck"):

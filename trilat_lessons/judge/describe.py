@@ -3,7 +3,7 @@ an answer of the wrong type (``malformed``) or not given yet (``not_attempted``)
 
 from __future__ import annotations
 
-from .records import Exported, Outcome, Question
+from .records import Exported, KeyQuestion, Outcome
 
 TYPE_WORDS = {
     "int": "a whole number (int)",
@@ -57,14 +57,14 @@ def describe(exported: Exported) -> str:
     return f"an object of type {exported.get('pytype', 'unknown')}"
 
 
-def malformed(q: Question, exported: Exported, tip: str = "") -> Outcome:
+def malformed(q: KeyQuestion, exported: Exported, tip: str = "") -> Outcome:
     """The verdict for an answer of the wrong type: what was expected, what was given, a tip."""
     want = TYPE_WORDS.get(q["expect"]["type"], q["expect"]["type"])
     msg = f"{q['id']} expects {want}; you gave {describe(exported)}."
     return Outcome("malformed", msg + (f" {tip}" if tip else ""))
 
 
-def not_attempted(q: Question, exported: Exported) -> Outcome:
+def not_attempted(q: KeyQuestion, exported: Exported) -> Outcome:
     """The verdict for an answer not given yet (variable missing, or still ``...``)."""
     var = q["variable"]
     if exported.get("type") == "missing":

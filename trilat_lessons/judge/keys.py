@@ -10,7 +10,7 @@ import json
 import os
 from pathlib import Path
 
-from .records import Key, Question
+from .records import Key, KeyQuestion
 
 KEYS_DIR = Path(__file__).parent.parent / "exercises" / "keys"
 ENV_KEYS = "TRILAT_EXERCISE_KEYS"  # extra key folders (os.pathsep-separated), searched first
@@ -59,7 +59,7 @@ def list_sets() -> list[str]:
     return sorted(found)
 
 
-def question(key: Key, qid: str) -> Question | None:
+def question(key: Key, qid: str) -> KeyQuestion | None:
     """One question entry of a key."""
     for q in key.get("questions", []):
         if q["id"] == qid:

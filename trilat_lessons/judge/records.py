@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict, get_args
 
 
 class Exported(TypedDict, total=False):
@@ -85,7 +85,7 @@ class WrongAnswer(TypedDict):
     message: NotRequired[str]  # keys written before messages were sealed
 
 
-class Question(TypedDict, total=False):
+class KeyQuestion(TypedDict, total=False):
     """One question of a public key (``id``, ``kind`` and ``points`` always; the rest by kind)."""
 
     id: str
@@ -111,14 +111,40 @@ class Key(TypedDict):
     set: str
     title: str
     source_fingerprint: str
-    questions: list[Question]
+    questions: list[KeyQuestion]
+
+
+# ---------------------------------------------------------------------------- statuses
+# The one home of every status word an answer, a cell or a submission can end in. check() shows
+# the verdicts; grading adds the rest; feedback, reports and analytics only read them.
+
+Verdict = Literal["correct", "incorrect", "malformed", "not attempted", "manual", "error"]
+"""What the public checks say of one answer (``error``: check() itself failed, student side;
+in grading: the answer cell raised before the answer was set)."""
+Runaway = Literal["total timeout", "timeout", "memory", "kernel died"]
+"""A kernel stopped by a limit or a crash (an answer's status, and its submission's)."""
+Unreached = Literal["rejected", "corrupt", "wrong assignment", "internal error"]
+"""A submission that never reached a kernel: every question takes its status, none is graded."""
+Status = Literal[Verdict, "partial", "not run", Runaway, Unreached]
+"""Every status of one graded question (``partial``: public checks pass, some hidden fail;
+``not run``: an earlier cell broke the notebook before this answer)."""
+SubmissionStatus = Literal["ok", "not attempted", Runaway, Unreached]
+"""The status of a whole submission (``ok``: it ran; each question has its own status)."""
+
+STATUSES: tuple[Status, ...] = get_args(Status)
+RUNAWAY: tuple[Runaway, ...] = ("total timeout", "timeout", "memory", "kernel died")
+"""Runaway statuses, most serious first (a submission takes the first that any answer has)."""
+TIMEOUTS: tuple[Runaway, ...] = ("timeout", "total timeout")
+"""Runaways that may be the machine's fault (a loaded run): regraded alone once."""
+NOT_GRADED: tuple[Unreached, ...] = get_args(Unreached)
+"""Submissions left out of the class figures (analytics) and reported as not graded."""
 
 
 @dataclass
 class Outcome:
     """The verdict of the public checks on one answer."""
 
-    status: str  # correct | incorrect | malformed | not attempted | manual (| error in check())
+    status: Verdict
     message: str = ""
     notes: list[str] = field(default_factory=list)
 

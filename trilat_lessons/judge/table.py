@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .describe import malformed, plural
-from .records import Expect, Exported, Outcome, Question
+from .records import Expect, Exported, KeyQuestion, Outcome
 from .text import num_text
 
 
@@ -80,7 +80,7 @@ def _one_column_off(expect: Expect, exported: Exported, want: str, got: str) -> 
     )
 
 
-def canon_table(q: Question, exported: Exported) -> tuple[str, Any]:
+def canon_table(q: KeyQuestion, exported: Exported) -> tuple[str, Any]:
     expect = q["expect"]
     kind = exported.get("type")
     qid = q["id"]

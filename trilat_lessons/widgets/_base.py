@@ -396,7 +396,7 @@ class StaticFallback:
         bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
         from .snapshot import snapshot_html
 
-        return fallback_bundle(bundle, self.fallback_name, snapshot_html(self))
+        return fallback_bundle(bundle, self.fallback_name, snapshot_html(self, page_helper()))
 
 
 def heading(text_html: str) -> w.HTML:

@@ -72,16 +72,15 @@ def _part(widget: Any, strip: str) -> str:
     return ""
 
 
-def snapshot_html(widget: Any) -> str:
+def snapshot_html(widget: Any, helper: str = "") -> str:
     """The widget as it is now, as static HTML in a ``<div class="trilat-widget-snapshot">``.
 
     "" when nothing of it has a static form (then the fallback is only the "run this cell"
-    line). The course widgets' page helper (an inline script for the live view) is left out.
+    line). ``helper``, the course widgets' page helper (an inline script for the live view,
+    ``_base.page_helper()``: passed in, so this module never imports ``_base``), is left out.
     """
-    from ._base import page_helper
-
     try:
-        inner = _part(widget, page_helper())
+        inner = _part(widget, helper)
     except Exception:  # a picture is a nicety: never let it break displaying the widget
         return ""
     if not inner:
