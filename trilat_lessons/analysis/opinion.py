@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..codebook import QUALIFIERS
 from .frames import ALL, plain_value, text_column
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,7 +39,7 @@ def opinion_labels(o: pd.DataFrame) -> pd.Series:
             text = rng or "no figure"
         else:
             text = f"{_fmt_number(v)}{u}"
-            if q in ("about", "over"):
+            if q in QUALIFIERS and q != "exact":  # "about 31%", "over 60%"
                 text = f"{q} {text}"
             if rng:
                 text += f" (range {rng})"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.frames import text_column
 from ..analysis.opinion import opinion_labels, opinion_periods, series_label, when_words
+from ..codebook import QUALIFIERS
 from ..theme import COUNTRY_COLORS, MIN_FONT_SIZE, band_colors, readable_text_color
 from ._core import (
     ChartParts,
@@ -26,7 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
-QUALIFIER_SHAPES: dict[str, str] = {"exact": "circle", "about": "diamond", "over": "triangle-up"}
+QUALIFIER_SHAPES: dict[str, str] = dict(
+    zip(QUALIFIERS, ["circle", "diamond", "triangle-up"], strict=True)
+)
 
 
 RANGE_OPACITY = 0.28
