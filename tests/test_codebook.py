@@ -1,4 +1,4 @@
-"""The vocabularies live once, in ``trilat_lessons.codebook``; nothing else in the package spells
+"""The vocabularies live once, in ``trilat_lessons.schema``; nothing else in the package spells
 them again (a second copy is how the old drift between build, theme and widgets began)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 import trilat_lessons as tl
-from trilat_lessons import codebook as cb
+from trilat_lessons import schema
 
 PACKAGE = Path(tl.__file__).parent
 
@@ -21,8 +21,8 @@ ALLOWED: dict[str, str] = {}
 def _vocabularies() -> dict[str, frozenset[str]]:
     """name -> the values of every public vocabulary (a dict's codes, and its labels if strings)."""
     out: dict[str, frozenset[str]] = {}
-    for name in cb.__all__:
-        value = getattr(cb, name)
+    for name in schema.__all__:
+        value = getattr(schema, name)
         out[name] = frozenset(value)
         if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
             out[f"{name} (labels)"] = frozenset(value.values())
@@ -36,13 +36,13 @@ def _strings(node: ast.AST) -> set[str]:
 
 
 def declared_twice(root: Path = PACKAGE) -> list[str]:
-    """``path:line repeats codebook.NAME`` for every literal outside the codebook (at any level:
+    """``path:line repeats schema.NAME`` for every literal outside the codebook (at any level:
     module, class or function; list, tuple, set or dict keys and values, nested) that spells two or
     more values of one vocabulary: a whole copy, a subset or a palette keyed by the codes."""
     vocab = _vocabularies()
     found = []
     for path in sorted(root.rglob("*.py")):
-        if path.parent == root / "codebook":
+        if path.parent == root / "schema":
             continue
         inner: set[int] = set()  # literals inside a reported literal are part of it
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -53,7 +53,7 @@ def declared_twice(root: Path = PACKAGE) -> list[str]:
             words = _strings(node)
             for name, values in vocab.items():
                 if len(words & values) >= 2 and where not in ALLOWED:
-                    found.append(f"{where} repeats codebook.{name}")
+                    found.append(f"{where} repeats schema.{name}")
                     break
     return found
 
@@ -66,9 +66,9 @@ def test_the_scan_finds_a_copy(tmp_path: Path) -> None:
     (tmp_path / "copy.py").write_text(
         'ORDER = ("strains", "neutral", "improves")\n'
         'LABELS: dict = {"geography": 1, **{}}\n'  # one code alone is not a copy
-        "SIDES = " + repr(list(reversed(cb.BILATERAL_DYADS))) + "\n"
-        "CRIT = " + repr(dict(cb.CRITERIA)) + "\n"
-        "CODES = " + repr(list(cb.OBSTACLE_CODES)) + "\n"
+        "SIDES = " + repr(list(reversed(schema.BILATERAL_DYADS))) + "\n"
+        "CRIT = " + repr(dict(schema.CRITERIA)) + "\n"
+        "CODES = " + repr(list(schema.OBSTACLE_CODES)) + "\n"
         'COLORS = {"envoys/other": "#fff", "leaders": "#000"}\n'  # a palette keyed by codes
         'PAIRS = (("U.S.", "us_president"), ("ROK", "rok_president"))\n'  # nested
         "def f(q):\n"
@@ -77,19 +77,19 @@ def test_the_scan_finds_a_copy(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [line.split(" repeats ")[1] for line in declared_twice(tmp_path)] == [
-        "codebook.EFFECTS",
-        "codebook.BILATERAL_DYADS",
-        "codebook.CRITERIA",
-        "codebook.OBSTACLE_CODES",
-        "codebook.LEVELS",
-        "codebook.COUNTRIES",
-        "codebook.QUALIFIERS",
+        "schema.EFFECTS",
+        "schema.BILATERAL_DYADS",
+        "schema.CRITERIA",
+        "schema.OBSTACLE_CODES",
+        "schema.LEVELS",
+        "schema.COUNTRIES",
+        "schema.QUALIFIERS",
     ]
 
 
-def test_codebook_is_a_leaf_package() -> None:
-    """The codebook imports only the standard library and itself, so anything may import it."""
-    for path in (PACKAGE / "codebook").glob("*.py"):
+def test_schema_is_a_leaf_package() -> None:
+    """The schema imports only the standard library and itself, so anything may import it."""
+    for path in (PACKAGE / "schema").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level:
@@ -101,17 +101,19 @@ def test_codebook_is_a_leaf_package() -> None:
                     assert name and name.split(".")[0] in {"__future__", "typing"}, name
 
 
-def test_tl_codebook_is_the_module_and_a_dataset_codebook() -> None:
-    assert tl.codebook is cb and tl.codebook.LEVELS[-1] == "leaders"
+def test_tl_codebook_is_a_plain_function_and_tl_schema_the_vocabularies() -> None:
+    from trilat_lessons.datasets import codebook
+
+    assert tl.codebook is codebook and tl.schema is schema and tl.schema.LEVELS[-1] == "leaders"
     table = tl.codebook("policy_options")
-    assert set(cb.CRITERIA) <= set(table["column"])
+    assert set(schema.CRITERIA) <= set(table["column"])
 
 
 def test_vocabularies_reach_the_data_package() -> None:
     fields = {f["column"]: f for f in tl.codebook("events").to_dict("records")}
     assert "category" in fields
     meetings = tl.load("meetings")
-    assert list(meetings["level"].cat.categories) == cb.LEVELS
+    assert list(meetings["level"].cat.categories) == schema.LEVELS
     events = tl.load("events")
     tags = {t.strip() for v in events["dyads"].dropna() for t in str(v).split(";")}
-    assert tags <= set(cb.EVENT_DYADS) and set(cb.BILATERAL_DYADS) <= tags
+    assert tags <= set(schema.EVENT_DYADS) and set(schema.BILATERAL_DYADS) <= tags

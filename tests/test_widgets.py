@@ -16,7 +16,7 @@ import test_charts_frames as F
 from trilat_lessons import analysis as an  # the pure functions behind the explorers
 from trilat_lessons import charts
 from trilat_lessons import widgets as W
-from trilat_lessons.codebook import CRITERIA
+from trilat_lessons.schema import CRITERIA
 from trilat_lessons.widgets._base import KEYBOARD_HELP, SpecTemplate, chart_spec, spec_of
 from trilat_lessons.widgets.policy import YOURS
 from trilat_lessons.widgets.triangle import FROM_DATA, MANUAL

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .codebook import COUNTRIES, EFFECTS, LEVELS, STANCES
+from .schema import COUNTRIES, EFFECTS, LEVELS, STANCES
 
 # The palettes below are built on the codebook's codes (in its order, ``strict`` zips), so a code
 # cannot be added, renamed or dropped there without its colour here failing at import.
@@ -72,7 +72,7 @@ def enable_theme() -> None:
     alt.theme.enable("trilat")
 
 
-# --- Colours of the coded values (the codes themselves, and their order: ``codebook``) ---------
+# --- Colours of the coded values (the codes themselves, and their order: ``schema``) ---------
 
 # A light-to-dark blue ramp: higher level = darker, readable without hue.
 LEVEL_COLORS: dict[str, str] = dict(

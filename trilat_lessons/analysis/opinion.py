@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..codebook import QUALIFIERS
+from ..schema import QUALIFIERS
 from .frames import ALL, plain_value, text_column
 
 if TYPE_CHECKING:  # pragma: no cover

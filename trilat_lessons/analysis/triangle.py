@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..codebook import BILATERAL_DYADS, COUNTRIES, EFFECTS
+from ..schema import BILATERAL_DYADS, COUNTRIES, EFFECTS
 from ..theme import COUNTRY_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..codebook import COUNTRIES
+from ..schema import COUNTRIES
 from .common import BuildError, Log, add_dates, join_ids, join_notes, split_ids
 from .curation import Curation
 from .leaders import leader_in_office, leader_over

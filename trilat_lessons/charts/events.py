@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..analysis.frames import text_column
-from ..codebook import EFFECTS as EFFECT_ORDER
-from ..codebook import EVENT_CATEGORIES
+from ..schema import EFFECTS as EFFECT_ORDER
+from ..schema import EVENT_CATEGORIES
 from ..theme import EFFECT_COLORS, EFFECT_SHAPES, color_scale_args
 from ._core import (
     _covered,

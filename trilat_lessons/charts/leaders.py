@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.frames import as_text, text_column
-from ..codebook import COUNTRIES
+from ..schema import COUNTRIES
 from ..theme import COUNTRY_COLORS, COUNTRY_NAMES, MIN_FONT_SIZE, color_scale_args
 from ._core import _covered, _empty_note, _iso, _load, chart_data, year_axis
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.frames import as_text, text_column
-from ..codebook import LEVELS as LEVEL_ORDER
+from ..schema import LEVELS as LEVEL_ORDER
 from ..theme import ADMINISTRATION_COLORS, LEVEL_COLORS, color_scale_args
 from ._core import (
     ChartParts,

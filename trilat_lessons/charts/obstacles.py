@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..analysis.frames import text_column
-from ..codebook import OBSTACLE_LABELS
+from ..schema import OBSTACLE_LABELS
 from ._core import _empty_note, _load, chart_data
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analysis.frames import text_column
 from ..analysis.opinion import opinion_labels, opinion_periods, series_label, when_words
-from ..codebook import QUALIFIERS
+from ..schema import QUALIFIERS
 from ..theme import COUNTRY_COLORS, MIN_FONT_SIZE, band_colors, readable_text_color
 from ._core import (
     ChartParts,

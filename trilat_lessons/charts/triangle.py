@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.triangle import AMITY, ENMITY, classify_triangle, normalize_state
-from ..codebook import BILATERAL_DYADS, COUNTRIES
+from ..schema import BILATERAL_DYADS, COUNTRIES
 from ..theme import COUNTRY_COLORS, STATE_COLORS, color_scale_args
 from ._core import ChartParts, _drawing, draw
 

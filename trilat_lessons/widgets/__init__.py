@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 # public name -> module that defines it (relative to this package): the explorers only; the pure
-# functions behind them have one address, ``tl.analysis`` (the vocabularies: ``tl.codebook``)
+# functions behind them have one address, ``tl.analysis`` (the vocabularies: ``tl.schema``)
 _LAZY: dict[str, str] = {
     "chart_html": "_base",
     "TimelineExplorer": "timeline",
