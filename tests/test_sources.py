@@ -69,7 +69,7 @@ def test_friendly_errors():
 def test_codebook_page_is_generated_and_current(tmp_path):
     from pathlib import Path
 
-    from trilat_lessons.schema_page import codebook_markdown, write_codebook
+    from trilat_lessons.codebook_page import codebook_markdown, write_codebook
 
     text = codebook_markdown()
     for name in tl.list_datasets():
