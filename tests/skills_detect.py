@@ -30,7 +30,7 @@ _ROOTS = {"alt", "pd", "tl"}
 
 
 def _dotted(node: ast.AST) -> str | None:
-    """``alt.Chart`` / ``tl.widgets.rank_options`` for a name chain rooted at alt, pd or tl."""
+    """``alt.Chart`` / ``tl.analysis.rank_options`` for a name chain rooted at alt, pd or tl."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

@@ -15,6 +15,7 @@ import test_charts_frames as F
 
 import trilat_lessons as tl
 from trilat_lessons import charts
+from trilat_lessons.analysis.opinion import opinion_labels
 from trilat_lessons.analysis.policy import preset_weights, rank_options
 from trilat_lessons.render import chart_to_svg
 from trilat_lessons.theme import ADMINISTRATION_COLORS, COUNTRY_COLORS, EFFECT_COLORS, STATE_COLORS
@@ -282,7 +283,7 @@ def test_opinion_trends_draws_a_multi_year_range_over_its_period() -> None:
 
 
 def test_opinion_labels_words() -> None:
-    labels = charts.opinion_labels(F.opinion())
+    labels = opinion_labels(F.opinion())
     assert list(labels[:4]) == ["31.7%", "12.3%", "about 20%", "25–35%"]
 
 

@@ -1,4 +1,4 @@
-"""The vocabularies live once, in ``trilat_lessons.codebook``; nothing else in the package spells
+"""The vocabularies live once, in ``trilat_lessons.schema``; nothing else in the package spells
 them again (a second copy is how the old drift between build, theme and widgets began)."""
 
 from __future__ import annotations
@@ -7,53 +7,54 @@ import ast
 from pathlib import Path
 
 import trilat_lessons as tl
-from trilat_lessons import codebook as cb
+from trilat_lessons import schema
 
 PACKAGE = Path(tl.__file__).parent
 
 
-def _vocabularies() -> dict[str, object]:
-    """name -> value of every public vocabulary (lists as sets, dicts as item sets)."""
-    out: dict[str, object] = {}
-    for name in cb.__all__:
-        value = getattr(cb, name)
-        out[name] = frozenset(value.items()) if isinstance(value, dict) else frozenset(value)
-        if isinstance(value, dict):  # the codes alone would be a copy too
-            out[f"{name} (codes)"] = frozenset(value)
+_CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+
+ALLOWED: dict[str, str] = {}
+"""``path:line`` -> why a literal naming 2+ codes of one vocabulary is not a copy (none today)."""
+
+
+def _vocabularies() -> dict[str, frozenset[str]]:
+    """name -> the values of every public vocabulary (a dict's codes, and its labels if strings)."""
+    out: dict[str, frozenset[str]] = {}
+    for name in schema.__all__:
+        value = getattr(schema, name)
+        out[name] = frozenset(value)
+        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            out[f"{name} (labels)"] = frozenset(value.values())
     return out
 
 
-def _literal(node: ast.expr) -> object | None:
-    """The comparable value of a module-level literal of strings (or None if it is not one)."""
-    try:
-        value = ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError):
-        return None
-    if isinstance(value, list | tuple | set | frozenset) and all(isinstance(v, str) for v in value):
-        return frozenset(value)
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        try:
-            return frozenset(value.items())
-        except TypeError:
-            return None
-    return None
+def _strings(node: ast.AST) -> set[str]:
+    return {
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
 
 
 def declared_twice(root: Path = PACKAGE) -> list[str]:
-    """``path:line NAME = <a codebook vocabulary>`` for every module-level copy outside codebook."""
-    vocab: dict[object, str] = {}
-    for name, value in _vocabularies().items():
-        vocab.setdefault(value, name)
+    """``path:line repeats schema.NAME`` for every literal outside the codebook (at any level:
+    module, class or function; list, tuple, set or dict keys and values, nested) that spells two or
+    more values of one vocabulary: a whole copy, a subset or a palette keyed by the codes."""
+    vocab = _vocabularies()
     found = []
     for path in sorted(root.rglob("*.py")):
-        if path.parent == root / "codebook":
+        if path.parent == root / "schema":
             continue
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
-                value = _literal(node.value)
-                if value is not None and len(value) > 1 and value in vocab:
-                    where = f"{path.relative_to(root)}:{node.lineno}"
-                    found.append(f"{where} repeats codebook.{vocab[value]}")
+        inner: set[int] = set()  # literals inside a reported literal are part of it
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, _CONTAINERS) or id(node) in inner:
+                continue
+            inner |= {id(sub) for sub in ast.walk(node) if sub is not node}
+            where = f"{path.relative_to(root)}:{node.lineno}"
+            words = _strings(node)
+            for name, values in vocab.items():
+                if len(words & values) >= 2 and where not in ALLOWED:
+                    found.append(f"{where} repeats schema.{name}")
+                    break
     return found
 
 
@@ -64,23 +65,31 @@ def test_no_vocabulary_is_declared_twice() -> None:
 def test_the_scan_finds_a_copy(tmp_path: Path) -> None:
     (tmp_path / "copy.py").write_text(
         'ORDER = ("strains", "neutral", "improves")\n'
-        'LABELS: dict = {"geography": "Geography", **{}}\n'  # not a literal: not a copy
-        "SIDES = " + repr(list(reversed(cb.BILATERAL_DYADS))) + "\n"
-        "CRIT = " + repr(dict(cb.CRITERIA)) + "\n"
-        "CODES = " + repr(list(cb.OBSTACLE_CODES)) + "\n",
+        'LABELS: dict = {"geography": 1, **{}}\n'  # one code alone is not a copy
+        "SIDES = " + repr(list(reversed(schema.BILATERAL_DYADS))) + "\n"
+        "CRIT = " + repr(dict(schema.CRITERIA)) + "\n"
+        "CODES = " + repr(list(schema.OBSTACLE_CODES)) + "\n"
+        'COLORS = {"envoys/other": "#fff", "leaders": "#000"}\n'  # a palette keyed by codes
+        'PAIRS = (("U.S.", "us_president"), ("ROK", "rok_president"))\n'  # nested
+        "def f(q):\n"
+        '    return q in ("about", "over")\n'  # a subset, inside a function
+        "STEPS = [1, 2]\n",
         encoding="utf-8",
     )
     assert [line.split(" repeats ")[1] for line in declared_twice(tmp_path)] == [
-        "codebook.EFFECTS",
-        "codebook.BILATERAL_DYADS",
-        "codebook.CRITERIA",
-        "codebook.OBSTACLE_CODES (codes)",
+        "schema.EFFECTS",
+        "schema.BILATERAL_DYADS",
+        "schema.CRITERIA",
+        "schema.OBSTACLE_CODES",
+        "schema.LEVELS",
+        "schema.COUNTRIES",
+        "schema.QUALIFIERS",
     ]
 
 
-def test_codebook_is_a_leaf_package() -> None:
-    """The codebook imports only the standard library and itself, so anything may import it."""
-    for path in (PACKAGE / "codebook").glob("*.py"):
+def test_schema_is_a_leaf_package() -> None:
+    """The schema imports only the standard library and itself, so anything may import it."""
+    for path in (PACKAGE / "schema").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level:
@@ -92,26 +101,19 @@ def test_codebook_is_a_leaf_package() -> None:
                     assert name and name.split(".")[0] in {"__future__", "typing"}, name
 
 
-def test_tl_codebook_is_the_module_and_a_dataset_codebook() -> None:
-    assert tl.codebook is cb and tl.codebook.LEVELS[-1] == "leaders"
+def test_tl_codebook_is_a_plain_function_and_tl_schema_the_vocabularies() -> None:
+    from trilat_lessons.datasets import codebook
+
+    assert tl.codebook is codebook and tl.schema is schema and tl.schema.LEVELS[-1] == "leaders"
     table = tl.codebook("policy_options")
-    assert set(cb.CRITERIA) <= set(table["column"])
+    assert set(schema.CRITERIA) <= set(table["column"])
 
 
 def test_vocabularies_reach_the_data_package() -> None:
     fields = {f["column"]: f for f in tl.codebook("events").to_dict("records")}
     assert "category" in fields
     meetings = tl.load("meetings")
-    assert list(meetings["level"].cat.categories) == cb.LEVELS
+    assert list(meetings["level"].cat.categories) == schema.LEVELS
     events = tl.load("events")
     tags = {t.strip() for v in events["dyads"].dropna() for t in str(v).split(";")}
-    assert tags <= set(cb.EVENT_DYADS) and set(cb.BILATERAL_DYADS) <= tags
-
-
-def test_every_coded_value_has_its_colour_and_shape() -> None:
-    from trilat_lessons import theme
-
-    assert list(theme.LEVEL_COLORS) == cb.LEVELS
-    assert list(theme.EFFECT_COLORS) == list(theme.EFFECT_SHAPES) == cb.EFFECTS
-    assert list(theme.STANCE_COLORS) == cb.STANCES
-    assert set(cb.COUNTRIES) <= set(theme.COUNTRY_COLORS) & set(theme.COUNTRY_NAMES)
+    assert tags <= set(schema.EVENT_DYADS) and set(schema.BILATERAL_DYADS) <= tags

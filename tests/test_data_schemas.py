@@ -7,7 +7,7 @@ import pandera.pandas as pa
 import pytest
 
 import trilat_lessons as tl
-from trilat_lessons import codebook as cb
+from trilat_lessons import schema as cb
 
 STR = pd.StringDtype()
 DATE = "datetime64[us]"

@@ -106,7 +106,6 @@ NAMED_OUTSIDE = {
     "data/curation/README.md": "build/: where the curation files are described",
     "lite/build.py": "render.py: how the JupyterLite site's vega package is made",
     "scripts/env_from_lock.py": "environment.yml's generated-file header",
-    "scripts/pacing.py": "course_plan.yaml's header: how the instructor updates times",
     "tests/test_objectives.py": "course_plan.yaml's header: the instructor's test",
     "tests/test_pacing.py": "course_plan.yaml's header: the instructor's test",
     "tests/test_skills.py": "skills.yaml's header: the instructor's test",

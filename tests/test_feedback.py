@@ -166,7 +166,7 @@ def test_check_sees_a_reversed_rank_change() -> None:
     """06 q5: ROK − U.S. instead of U.S. − ROK has the right shape but the wrong values."""
     import trilat_lessons as tl
 
-    moves = tl.widgets.compare_rankings(tl.load("policy_options"), tl.load("policy_weights"))
+    moves = tl.analysis.compare_rankings(tl.load("policy_options"), tl.load("policy_weights"))
     moves = moves.reset_index()
     key = _key("06_policy_options")
     q = next(q for q in key["questions"] if q["id"] == "q5")

@@ -1,24 +1,21 @@
 """Lesson times come from one place (docs/course_plan.yaml + the measured notebooks, through
-scripts/pacing.py) and read the same in the lesson, lesson 00, the syllabus and the teaching
+`trilat pacing`) and read the same in the lesson, lesson 00, the syllabus and the teaching
 notes; a lesson too long for one meeting is split into parts that each fit one."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
+from trilat_lessons import pacing
+
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("pacing", ROOT / "scripts" / "pacing.py")
-pacing = importlib.util.module_from_spec(_spec)
-sys.modules["pacing"] = pacing  # dataclasses look their module up there
-_spec.loader.exec_module(pacing)
+assert pacing.ROOT == ROOT, "run the tests from the repository"
 TIMINGS = pacing.all_timings()
-FIX = "run `python scripts/pacing.py --write`"
+FIX = "run `trilat pacing --write`"
 
 
 def _cells(name: str) -> list[dict]:
@@ -146,3 +143,8 @@ def test_a_75_minute_plan_says_what_moves_out_of_class(name: str) -> None:
     plan_75 = text.split(pacing.CLASS_HEAD, 1)
     assert len(plan_75) == 2, f"{name}: the teaching note has no {pacing.CLASS_HEAD!r}"
     assert pacing.out_of_class(name) in plan_75[1].split("\n## ")[0], f"{name}: {FIX}"
+
+
+def test_every_stated_time_is_current_and_writing_is_idempotent() -> None:
+    """`trilat pacing --check`: writing the times would change no file (it restores them all)."""
+    assert pacing.check() == [], FIX

@@ -1,8 +1,10 @@
-"""No module of the package imports another package's private names (``_module`` or ``_name``).
+"""No module of the package imports another package's or module's private names.
 
-A leading underscore means "this package's business": a private module or name may be imported
-by modules of the package that owns it (and their subpackages), never by a sibling package
-(``grading`` reaching into ``exercises._compare`` is what made the judging core public).
+A leading underscore means "this package's business": a private module (``_core``) or a private
+name of a package's ``__init__`` may be imported by modules of the package that owns it (and their
+subpackages), never by a sibling package (``grading`` reaching into ``exercises._compare`` is what
+made the judging core public). A private name of a plain module (``datasets._resources``) is that
+module's own business: a sibling module asks for a public function instead.
 """
 
 from __future__ import annotations
@@ -64,17 +66,15 @@ def violations(source: str, module: str, is_package: bool = False) -> list[str]:
             if not _private(part):
                 continue
             # a private module, or a private name of a package, belongs to that package; a private
-            # name of a plain module belongs to the module's package
-            parent = ".".join(parts[:i])
-            own = _is_module(".".join(parts[: i + 1])) or _is_package(parent)
-            owner = parent if own else ".".join(parts[: i - 1])
+            # name of a plain module belongs to that module alone
+            owner = ".".join(parts[:i])
             if not (module == owner or module.startswith(owner + ".")):
                 found.append(f"{module}:{line}: imports {target}")
             break
     return found
 
 
-def test_no_module_imports_a_sibling_packages_private_names() -> None:
+def test_no_module_imports_a_siblings_private_names() -> None:
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
@@ -101,4 +101,22 @@ def test_the_rule_sees_private_modules_and_names() -> None:
         "trilat_lessons.exercises._display",
     ]
     # inside the owning package the same imports are fine
-    assert not violations(probe.split("\n")[0].replace("..", "."), "trilat_lessons.exercises.x")
+    assert not violations("from . import _progress\n", "trilat_lessons.exercises.x")
+
+
+def test_the_rule_sees_a_sibling_modules_private_names() -> None:
+    """A private name of a plain module is flagged for its sibling modules, not for itself."""
+    probe = (
+        "from .datasets import _resources, load\n"
+        "from .charts import _core\n"
+        "from .charts._core import _frame\n"
+    )
+    found = violations(probe, "trilat_lessons.data_cli")
+    assert [f.split("imports ")[1] for f in found] == [
+        "trilat_lessons.datasets._resources",
+        "trilat_lessons.charts._core",
+        "trilat_lessons.charts._core._frame",
+    ]
+    assert not violations("from .datasets import _resources\n", "trilat_lessons.datasets")
+    # a private module is still its package's business: charts modules may import charts._core
+    assert not violations("from ._core import _frame\n", "trilat_lessons.charts.events")

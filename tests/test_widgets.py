@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 import test_charts_frames as F
 
+from trilat_lessons import analysis as an  # the pure functions behind the explorers
 from trilat_lessons import charts
 from trilat_lessons import widgets as W
-from trilat_lessons.codebook import CRITERIA
+from trilat_lessons.schema import CRITERIA
 from trilat_lessons.widgets._base import KEYBOARD_HELP, SpecTemplate, chart_spec, spec_of
 from trilat_lessons.widgets.policy import YOURS
 from trilat_lessons.widgets.triangle import FROM_DATA, MANUAL
@@ -60,32 +61,36 @@ def timeline() -> W.TimelineExplorer:
 
 def test_filter_meetings_by_each_filter() -> None:
     m = F.meetings()
-    assert len(W.filter_meetings(m)) == 7
-    assert list(W.filter_meetings(m, administration="Biden")["meeting_id"]) == ["M04", "M05", "M06"]
-    assert list(W.filter_meetings(m, level=["leaders"], track="all")["meeting_id"]) == [
+    assert len(an.filter_meetings(m)) == 7
+    assert list(an.filter_meetings(m, administration="Biden")["meeting_id"]) == [
+        "M04",
+        "M05",
+        "M06",
+    ]
+    assert list(an.filter_meetings(m, level=["leaders"], track="all")["meeting_id"]) == [
         "M01",
         "M04",
         "M05",
     ]
-    assert list(W.filter_meetings(m, track="defence")["meeting_id"]) == ["M06"]
-    assert list(W.filter_meetings(m, years=(2023, 2017))["meeting_id"]) == [
+    assert list(an.filter_meetings(m, track="defence")["meeting_id"]) == ["M06"]
+    assert list(an.filter_meetings(m, years=(2023, 2017))["meeting_id"]) == [
         "M03",
         "M04",
         "M05",
         "M06",
     ]
-    assert len(W.filter_meetings(m, administration=[])) == 7  # empty list keeps everything
-    assert W.filter_meetings(m, administration="Carter").empty
+    assert len(an.filter_meetings(m, administration=[])) == 7  # empty list keeps everything
+    assert an.filter_meetings(m, administration="Carter").empty
 
 
 def test_summarize_selection_sentences() -> None:
     m = F.meetings()
     assert (
-        W.summarize_selection(m.iloc[:0], total=7) == "No meetings out of 7 match this selection."
+        an.summarize_selection(m.iloc[:0], total=7) == "No meetings out of 7 match this selection."
     )
-    one = W.summarize_selection(W.filter_meetings(m, track="defence"), total=7)
+    one = an.summarize_selection(an.filter_meetings(m, track="defence"), total=7)
     assert one.startswith("1 of 7 meetings matches: ") and "Jakarta" in one and "Biden" in one
-    many = W.summarize_selection(m, total=7)
+    many = an.summarize_selection(m, total=7)
     assert many == (
         "7 of 7 meetings match, from 2014-03-25 to 2025-02-15: the most common levels are leaders"
         " and ministers (3 each), most took place under Biden (3), and the busiest year was 2023"
@@ -97,13 +102,13 @@ def test_summarize_selection_names_every_tied_value() -> None:
     """A tie is reported as a tie, never as a single winner."""
     m = F.meetings()
     two_years = m[m["year"].isin([2014, 2016])]  # one meeting in each year, different levels
-    text = W.summarize_selection(two_years)
+    text = an.summarize_selection(two_years)
     assert "the busiest years were 2014 and 2016 (1 each)" in text
     assert "the most common levels are" in text
 
 
 def test_count_table_has_levels_by_administration_with_totals() -> None:
-    table = W.count_table(F.meetings())
+    table = an.count_table(F.meetings())
     assert list(table.index) == [
         "leaders",
         "ministers",
@@ -169,21 +174,21 @@ def opinion() -> W.OpinionExplorer:
 
 
 def test_opinion_series_and_selection() -> None:
-    cat = W.opinion_series(F.opinion())
+    cat = an.opinion_series(F.opinion())
     good = cat[cat["measure"] == "good impression"].set_index("label")
     assert good.loc["ROK → Japan", "n"] == 4 and good.loc["Japan → ROK", "last"] == 2021
-    sel = W.select_opinion(F.opinion(), ("ROK", "Japan"), "good impression")
+    sel = an.select_opinion(F.opinion(), ("ROK", "Japan"), "good impression")
     assert list(sel["obs_id"]) == ["O01", "O02", "O03", "O04"]
-    assert list(W.select_opinion(F.opinion(), "all", "bad impression")["obs_id"]) == ["O08"]
+    assert list(an.select_opinion(F.opinion(), "all", "bad impression")["obs_id"]) == ["O08"]
 
 
 def test_describe_opinion_keeps_the_sources_wording() -> None:
-    sel = W.select_opinion(F.opinion(), None, "good impression")
-    assert W.describe_opinion(sel) == (
+    sel = an.select_opinion(F.opinion(), None, "good impression")
+    assert an.describe_opinion(sel) == (
         "'good impression' — Japan respondents on ROK: 20% in 2019, then over 60% in 2021;"
         " ROK respondents on Japan: 31.7% in 2019, then 25–35% in 2022."
     )
-    assert W.describe_opinion(sel.iloc[:0]) == "No survey results match this selection."
+    assert an.describe_opinion(sel.iloc[:0]) == "No survey results match this selection."
 
 
 def test_opinion_explorer_series_and_measure(opinion: W.OpinionExplorer) -> None:
@@ -224,7 +229,7 @@ PATTERNS = [
 def test_classify_triangle_names_every_pattern(
     sides: tuple[str, str, str], name: str, pivot: str | None
 ) -> None:
-    pattern = W.classify_triangle(*sides)
+    pattern = an.classify_triangle(*sides)
     assert (pattern.name, pattern.pivot) == (name, pivot)
     sentences = re.split(r"(?<=[.!?])\s+", pattern.explanation.strip())
     assert len(sentences) == 2, pattern.explanation
@@ -234,23 +239,23 @@ def test_classify_triangle_names_every_pattern(
 
 
 def test_classify_triangle_roles_and_inputs() -> None:
-    marriage = W.classify_triangle(True, -1, "enmity")
+    marriage = an.classify_triangle(True, -1, "enmity")
     assert marriage.roles == {"U.S.": "partner", "Japan": "partner", "ROK": "outsider"}
     assert "South Korea" in marriage.explanation
     with pytest.raises(ValueError, match="amity"):
-        W.classify_triangle("friendly-ish", A, A)
+        an.classify_triangle("friendly-ish", A, A)
     with pytest.raises(ValueError):
-        W.classify_triangle(0, A, A)
+        an.classify_triangle(0, A, A)
 
 
 def test_dyad_states_from_events_reads_dyads_and_effects() -> None:
-    ev = W.dyad_states_from_events(F.events(), 2019).set_index("dyad")
+    ev = an.dyad_states_from_events(F.events(), 2019).set_index("dyad")
     assert ev.loc["Japan–ROK", "state"] == "enmity"  # E03, E04 strain
     assert (ev.loc["U.S.–ROK", "strains"], ev.loc["U.S.–ROK", "neutral"]) == (1, 1)
     assert ev.loc["U.S.–ROK", "state"] == "enmity"
     assert ev.loc["U.S.–Japan", "state"] == "amity"
     assert "taken as amity" in ev.loc["U.S.–Japan", "basis"]
-    later = W.dyad_states_from_events(F.events(), 2023).set_index("dyad")
+    later = an.dyad_states_from_events(F.events(), 2023).set_index("dyad")
     assert later.loc["Japan–ROK", "state"] == "amity"  # E06 improves
     assert later.loc["U.S.–ROK", "year_used"] == 2019  # no U.S.–ROK event in 2023
     assert later.loc["U.S.–ROK", "basis"].startswith("none in 2023; in 2019")
@@ -290,40 +295,42 @@ def test_triangle_explorer_manual_and_from_data() -> None:
 
 
 def test_rank_options_by_hand() -> None:
-    ranking = W.rank_options(F.policy_options(), {c: 1.0 for c in CRITERIA})
+    ranking = an.rank_options(F.policy_options(), {c: 1.0 for c in CRITERIA})
     p3 = ranking.set_index("option_id").loc["P3"]
     # P3: cost 1 and China risk 1 (reversed: best), feasibility 5, support 4/4/4
     assert p3["score"] == pytest.approx(100 * (1 + 1 + 1 + 0.75 * 3) / 6, abs=0.05)
     pts = [c for c in ranking.columns if c.startswith("pts_")]
     assert ranking[pts].sum(axis=1).tolist() == pytest.approx(ranking["score"].tolist(), abs=0.06)
     assert list(ranking["rank"]) == sorted(ranking["rank"])
-    only_cost = W.rank_options(F.policy_options(), {"cost": 1})
+    only_cost = an.rank_options(F.policy_options(), {"cost": 1})
     assert list(only_cost["option_id"][:1]) == ["P3"]  # the cheapest option wins
-    zero = W.rank_options(F.policy_options(), {"cost": 0})
+    zero = an.rank_options(F.policy_options(), {"cost": 0})
     assert set(zero["score"]) == {0.0}
 
 
 def test_rank_options_rejects_bad_weights() -> None:
     with pytest.raises(ValueError, match="unknown criteria"):
-        W.rank_options(F.policy_options(), {"popularity": 1})
+        an.rank_options(F.policy_options(), {"popularity": 1})
     with pytest.raises(ValueError, match="0 or more"):
-        W.rank_options(F.policy_options(), {"cost": -1})
+        an.rank_options(F.policy_options(), {"cost": -1})
     with pytest.raises(ValueError, match="several perspectives"):
-        W.rank_options(F.policy_options(), F.policy_weights())
+        an.rank_options(F.policy_options(), F.policy_weights())
     with pytest.raises(ValueError, match="no preset"):
-        W.preset_weights(F.policy_weights(), "China")
+        an.preset_weights(F.policy_weights(), "China")
 
 
 def test_compare_rankings_and_describe_change() -> None:
-    table = W.compare_rankings(F.policy_options(), F.policy_weights())
+    table = an.compare_rankings(F.policy_options(), F.policy_weights())
     assert list(table.columns) == ["option", "U.S.", "Japan", "ROK", "balanced"]
     assert table.loc["P1", "U.S."] == 3 and table.loc["P1", "ROK"] == 4
-    text = W.describe_ranking_change(table, "U.S.", "ROK")
+    text = an.describe_ranking_change(table, "U.S.", "ROK")
     assert text == (
         "From the U.S. weights to the ROK weights, the top option stays P3: Option P3; the"
         " biggest move is P1: Option P1 (3rd → 4th)."
     )
-    assert W.describe_ranking_change(table, "ROK", "balanced").startswith("The ranking is the same")
+    assert an.describe_ranking_change(table, "ROK", "balanced").startswith(
+        "The ranking is the same"
+    )
 
 
 def test_ranking_sentence_uses_whole_labels_and_tables_cut_at_a_word() -> None:
@@ -336,7 +343,7 @@ def test_ranking_sentence_uses_whole_labels_and_tables_cut_at_a_word() -> None:
     assert short.endswith("…") and short[:-1] in f"P1: {asks}"
     assert short[:-1].split()[-1] in asks.split()  # whole words only
     table = pd.DataFrame({"option": [short, "P2: Talk."], "a": [1, 2], "b": [2, 1]}, ["P1", "P2"])
-    text = W.describe_ranking_change(table, "a", "b", full_labels(options))
+    text = an.describe_ranking_change(table, "a", "b", full_labels(options))
     assert f"P1: {asks}" in text and "…" not in text
 
 
@@ -346,7 +353,7 @@ def test_ranking_table_names_every_option_in_full() -> None:
     from trilat_lessons.widgets.policy import full_labels
 
     options = load("policy_options")
-    table = W.compare_rankings(options, load("policy_weights"))
+    table = an.compare_rankings(options, load("policy_weights"))
     whole = full_labels(options)
     assert table["option"].to_dict() == whole
     assert max(len(v) for v in whole.values()) > 60 and not table["option"].str.endswith("…").any()
@@ -362,7 +369,7 @@ def test_ranking_sentence_with_your_weights_and_labels_ending_in_a_full_stop() -
         },
         index=["P1", "P2", "P3"],
     )
-    text = W.describe_ranking_change(table, "U.S.", "your weights")
+    text = an.describe_ranking_change(table, "U.S.", "your weights")
     assert text == (
         "From the U.S. weights to your weights, the top option changes from P1: Work together"
         " to P3: Wait; the biggest move is P1: Work together (1st → 3rd)."
@@ -372,15 +379,15 @@ def test_ranking_sentence_with_your_weights_and_labels_ending_in_a_full_stop() -
 
 def test_policy_workbench_presets_sliders_and_dataframes() -> None:
     bench = W.PolicyWorkbench(F.policy_options(), F.policy_weights(), perspective="U.S.")
-    us = W.preset_weights(F.policy_weights(), "U.S.")
+    us = an.preset_weights(F.policy_weights(), "U.S.")
     assert bench.value == us
     pd.testing.assert_frame_equal(
-        bench.ranking, W.rank_options(F.policy_options(), us), check_dtype=False
+        bench.ranking, an.rank_options(F.policy_options(), us), check_dtype=False
     )
     assert list(bench.weights.columns) == ["criterion", "label", "weight"]
     before = bench.chart_view.value
     bench.preset.value = "ROK"
-    assert bench.value == W.preset_weights(F.policy_weights(), "ROK")
+    assert bench.value == an.preset_weights(F.policy_weights(), "ROK")
     assert bench.chart_view.value != before
     assert "ranked with ROK weights" in bench.chart.to_dict()["title"]
     assert list(bench.comparison.columns)[-1] == YOURS
@@ -602,8 +609,8 @@ def explorer_parts() -> Iterator[charts.ChartParts]:
         for series in (None, ["ROK → Japan"], ["Japan → ROK"]):
             yield charts.opinion_trends_parts(o, measure=measure, series=series, axes_from=o)
     for perspective in ("U.S.", "ROK", "balanced"):
-        ranking = W.rank_options(
-            F.policy_options(), W.preset_weights(F.policy_weights(), perspective)
+        ranking = an.rank_options(
+            F.policy_options(), an.preset_weights(F.policy_weights(), perspective)
         )
         yield charts.policy_ranking_parts(ranking, perspective=perspective)
     for sides in PATTERNS:

@@ -13,26 +13,10 @@ Start a notebook with::
 from __future__ import annotations
 
 import importlib
-import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import codebook
 from ._version import __version__
-
-
-class _CodebookModule(types.ModuleType):
-    """``tl.codebook`` is the vocabularies module (``tl.codebook.LEVELS``) and, called with a
-    dataset name, that dataset's codebook table (``tl.codebook("meetings")``): a submodule and a
-    function cannot share the name ``codebook`` in the package otherwise."""
-
-    def __call__(self, name: str) -> Any:
-        from .datasets import codebook as dataset_codebook
-
-        return dataset_codebook(name)
-
-
-codebook.__class__ = _CodebookModule
 
 # public name -> module that defines it (relative to this package)
 _LAZY: dict[str, str] = {
@@ -42,6 +26,7 @@ _LAZY: dict[str, str] = {
     "list_datasets": "datasets",
     "load": "datasets",
     "info": "datasets",
+    "codebook": "datasets",
     "coverage": "datasets",
     "cleaning_log": "datasets",
     "load_sources": "datasets",
@@ -76,11 +61,12 @@ _SUBMODULES = {
         "exercises",
         "grading",
         "analysis",
+        "schema",
     )
     if (_HERE / name).is_dir() or (_HERE / f"{name}.py").is_file()
 }
 
-__all__ = ["__version__", "codebook", *sorted(_LAZY), *sorted(_SUBMODULES)]
+__all__ = ["__version__", *sorted(_LAZY), *sorted(_SUBMODULES)]
 
 
 def __getattr__(name: str) -> Any:
@@ -106,11 +92,13 @@ if TYPE_CHECKING:  # pragma: no cover - for editors and type checkers only
         exercises,
         grading,
         render,
+        schema,
         sources,
         widgets,
     )
     from .datasets import (  # noqa: F401
         cleaning_log,
+        codebook,
         coverage,
         info,
         list_datasets,

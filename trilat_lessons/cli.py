@@ -15,6 +15,7 @@ _SUBCOMMAND_MODULES = (
     "trilat_lessons.data_cli",
     "trilat_lessons.grading.cli",
     "trilat_lessons.grading.edition",
+    "trilat_lessons.pacing",  # instructor-only: not in the student edition
 )
 
 

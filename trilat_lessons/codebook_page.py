@@ -14,9 +14,9 @@ def _cell(text: object) -> str:
 
 def codebook_markdown() -> str:
     """Markdown for every dataset: description, provenance, known gaps, and every column."""
-    from .datasets import _package, load
+    from .datasets import datapackage, load
 
-    pkg = _package()
+    pkg = datapackage()
     out = [
         "# Data codebook",
         "",

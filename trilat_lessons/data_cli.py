@@ -47,10 +47,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from .datasets import _resources, list_datasets, load
+    from .datasets import list_datasets, load, resource
 
     for name in list_datasets():
-        print(f"{name:16} {len(load(name)):4d} rows  {_resources()[name]['title']}")
+        print(f"{name:16} {len(load(name)):4d} rows  {resource(name)['title']}")
     return 0
 
 

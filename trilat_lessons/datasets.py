@@ -51,13 +51,19 @@ def _read_text(rel: str) -> str:
 
 
 @cache
-def _package() -> dict[str, Any]:
+def datapackage() -> dict[str, Any]:
+    """The parsed ``datapackage.json`` (cached; do not modify it): every resource's schema."""
     return json.loads(_read_text("datapackage.json"))
 
 
 @cache
 def _resources() -> dict[str, dict[str, Any]]:
-    return {r["name"]: r for r in _package()["resources"]}
+    return {r["name"]: r for r in datapackage()["resources"]}
+
+
+def resource(name: str) -> dict[str, Any]:
+    """The ``datapackage.json`` entry of one resource (a dataset, ``raw_*`` or ``cleaning_log``)."""
+    return _resources()[name]
 
 
 def coverage(name: str) -> dict[str, str]:

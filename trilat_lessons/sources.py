@@ -13,7 +13,7 @@ import html
 import re
 from typing import Any
 
-from .datasets import _package, list_datasets, load
+from .datasets import datapackage, list_datasets, load
 
 __all__ = ["cite", "references", "source_of"]
 
@@ -202,7 +202,7 @@ def cite(source_id: str, style: str = "short", *, title_limit: int | None = 60) 
 
 
 def _id_column(dataset: str) -> str:
-    for res in _package()["resources"]:
+    for res in datapackage()["resources"]:
         if res["name"] == dataset:
             return res["schema"].get("primaryKey", [res["schema"]["fields"][0]["name"]])[0]
     raise KeyError(dataset)  # pragma: no cover

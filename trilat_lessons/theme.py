@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-# Okabe & Ito (2008) colour-blind-safe palette.
+from .schema import COUNTRIES, EFFECTS, LEVELS, STANCES
+
+# The palettes below are built on the codebook's codes (in its order, ``strict`` zips), so a code
+# cannot be added, renamed or dropped there without its colour here failing at import.
+
+# Okabe & Ito (2008) colour-blind-safe palette: U.S. blue, Japan vermillion, ROK bluish green,
+# China orange, DPRK reddish purple.
 COUNTRY_COLORS: dict[str, str] = {
-    "U.S.": "#0072B2",  # blue
-    "Japan": "#D55E00",  # vermillion
-    "ROK": "#009E73",  # bluish green
-    "China": "#E69F00",  # orange
-    "DPRK": "#CC79A7",  # reddish purple
+    **dict(zip(COUNTRIES, ["#0072B2", "#D55E00", "#009E73"], strict=True)),
+    "China": "#E69F00",
+    "DPRK": "#CC79A7",
 }
 
 ADMINISTRATION_COLORS: dict[str, str] = {
@@ -68,40 +72,30 @@ def enable_theme() -> None:
     alt.theme.enable("trilat")
 
 
-# --- Colours of the coded values (the codes themselves, and their order: ``codebook``) ---------
+# --- Colours of the coded values (the codes themselves, and their order: ``schema``) ---------
 
 # A light-to-dark blue ramp: higher level = darker, readable without hue.
-LEVEL_COLORS: dict[str, str] = {
-    "envoys/other": "#c6dbef",
-    "vice/deputy ministers": "#6baed6",
-    "ministers": "#2171b5",
-    "leaders": "#08306b",
-}
+LEVEL_COLORS: dict[str, str] = dict(
+    zip(LEVELS, ["#c6dbef", "#6baed6", "#2171b5", "#08306b"], strict=True)
+)
 
 # Vermillion / grey / blue (Okabe-Ito); charts also vary the shape so colour is never the only cue.
-EFFECT_COLORS: dict[str, str] = {"strains": "#D55E00", "neutral": "#999999", "improves": "#0072B2"}
-EFFECT_SHAPES: dict[str, str] = {
-    "strains": "triangle-down",
-    "neutral": "circle",
-    "improves": "triangle-up",
-}
+EFFECT_COLORS: dict[str, str] = dict(zip(EFFECTS, ["#D55E00", "#999999", "#0072B2"], strict=True))
+EFFECT_SHAPES: dict[str, str] = dict(
+    zip(EFFECTS, ["triangle-down", "circle", "triangle-up"], strict=True)
+)
 
 # Stances towards China, from friendliest to most wary: a sequential orange ramp.
-STANCE_COLORS: dict[str, str] = {
-    "partner": "#fff2cc",
-    "partner with caution": "#fdd49e",
-    "concern": "#f08c3c",
-    "challenge": "#b34700",
-}
+STANCE_COLORS: dict[str, str] = dict(
+    zip(STANCES, ["#fff2cc", "#fdd49e", "#f08c3c", "#b34700"], strict=True)
+)
 
 STATE_COLORS: dict[str, str] = {"amity": "#0072B2", "enmity": "#D55E00"}
 """Sides of the strategic triangle: amity blue, enmity vermillion, as improves/strains in
 ``EFFECT_COLORS``; the diagram also draws enmity dashed, so colour is never the only cue."""
 
 COUNTRY_NAMES: dict[str, str] = {
-    "U.S.": "the United States",
-    "Japan": "Japan",
-    "ROK": "South Korea",
+    **dict(zip(COUNTRIES, ["the United States", "Japan", "South Korea"], strict=True)),
     "China": "China",
     "DPRK": "North Korea",
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..codebook import EFFECTS
+from ..schema import EFFECTS
 
 if TYPE_CHECKING:
     import pandas as pd

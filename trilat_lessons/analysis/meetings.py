@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..codebook import LEVELS
+from ..schema import LEVELS
 from ..theme import ADMINISTRATION_COLORS
 from .frames import ALL
 

@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .frames import ALL
-from .frames import plain_value as _plain
-from .frames import text_column as _col
+from ..schema import QUALIFIERS
+from .frames import ALL, plain_value, text_column
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -26,21 +25,21 @@ def _fmt_number(x: float | None) -> str:
 
 def opinion_labels(o: pd.DataFrame) -> pd.Series:
     """How each figure is published, in words: ``31%``, ``about 31%``, ``over 60%``, ``20–30%``."""
-    unit = _col(o, "unit").map(
+    unit = text_column(o, "unit").map(
         lambda u: "%" if u.strip() == "%" or u.strip().startswith("percent") else f" {u}".rstrip()
     )
-    qual = _col(o, "qualifier")
+    qual = text_column(o, "qualifier")
     out = []
     for v, q, lo, hi, u in zip(
         o["value"], qual, o["range_low"], o["range_high"], unit, strict=True
     ):
-        v, lo, hi = _plain(v), _plain(lo), _plain(hi)
+        v, lo, hi = plain_value(v), plain_value(lo), plain_value(hi)
         rng = f"{_fmt_number(lo)}–{_fmt_number(hi)}{u}" if lo is not None and hi is not None else ""
         if v is None:
             text = rng or "no figure"
         else:
             text = f"{_fmt_number(v)}{u}"
-            if q in ("about", "over"):
+            if q in QUALIFIERS and q != "exact":  # "about 31%", "over 60%"
                 text = f"{q} {text}"
             if rng:
                 text += f" (range {rng})"
@@ -51,7 +50,7 @@ def opinion_labels(o: pd.DataFrame) -> pd.Series:
 
 
 def series_label(o: pd.DataFrame) -> pd.Series:
-    return _col(o, "respondents") + " → " + _col(o, "target")
+    return text_column(o, "respondents") + " → " + text_column(o, "target")
 
 
 def opinion_periods(o: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

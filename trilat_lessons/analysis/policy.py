@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..codebook import CRITERIA, PERSPECTIVES
+from ..schema import CRITERIA, PERSPECTIVES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

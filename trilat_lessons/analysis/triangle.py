@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..codebook import BILATERAL_DYADS, COUNTRIES
+from ..schema import BILATERAL_DYADS, COUNTRIES, EFFECTS
 from ..theme import COUNTRY_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,9 +157,8 @@ def dyad_states_from_events(events: pd.DataFrame, year: int) -> pd.DataFrame:
         years_with = sorted({r[0] for r in mine})
         used = y if y in years_with else (years_with[-1] if years_with else None)
         sel = [r for r in mine if r[0] == used]
-        n_imp, n_neu, n_str = (
-            sum(1 for r in sel if r[2] == k) for k in ("improves", "neutral", "strains")
-        )
+        counts = {k: sum(1 for r in sel if r[2] == k) for k in EFFECTS}
+        n_str, n_neu, n_imp = counts.values()  # EFFECTS: strains, neutral, improves
         state = AMITY if n_imp >= n_str else ENMITY
         if used is None:
             basis = f"no event names {dyad} up to {year}: taken as amity"
@@ -171,9 +170,7 @@ def dyad_states_from_events(events: pd.DataFrame, year: int) -> pd.DataFrame:
             {
                 "dyad": dyad,
                 "year_used": used,
-                "improves": n_imp,
-                "neutral": n_neu,
-                "strains": n_str,
+                **{k: counts[k] for k in reversed(EFFECTS)},  # improves first, as in ``basis``
                 "state": state,
                 "basis": basis,
                 "event_ids": ", ".join(r[3] for r in sel) if ids else "",

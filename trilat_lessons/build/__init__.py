@@ -8,7 +8,7 @@ Reads the transcriptions in ``data/raw/`` and the curator's decisions in ``data/
 * ``raw/<file>.csv`` - byte-for-byte twins of the raw transcriptions (``load(name, raw=True)``);
 * ``cleaning_log.csv`` - every value the build changed, with the reason;
 * ``datapackage.json`` - a Frictionless Data Package describing every resource and field
-  (generated from :mod:`trilat_lessons.codebook.fields`).
+  (generated from :mod:`trilat_lessons.schema.fields`).
 
 Only the standard library is used, so the build runs without pandas and its output does not
 depend on library versions. Every correction goes through :meth:`Log.change`.

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..codebook import PRECISION
+from ..schema import PRECISION
 
 
 class BuildError(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..codebook.fields import CLEANING_LOG, DATASETS
+from ..schema.fields import CLEANING_LOG, DATASETS
 from .paths import RAW_FILES, RAW_TWIN
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
-from ..codebook import COUNTRIES
+from ..schema import COUNTRIES
 from .common import BuildError, Log
 from .curation import Curation
 

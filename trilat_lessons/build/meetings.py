@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 
+from ..schema import COUNTRIES
 from .common import BuildError, Log, add_dates, join_ids, join_notes, split_ids
 from .curation import Curation
 from .leaders import leader_in_office, leader_over
 
 DS = "meetings"
-LEADER_COLUMNS = (("U.S.", "us_president"), ("Japan", "japan_pm"), ("ROK", "rok_president"))
+LEADER_COLUMNS = tuple(zip(COUNTRIES, ("us_president", "japan_pm", "rok_president"), strict=True))
 
 
 def build_meetings(

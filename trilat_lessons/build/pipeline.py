@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..codebook.fields import CLEANING_LOG, DATASETS, Field
+from ..schema.fields import CLEANING_LOG, DATASETS, Field
 from .common import BuildError, Log, read_csv, split_ids, to_csv
 from .curation import Curation
 from .datapackage import coverage, datapackage

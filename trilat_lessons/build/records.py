@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..codebook import CRITERIA, EFFECTS, EVENT_CATEGORIES, EVENT_DYADS, PERSPECTIVES
+from ..schema import CRITERIA, EFFECTS, EVENT_CATEGORIES, EVENT_DYADS, PERSPECTIVES
 from .common import BuildError, Log, add_dates, check_enum, parse_date
 from .curation import Curation
 
@@ -76,7 +76,7 @@ def build_policy_options(raw: list[dict]) -> list[dict]:
 
 def build_policy_weights(raw: list[dict]) -> list[dict]:
     """Weights per perspective: one per criterion, summing to 1, each with the direction that
-    :data:`trilat_lessons.codebook.CRITERIA` gives the criterion."""
+    :data:`trilat_lessons.schema.CRITERIA` gives the criterion."""
     rows = [dict(r, source_id="course") for r in raw]
     for p in PERSPECTIVES:
         got = [r for r in rows if r["perspective"] == p]
@@ -84,7 +84,7 @@ def build_policy_weights(raw: list[dict]) -> list[dict]:
             raise BuildError(f"policy weights for {p}: need one row per criterion")
         if abs(sum(float(r["weight"]) for r in got) - 1) > 1e-9:
             raise BuildError(f"policy weights for {p} do not sum to 1")
-    for r in rows:  # the direction column must say what codebook.CRITERIA says
+    for r in rows:  # the direction column must say what schema.CRITERIA says
         better = "higher_is_better" if CRITERIA[r["criterion"]][1] else "higher_is_worse"
         if r["direction"] != better:
             raise BuildError(f"policy weights {r['perspective']}/{r['criterion']}: not {better}")

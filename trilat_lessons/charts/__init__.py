@@ -18,14 +18,13 @@ data and values (``draw(parts, placeholders=True)``) and afterwards only fills i
 
 The package has one module per topic (``meetings``, ``leaders``, ``events``, ``opinion``,
 ``stances``, ``obstacles``, ``policy``, ``triangle``) over ``_core`` (parts, drawing, helpers);
-the analysis they draw comes from :mod:`trilat_lessons.analysis`, never from the widgets.
+the analysis they draw comes from :mod:`trilat_lessons.analysis` (``tl.analysis.opinion_labels``
+and the like live there, not here), never from the widgets.
 """
 
 from __future__ import annotations
 
-from ..analysis.opinion import opinion_labels, opinion_periods, opinion_when
-from ..codebook import OBSTACLE_LABELS
-from ._core import (  # noqa: F401 (reachable here as before the split)
+from ._core import (
     DATA_MARK,
     LINES,
     SLOT_MARK,
@@ -46,7 +45,6 @@ from .meetings import (
 from .obstacles import obstacles_heatmap
 from .opinion import (
     QUALIFIER_SHAPES,
-    RANGE_OPACITY,  # noqa: F401 (reachable as before)
     opinion_trends,
     opinion_trends_parts,
 )
@@ -55,8 +53,10 @@ from .stances import china_stance_matrix
 from .triangle import triangle_diagram, triangle_diagram_parts
 
 __all__ = [
-    "OBSTACLE_LABELS",
+    "DATA_MARK",
+    "LINES",
     "QUALIFIER_SHAPES",
+    "SLOT_MARK",
     "ChartParts",
     "administration_terms",
     "chart_data",
@@ -68,13 +68,12 @@ __all__ = [
     "meetings_timeline",
     "meetings_timeline_parts",
     "obstacles_heatmap",
-    "opinion_labels",
-    "opinion_periods",
     "opinion_trends",
     "opinion_trends_parts",
-    "opinion_when",
     "policy_ranking",
     "policy_ranking_parts",
     "triangle_diagram",
     "triangle_diagram_parts",
+    "wrap_label",
+    "year_axis",
 ]

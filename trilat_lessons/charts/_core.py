@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.frames import plain_value as _plain
-from ..analysis.frames import text_column as _col
+from ..analysis.frames import plain_value, text_column
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
@@ -67,7 +66,7 @@ _SIMPLE = (str, int, bool)
 
 
 def _plain_values(series: pd.Series) -> list[Any]:
-    """A column as JSON-friendly Python values (what ``_plain`` gives for each cell)."""
+    """A column as JSON-friendly Python values (what ``plain_value`` gives for each cell)."""
     out = series.tolist()  # numpy scalars become Python ones; NA, NaT and Timestamps stay
     for i, v in enumerate(out):
         if isinstance(v, _SIMPLE):
@@ -76,7 +75,7 @@ def _plain_values(series: pd.Series) -> list[Any]:
             if v != v:
                 out[i] = None
             continue
-        out[i] = _plain(v)
+        out[i] = plain_value(v)
     return out
 
 
@@ -124,8 +123,8 @@ def _ordered_levels(series: pd.Series, fallback: list[str]) -> list[str]:
 
 def _sources(df: pd.DataFrame) -> pd.Series:
     """``source_id`` plus any ``other_source_ids``, as one readable string per row."""
-    main = _col(df, "source_id")
-    other = _col(df, "other_source_ids").str.replace(";", ", ")
+    main = text_column(df, "source_id")
+    other = text_column(df, "other_source_ids").str.replace(";", ", ")
     return main.where(other == "", main + " (also " + other + ")")
 
 

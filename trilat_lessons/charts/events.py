@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..analysis.frames import text_column as _col
-from ..codebook import EFFECTS as EFFECT_ORDER
-from ..codebook import EVENT_CATEGORIES
+from ..analysis.frames import text_column
+from ..schema import EFFECTS as EFFECT_ORDER
+from ..schema import EVENT_CATEGORIES
 from ..theme import EFFECT_COLORS, EFFECT_SHAPES, color_scale_args
 from ._core import (
     _covered,
@@ -36,12 +36,12 @@ def events_timeline(events: pd.DataFrame | None = None) -> alt.Chart:
     d = pd.DataFrame(
         {
             "when": _iso(_mid_dates(e)) if len(e) else [],
-            "date": _col(e, "date_label"),
-            "event": _col(e, "title"),
-            "category": _col(e, "category"),
-            "dyads": _col(e, "dyads").str.replace(";", ", "),
-            "effect": _col(e, "effect"),
-            "event_id": _col(e, "event_id"),
+            "date": text_column(e, "date_label"),
+            "event": text_column(e, "title"),
+            "category": text_column(e, "category"),
+            "dyads": text_column(e, "dyads").str.replace(";", ", "),
+            "effect": text_column(e, "effect"),
+            "event_id": text_column(e, "event_id"),
             "source": _sources(e),
         }
     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.frames import as_text as _text
-from ..analysis.frames import text_column as _col
-from ..codebook import COUNTRIES
+from ..analysis.frames import as_text, text_column
+from ..schema import COUNTRIES
 from ..theme import COUNTRY_COLORS, COUNTRY_NAMES, MIN_FONT_SIZE, color_scale_args
 from ._core import _covered, _empty_note, _iso, _load, chart_data, year_axis
 
@@ -25,7 +24,7 @@ def leader_rows(leaders: pd.DataFrame, lo: Any, hi: Any) -> pd.DataFrame:
     import pandas as pd
 
     lo, hi = pd.Timestamp(lo), pd.Timestamp(hi)
-    lead = leaders[_text(leaders["country"]).isin(COUNTRIES)].copy()
+    lead = leaders[as_text(leaders["country"]).isin(COUNTRIES)].copy()
     lead["start"] = pd.to_datetime(lead["term_start"])
     real_end = pd.to_datetime(lead["term_end"])
     lead["end"] = real_end.fillna(hi)
@@ -44,20 +43,22 @@ def leader_rows(leaders: pd.DataFrame, lo: Any, hi: Any) -> pd.DataFrame:
         if "acting" in lead
         else pd.Series(False, index=lead.index)
     )
-    short = _col(lead, "name_short").where(_col(lead, "name_short") != "", _col(lead, "name"))
+    short = text_column(lead, "name_short").where(
+        text_column(lead, "name_short") != "", text_column(lead, "name")
+    )
     return pd.DataFrame(
         {
-            "country": _text(lead["country"]),
-            "name": _col(lead, "name") + acting.map({True: " (acting)", False: ""}),
+            "country": as_text(lead["country"]),
+            "name": text_column(lead, "name") + acting.map({True: " (acting)", False: ""}),
             "label": short,
-            "office": _col(lead, "office"),
+            "office": text_column(lead, "office"),
             "start": _iso(lead["start"]),
             "end": _iso(lead["end"]),
             "mid": _iso(lead["start"] + (lead["end"] - lead["start"]) / 2),
             "days": (lead["end"] - lead["start"]).dt.days,
             "shade": lead.groupby("country").cumcount() % 2,
             "term": term,
-            "source": _col(lead, "source_id"),
+            "source": text_column(lead, "source_id"),
         }
     )
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.frames import as_text as _text
-from ..analysis.frames import text_column as _col
-from ..codebook import LEVELS as LEVEL_ORDER
+from ..analysis.frames import as_text, text_column
+from ..schema import LEVELS as LEVEL_ORDER
 from ..theme import ADMINISTRATION_COLORS, LEVEL_COLORS, color_scale_args
 from ._core import (
     ChartParts,
@@ -33,8 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _meeting_context(m: pd.DataFrame) -> pd.Series:
-    context = _col(m, "host_context")
-    event = _col(m, "host_event")
+    context = text_column(m, "host_context")
+    event = text_column(m, "host_event")
     with_event = context + ": " + event
     return with_event.where((event != "") & (context != ""), context.where(context != "", event))
 
@@ -43,11 +42,11 @@ def administration_terms(leaders: pd.DataFrame, until: pd.Timestamp | None = Non
     """U.S. presidential terms as (administration, start, end), labelled as in ``meetings``."""
     import pandas as pd
 
-    us = leaders[_text(leaders["country"]) == "U.S."].sort_values("term_start")
+    us = leaders[as_text(leaders["country"]) == "U.S."].sort_values("term_start")
     if "acting" in us.columns:
         us = us[~us["acting"].fillna(False).astype(bool)]
-    short = _text(us["name_short"]) if "name_short" in us.columns else _text(us["name"])
-    given = _col(us, "term_label").tolist()
+    short = as_text(us["name_short"]) if "name_short" in us.columns else as_text(us["name"])
+    given = text_column(us, "term_label").tolist()
     labels: list[str] = []
     for i, name in enumerate(short):
         if given[i] in ADMINISTRATION_COLORS:
@@ -73,20 +72,20 @@ def _meeting_rows(m: pd.DataFrame) -> pd.DataFrame:
 
     when = _mid_dates(m) if len(m) else pd.Series([], dtype="datetime64[ns]")
     leaders_cols = [c for c in ("us_president", "japan_pm", "rok_president") if c in m.columns]
-    names = [[t or "?" for t in _text(m[c])] for c in leaders_cols]
+    names = [[t or "?" for t in as_text(m[c])] for c in leaders_cols]
     who = [", ".join(row) for row in zip(*names, strict=True)] if names else [""] * len(m)
     return pd.DataFrame(
         {
             "when": _iso(when) if len(m) else [],
-            "date": _col(m, "date_label"),
-            "title": _col(m, "title"),
-            "level": _col(m, "level"),
-            "track": _col(m, "track"),
-            "place": _col(m, "place"),
+            "date": text_column(m, "date_label"),
+            "title": text_column(m, "title"),
+            "level": text_column(m, "level"),
+            "track": text_column(m, "track"),
+            "place": text_column(m, "place"),
             "context": _meeting_context(m),
-            "administration": _col(m, "us_administration"),
+            "administration": text_column(m, "us_administration"),
             "leaders": who,
-            "meeting": _col(m, "meeting_id"),
+            "meeting": text_column(m, "meeting_id"),
             "source": _sources(m),
         }
     )
@@ -148,7 +147,7 @@ def meetings_timeline_parts(
         frame = m if axes_from is None else axes_from.reset_index(drop=True)
         levels = _ordered_levels(frame["level"], LEVEL_ORDER) if len(frame) else LEVEL_ORDER
         lo, hi = _timeline_span(frame, span)
-        frame_admins = list(_col(frame, "us_administration"))
+        frame_admins = list(text_column(frame, "us_administration"))
         admins = _present(frame_admins, ADMINISTRATION_COLORS)
         data = {}
         n_terms = 0
@@ -163,7 +162,7 @@ def meetings_timeline_parts(
             if n_terms:
                 data["terms"] = terms.assign(start=_iso(terms["start"]), end=_iso(terms["end"]))
             data["leaders"] = leader_rows(lead, lo, hi)
-        present_levels = set(_col(frame, "level"))
+        present_levels = set(text_column(frame, "level"))
         level_axis = [lv for lv in reversed(levels) if lv in present_levels or not len(frame)]
         level_axis += sorted(present_levels - set(levels))  # levels outside the known order
         colours = color_scale_args(ADMINISTRATION_COLORS, admins)
@@ -173,7 +172,7 @@ def meetings_timeline_parts(
             "admin_range": colours["range"],
             "level_sort": list(reversed(levels)),
             "level_domain": level_axis,
-            "track_domain": sorted(set(_col(frame, "track"))),
+            "track_domain": sorted(set(text_column(frame, "track"))),
         }
         layout = (("bands", bands), ("terms", bool(n_terms)), ("width", width))
     n = len(d)
@@ -300,7 +299,7 @@ def meetings_per_year(meetings: pd.DataFrame | None = None) -> alt.LayerChart:
     levels = _ordered_levels(m["level"], LEVEL_ORDER) if len(m) else LEVEL_ORDER
     years = m["year"].dropna().astype(int)
     counts = (
-        pd.DataFrame({"year": years, "level": _col(m, "level").loc[years.index]})
+        pd.DataFrame({"year": years, "level": text_column(m, "level").loc[years.index]})
         .groupby(["year", "level"])
         .size()
         .rename("meetings")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..analysis.frames import text_column as _col
-from ..codebook import OBSTACLE_LABELS
+from ..analysis.frames import text_column
+from ..schema import OBSTACLE_LABELS
 from ._core import _empty_note, _load, chart_data
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,11 +25,11 @@ def obstacles_heatmap(obstacles: pd.DataFrame | None = None) -> alt.LayerChart:
     ob = _load(obstacles, "obstacles")
     d = pd.DataFrame(
         {
-            "seed": _col(ob, "seed_id"),
-            "code": _col(ob, "code"),
-            "label": _col(ob, "label"),
-            "obstacle_id": _col(ob, "obstacle_id"),
-            "source": _col(ob, "source_id"),
+            "seed": text_column(ob, "seed_id"),
+            "code": text_column(ob, "code"),
+            "label": text_column(ob, "label"),
+            "obstacle_id": text_column(ob, "obstacle_id"),
+            "source": text_column(ob, "source_id"),
         }
     )
     seeds = sorted(d["seed"].unique())

@@ -6,8 +6,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.frames import text_column as _col
+from ..analysis.frames import text_column
 from ..analysis.opinion import opinion_labels, opinion_periods, series_label, when_words
+from ..schema import QUALIFIERS
 from ..theme import COUNTRY_COLORS, MIN_FONT_SIZE, band_colors, readable_text_color
 from ._core import (
     ChartParts,
@@ -26,7 +27,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
-QUALIFIER_SHAPES: dict[str, str] = {"exact": "circle", "about": "diamond", "over": "triangle-up"}
+QUALIFIER_SHAPES: dict[str, str] = dict(
+    zip(QUALIFIERS, ["circle", "diamond", "triangle-up"], strict=True)
+)
 
 
 RANGE_OPACITY = 0.28
@@ -53,9 +56,9 @@ def opinion_trends_parts(
 
     o = _load(opinion, "opinion")
     if measure is None and len(o):
-        measure = str(_col(o, "measure").value_counts().idxmax())
+        measure = str(text_column(o, "measure").value_counts().idxmax())
     if measure is not None:
-        o = o[_col(o, "measure") == measure]
+        o = o[text_column(o, "measure") == measure]
     if series is not None:
         wanted = {s if isinstance(s, str) else f"{s[0]} → {s[1]}" for s in series}
         o = o[series_label(o).isin(wanted)]
@@ -63,7 +66,7 @@ def opinion_trends_parts(
     when = when_words(first, last)
     value = o["value"].astype("Float64")
     low = o["range_low"].astype("Float64")
-    qualifier = [q or "exact" for q in _col(o, "qualifier")]
+    qualifier = [q or "exact" for q in text_column(o, "qualifier")]
     published = opinion_labels(o).tolist()
     labels = [  # qualified figures and ranges get a label next to their mark
         f"{p} ({w})" if v is pd.NA else p if q != "exact" else ""
@@ -77,15 +80,15 @@ def opinion_trends_parts(
             "x1": last.astype("Float64") + 0.3,
             "when": when,
             "series": series_labels,
-            "respondents": _col(o, "respondents"),
-            "target": _col(o, "target"),
+            "respondents": text_column(o, "respondents"),
+            "target": text_column(o, "target"),
             "value": value,
             "low": low,
             "high": o["range_high"].astype("Float64"),
             "qualifier": qualifier,
             "published": published,
-            "survey": _col(o, "survey"),
-            "obs_id": _col(o, "obs_id"),
+            "survey": text_column(o, "survey"),
+            "obs_id": text_column(o, "obs_id"),
             "source": _sources(o),
             "label": labels,
         }
@@ -130,11 +133,11 @@ def _opinion_axes(frame: pd.DataFrame, measure: str | None, fixed: bool) -> dict
 
     frame = frame.reset_index(drop=True)
     if fixed and measure is not None:
-        frame = frame[_col(frame, "measure") == measure]
+        frame = frame[text_column(frame, "measure") == measure]
     f_series = series_label(frame)
     labels = sorted(f_series.unique())
     firsts = (
-        pd.DataFrame({"series": f_series, "respondents": _col(frame, "respondents")})
+        pd.DataFrame({"series": f_series, "respondents": text_column(frame, "respondents")})
         .drop_duplicates("series")
         .set_index("series")["respondents"]
     )
@@ -143,15 +146,15 @@ def _opinion_axes(frame: pd.DataFrame, measure: str | None, fixed: bool) -> dict
         COUNTRY_COLORS.get(firsts.get(s, ""), palette[i % len(palette)])
         for i, s in enumerate(labels)
     ]
-    unit = _col(frame, "unit").iloc[0] if len(frame) else ""
+    unit = text_column(frame, "unit").iloc[0] if len(frame) else ""
     f_first, f_last = opinion_periods(frame)
     lo, hi = (int(f_first.min()), int(f_last.max())) if f_first.notna().any() else (2000, 2025)
-    qualifiers = _present(_col(frame, "qualifier").replace("", "exact"), QUALIFIER_SHAPES)
+    qualifiers = _present(text_column(frame, "qualifier").replace("", "exact"), QUALIFIER_SHAPES)
     shapes = _shape_args(QUALIFIER_SHAPES, qualifiers)
     slots: dict[str, Any] = {
         "series_domain": labels,
         "series_range": rng,
-        "target_domain": sorted(set(_col(frame, "target"))),
+        "target_domain": sorted(set(text_column(frame, "target"))),
         "shape_domain": shapes["domain"],
         "shape_range": shapes["range"],
         "y_title": unit.capitalize() if unit else (measure or "value").capitalize(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.frames import text_column as _col
+from ..analysis.frames import text_column
 from ..analysis.policy import preset_weights, rank_options
 from ..theme import MIN_FONT_SIZE
 from ._core import (
@@ -43,15 +43,15 @@ def policy_ranking_parts(
     r = ranking.reset_index(drop=True)
     # the chart shows each option whole, wrapped ("label" in a ranking is cut at 60 characters)
     if "asks" in r.columns and "option_id" in r.columns:
-        ids, asks = _col(r, "option_id").astype(str), _col(r, "asks").astype(str)
+        ids, asks = text_column(r, "option_id").astype(str), text_column(r, "asks").astype(str)
         label_src = (ids + ": " + asks).where(asks.str.strip() != "", ids)
     else:
-        label_src = _col(r, "label") if "label" in r.columns else _col(r, "option_id")
+        label_src = text_column(r, "label") if "label" in r.columns else text_column(r, "option_id")
     option = label_src.map(lambda t: wrap_label(t, 56))
     cols = ("rank", "option", "option_id", "area", "asks", "score", "rationale")
     keep = [c for c in cols if c in r or c == "option"]
     d = r.assign(option=option)[keep]
-    d["source"] = _col(r, "source_id")
+    d["source"] = text_column(r, "source_id")
     d["score"] = d["score"].astype(float).round(1)
     order = list(d.sort_values(["score", "option"], ascending=[False, True])["option"])
     best = _one_line(order[0]) if order else "none"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..analysis.frames import text_column as _col
+from ..analysis.frames import text_column
 from ..theme import COUNTRY_COLORS, MIN_FONT_SIZE, STANCE_COLORS, color_scale_args
 from ._core import (
     LINES,
@@ -36,13 +36,13 @@ def china_stance_matrix(china_stances: pd.DataFrame | None = None) -> alt.LayerC
     rank = {st: i for i, st in enumerate(stance_order)}
     d = pd.DataFrame(
         {
-            "country": _col(s, "country"),
-            "document": _col(s, "document"),
+            "country": text_column(s, "country"),
+            "document": text_column(s, "document"),
             "year": s["year"].astype("Int64"),
-            "stance": _col(s, "stance"),
-            "quote": "“" + _col(s, "quote") + "” (" + _col(s, "actor") + ")",
-            "stance_id": _col(s, "stance_id"),
-            "source": _col(s, "source_id"),
+            "stance": text_column(s, "stance"),
+            "quote": "“" + text_column(s, "quote") + "” (" + text_column(s, "actor") + ")",
+            "stance_id": text_column(s, "stance_id"),
+            "source": text_column(s, "source_id"),
             "sort": s["date_start"]
             if "date_start" in s.columns
             else pd.to_datetime(

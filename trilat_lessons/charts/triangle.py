@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.triangle import AMITY, ENMITY, classify_triangle, normalize_state
-from ..codebook import BILATERAL_DYADS
+from ..schema import BILATERAL_DYADS, COUNTRIES
 from ..theme import COUNTRY_COLORS, STATE_COLORS, color_scale_args
 from ._core import ChartParts, _drawing, draw
 
@@ -14,7 +14,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
 
 
-_NODES = {"U.S.": (0.5, 0.9), "ROK": (0.0, 0.0), "Japan": (1.0, 0.0)}
+_US, _JAPAN, _ROK = COUNTRIES
+_NODES = {_US: (0.5, 0.9), _ROK: (0.0, 0.0), _JAPAN: (1.0, 0.0)}
+"""Where each country sits (U.S. on top, ROK left, Japan right); this order is the legend's."""
 
 
 def triangle_diagram_parts(

@@ -54,7 +54,11 @@ TEMPLATE_DIR = "edition"  # files only the student edition has (README, Makefile
 EXECUTABLE = {"postBuild", "scripts/offline"}
 # never copied, even inside a copied folder: instructor tools and build debris
 EXCLUDED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache"}
-EXCLUDED_PREFIXES = ("trilat_lessons/grading/", "trilat_lessons/exercises/authoring.py")
+EXCLUDED_PREFIXES = (
+    "trilat_lessons/grading/",
+    "trilat_lessons/exercises/authoring.py",
+    "trilat_lessons/pacing.py",
+)
 EXCLUDED_SUFFIXES = (".pyc", ".pyo")
 # lessons by name pattern (a stray Untitled.ipynb or draft never matches)
 LESSON_PATTERN = "notebooks/[0-9][0-9]*_*.ipynb"

@@ -93,7 +93,7 @@ ALLOWED_SHARED_LINES: frozenset[str] = frozenset(
         ' "us_reliability"]',
         'goals = obstacles[obstacles["code"].isin(goal_codes)]',
         # lesson 06 worked examples; 06 q2 and q7 prompts name the same call and filters
-        "ranks = tl.widgets.compare_rankings(options, weights)",
+        "ranks = tl.analysis.compare_rankings(options, weights)",
         'recent = events[(events["year"] >= 2022) & (events["effect"] == "improves")]',
         # the course chart's own title (charts.py); 01 q5 asks for a title, not this one
         'title="Trilateral meetings per year, by level",',

@@ -20,7 +20,7 @@ from ..analysis.policy import (
     rank_options,
     weights_dict,
 )
-from ..codebook import CRITERIA, PERSPECTIVES
+from ..schema import CRITERIA, PERSPECTIVES
 from ._base import (
     CONTROL_STYLE,
     ChartExplorer,

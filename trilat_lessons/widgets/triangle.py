@@ -16,7 +16,7 @@ from ..analysis.triangle import (
     dyad_states_from_events,
     normalize_state,
 )
-from ..codebook import BILATERAL_DYADS
+from ..schema import BILATERAL_DYADS
 from ._base import CONTROL_STYLE, ChartExplorer, heading, load_default, spec_of, table_html
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -4,7 +4,7 @@ dataset, and of the cleaning log. The build copies them into ``datapackage.json`
 
 Long because: it is declarative text, one entry per dataset in the order of the
 data package, and a reader looks a column up here rather than reads it through. The coded
-values (enums) come from the vocabularies in :mod:`trilat_lessons.codebook`.
+values (enums) come from the vocabularies in :mod:`trilat_lessons.schema`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Lesson times from one source of truth: docs/course_plan.yaml plus the measured notebooks.
 
 A lesson's time is its study reading (words of its text cells at the plan's reading speed), a
@@ -8,12 +7,17 @@ a time per part, so a class can take each part in one meeting. ``--write`` puts 
 the lesson's header, its part markers, lesson 00's table, the syllabus (docs/instructor_guide.md)
 and the teaching notes (docs/instructor/NN.md); tests/test_pacing.py recomputes and compares.
 
-    python scripts/pacing.py          # print the times
-    python scripts/pacing.py --write  # rewrite every place that states them
+    trilat pacing           # print the times
+    trilat pacing --write   # rewrite every place that states them
+    trilat pacing --check   # exit 1 (and change nothing) if any place is stale
+
+An instructor's command on the course repository (found from the working directory); the student
+edition leaves it out (``grading/edition.py``).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import re
@@ -23,7 +27,16 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+
+def _repository(start: Path) -> Path:
+    """The course repository holding ``start``: the nearest folder with docs/course_plan.yaml."""
+    for folder in (start, *start.parents):
+        if (folder / "docs" / "course_plan.yaml").is_file():
+            return folder
+    return start
+
+
+ROOT = _repository(Path.cwd().resolve())
 PLAN = ROOT / "docs" / "course_plan.yaml"
 NOTEBOOKS = ROOT / "notebooks"
 EXERCISES = ROOT / "exercises"
@@ -101,7 +114,7 @@ def timing(lesson: str) -> Timing:
             per_part[-1][0] += len(WORD.findall(src)) / p["reading_wpm"]
         else:
             per_part[-1][1] += p["minutes_per_code_cell"]
-        per_part[-1][1] += activity.get(cell.get("id"), 0.0)
+        per_part[-1][1] += activity.get(str(cell.get("id")), 0.0)
     parts = tuple(_round5(r + a) for r, a in per_part)
     reading = math.ceil(sum(r for r, _ in per_part))
     total = sum(parts)
@@ -162,12 +175,16 @@ def out_of_class(name: str) -> str | None:
     )
 
 
+def _save(path: Path, text: str) -> None:
+    """Write ``text`` only if it differs (a current repository is never touched)."""
+    if path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def _write_notebook(path: Path, edit) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
     edit(nb)
-    path.write_text(
-        json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    _save(path, json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
 
 
 def _lines(text: str) -> list[str]:
@@ -202,9 +219,10 @@ def write() -> None:
                 text = re.sub(r"(\nLesson: [^\n]*\n)", rf"\1\n{line}\n", text, count=1)
             moved = out_of_class(name)
             if moved and CLASS_HEAD in text:
-                text = re.sub(r"\n\*\*Out of class\*\*[^\n]*\n", "\n", text)
+                # the blank lines after it too, so that writing twice changes nothing
+                text = re.sub(r"\n\*\*Out of class\*\*[^\n]*\n+", "\n", text)
                 text = text.replace(CLASS_HEAD + "\n", f"{CLASS_HEAD}\n\n{moved}\n", 1)
-            notes.write_text(text, encoding="utf-8")
+            _save(notes, text)
 
     def edit_start(nb: dict) -> None:
         for cell in nb["cells"]:
@@ -221,7 +239,7 @@ def write() -> None:
     guide = GUIDE.read_text(encoding="utf-8")
     block = f"{MARK_START}\n{_table(timings)}\n{MARK_END}"
     guide = re.sub(re.escape(MARK_START) + r".*?" + re.escape(MARK_END), block, guide, flags=re.S)
-    GUIDE.write_text(guide, encoding="utf-8")
+    _save(GUIDE, guide)
 
 
 # ---------------------------------------------------------------------------- exercise sets
@@ -282,7 +300,7 @@ def set_timing(name: str) -> SetTiming:
         kind = _question_kind(meta)
         if kind == "written":
             limits = [
-                int(n) for n in WORDS_LIMIT.findall(texts.get(f"{meta['question']}-question"))
+                int(n) for n in WORDS_LIMIT.findall(texts.get(f"{meta['question']}-question", ""))
             ]
             if not limits:
                 raise ValueError(f"{name} {meta['question']}: a written question states no words")
@@ -325,11 +343,46 @@ def _write_sets() -> None:
     lo, hi = sets_range(timings)
     guide = GUIDE.read_text(encoding="utf-8")
     guide = SET_RANGE.sub(lambda m: f"{lo}–{hi}{m.group(1)}minutes{m.group(2)}{m.group(3)}", guide)
-    GUIDE.write_text(guide, encoding="utf-8")
+    _save(GUIDE, guide)
+
+
+def _stated_files() -> list[Path]:
+    """Every file ``--write`` may rewrite."""
+    docs = ROOT / "docs"
+    return sorted(
+        [
+            *NOTEBOOKS.glob("*.ipynb"),
+            *EXERCISES.glob("*.ipynb"),
+            *(EXERCISES / "source").glob("*.ipynb"),
+            GUIDE,
+            *(docs / "instructor").glob("*.md"),
+        ]
+    )
+
+
+def check() -> list[Path]:
+    """The files whose stated times are stale (each is left exactly as it was)."""
+    before = {p: p.read_bytes() for p in _stated_files() if p.is_file()}
+    try:
+        write()
+        _write_sets()
+    finally:
+        stale = [p for p, data in before.items() if p.read_bytes() != data]
+        for path in stale:
+            path.write_bytes(before[path])
+    return stale
 
 
 def main(argv: list[str]) -> int:
-    """Print the times, or write them everywhere with ``--write``."""
+    """Print the times, write them everywhere with ``--write``, or ``--check`` they are current."""
+    if not PLAN.is_file():
+        print(f"trilat pacing: no docs/course_plan.yaml at or above {ROOT}", file=sys.stderr)
+        return 2
+    if "--check" in argv:
+        stale = check()
+        for path in stale:
+            print(f"stale: {path.relative_to(ROOT)} (run `trilat pacing --write`)")
+        return 1 if stale else 0
     if "--write" in argv:
         write()
         _write_sets()
@@ -340,5 +393,10 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``trilat pacing`` to the ``trilat`` command."""
+    cmd = sub.add_parser("pacing", help="lesson and exercise-set times from docs/course_plan.yaml")
+    mode = cmd.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="rewrite every place that states them")
+    mode.add_argument("--check", action="store_true", help="exit 1 if any place is stale")
+    cmd.set_defaults(func=lambda a: main(["--write"] * a.write + ["--check"] * a.check))

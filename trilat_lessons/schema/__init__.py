@@ -1,5 +1,5 @@
-"""The codebook: the course's vocabularies (here), declared once, and every dataset's columns
-(:mod:`.fields`).
+"""The data's schema: the course's vocabularies (here), declared once, and every dataset's
+columns (:mod:`.fields`), from which the build writes each dataset's codebook.
 
 The vocabularies are the coded values of the datasets' columns. The build checks the data
 against them and writes them into ``datapackage.json``; ``theme``, charts, widgets and
@@ -7,9 +7,8 @@ against them and writes them into ``datapackage.json``; ``theme``, charts, widge
 the package declares one of them a second time). A leaf package: it imports nothing else from
 ``trilat_lessons``, so anything may import it.
 
-``tl.codebook`` is this module, and it is also callable: ``tl.codebook("meetings")`` is the
-codebook table of one dataset (:func:`trilat_lessons.datasets.codebook`), wired in the package's
-``__init__``.
+``tl.schema.LEVELS`` is a vocabulary; ``tl.codebook("meetings")`` is one dataset's codebook table
+(:func:`trilat_lessons.datasets.codebook`, a plain function).
 """
 
 from __future__ import annotations
