@@ -212,3 +212,46 @@ def test_feedback_names_the_mistake_that_gives_the_value(set_id, qid, value, mus
     out = _judge(set_id, qid, value)
     assert out.status == "incorrect"
     assert must in out.message and must_not not in out.message, out.message
+
+
+def test_a_tie_on_the_latest_date_accepts_either_statement() -> None:
+    """04 q5: Japan's two statements of 2022-12-16 (one document, two statements): a new-to-old
+    sort with keep='first' picks the other one, and is as right as the old-to-new sort."""
+    stances = pd.read_csv(ROOT / "trilat_lessons" / "data" / "china_stances.csv")
+    cols = ["country", "year", "quote", "stance"]
+    newest_first = stances.sort_values(["year", "date_label"], ascending=False, kind="stable")
+    assert (
+        _judge("04_china_perceptions", "q5", newest_first.drop_duplicates("country")[cols]).status
+        == "correct"
+    )
+
+
+@pytest.mark.parametrize("shorthand", ["stance:N", "stance:O"])
+def test_an_ordered_colour_message_says_what_works(shorthand: str) -> None:
+    """04 q7: neither ':N' nor ':O' alone gives the codebook's order; both messages name the
+    plain field name and sort=[...], so a student is not sent round in circles."""
+    import altair as alt
+
+    import trilat_lessons as tl
+
+    chart = (
+        alt.Chart(tl.load("china_stances"), title="t", description="d")
+        .mark_point()
+        .encode(x="year:O", y="country:N", color=shorthand)
+    )
+    msg = _judge("04_china_perceptions", "q7", chart).message
+    assert "plain field name, 'stance'" in msg and "sort=[...]" in msg, msg
+
+
+@pytest.mark.parametrize(
+    ("set_id", "qid", "value", "words"),
+    [
+        ("03_obstacles_structure", "q5", 5, "rounded"),
+        ("06_policy_options", "q3", 56, "rounded"),
+        ("03_obstacles_structure", "q3", "China gap", "underscores"),
+        ("06_policy_options", "q7", "diplomacy", "More than one slip"),
+    ],
+)
+def test_rounding_spelling_and_several_slips_get_their_own_message(set_id, qid, value, words):
+    r = _judge(set_id, qid, value)
+    assert r.status == "incorrect" and words in r.message, r.message
