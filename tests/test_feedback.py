@@ -47,7 +47,7 @@ def test_predictable_mistakes_get_their_own_message(set_id, qid, value, words) -
 
 
 def test_a_well_typed_answer_outside_the_choices_is_wrong_not_a_type_problem() -> None:
-    for value in ["United States", "South Korea"]:
+    for value in ["China", "the North"]:
         r = _judge("04_china_perceptions", "q3", value)
         assert r.status == "incorrect", r
         assert r.message.startswith("q3: not one of the choices: 'U.S.', 'Japan', 'ROK'")
@@ -255,3 +255,21 @@ def test_an_ordered_colour_message_says_what_works(shorthand: str) -> None:
 def test_rounding_spelling_and_several_slips_get_their_own_message(set_id, qid, value, words):
     r = _judge(set_id, qid, value)
     assert r.status == "incorrect" and words in r.message, r.message
+
+
+@pytest.mark.parametrize(
+    ("set_id", "qid", "value", "meant"),
+    [
+        ("04_china_perceptions", "q3", "South Korea", "ROK"),  # another name of a country
+        ("04_china_perceptions", "q9", "South Korea", "ROK"),
+        ("05_theory_and_comparison", "q4", "Republic of Korea", "ROK"),
+        ("04_china_perceptions", "q3", "United States", "U.S."),
+        ("05_theory_and_comparison", "q10", "fear of abandonment", "abandonment"),  # inside
+        ("05_theory_and_comparison", "q10", "abandonement", "abandonment"),  # a typo
+        ("01_history", "q4", "DPRK envoy", "DPRK envoys"),  # singular for plural
+    ],
+)
+def test_every_near_spelling_of_a_choice_gets_the_same_suggestion(set_id, qid, value, meant):
+    """One rule for "did you mean ...?" across the sets, not a wrong() entry here and there."""
+    r = _judge(set_id, qid, value)
+    assert r.status == "incorrect" and f"did you mean {meant!r}?" in r.message, r.message
