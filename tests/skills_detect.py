@@ -51,6 +51,39 @@ def _self_filter(node: ast.Subscript) -> bool:
     )
 
 
+# calls that return a plain dict (the course's weights): a name bound to one is a dict, not a table
+_DICT_CALLS = {"dict", "preset_weights", "weights_dict"}
+
+
+def _dict_names(tree: ast.AST) -> set[str]:
+    """Names bound to a dict in ``tree``: a ``{...}`` literal, ``dict(...)``, a dict-returning
+    helper, or ``.copy()`` of such a name (so ``w["k"] = 0`` is told from ``t["col"] = ...``)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target, value = node.targets[0], node.value
+        if not isinstance(target, ast.Name):
+            continue
+        func = value.func if isinstance(value, ast.Call) else None
+        called = (
+            func.attr
+            if isinstance(func, ast.Attribute)
+            else func.id
+            if isinstance(func, ast.Name)
+            else None
+        )
+        copied = (
+            isinstance(func, ast.Attribute)
+            and func.attr == "copy"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in names
+        )
+        if isinstance(value, ast.Dict) or called in _DICT_CALLS or copied:
+            names.add(target.id)
+    return names
+
+
 def tokens(code: str) -> set[str]:
     """Every skill token in ``code`` (IPython magics and unparsable code give an empty set)."""
     try:
@@ -58,6 +91,7 @@ def tokens(code: str) -> set[str]:
     except SyntaxError:
         return set()
     found: set[str] = set()
+    dicts = _dict_names(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             dotted = _dotted(node.func)
@@ -113,9 +147,14 @@ def tokens(code: str) -> set[str]:
             found.add("g[g==]")
         elif isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Subscript):  # t["new"] = ... or t.loc[rows, col] = ...
-                    is_loc = isinstance(target.value, ast.Attribute) and target.value.attr == "loc"
-                    found.add("loc=" if is_loc else "column=")
+                if not isinstance(target, ast.Subscript):
+                    continue
+                if isinstance(target.value, ast.Name) and target.value.id in dicts:
+                    found.add("dict[k]=")  # w["support_us"] = 0: one entry of a dict
+                    continue
+                # t["new"] = ... or t.loc[rows, col] = ...
+                is_loc = isinstance(target.value, ast.Attribute) and target.value.attr == "loc"
+                found.add("loc=" if is_loc else "column=")
     return found
 
 
