@@ -84,6 +84,38 @@ def _dict_names(tree: ast.AST) -> set[str]:
     return names
 
 
+def _call_idioms(node: ast.Call) -> set[str]:
+    """Two-step idioms a method name alone hides: ``reset_index(drop=True)`` (number the rows
+    0, 1, 2 again) and ``.diff().idxmax()`` (the row that ends the largest gap)."""
+    out: set[str] = set()
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        return out
+    drop = any(
+        kw.arg == "drop" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+        for kw in node.keywords
+    )
+    if func.attr == "reset_index" and drop:
+        out.add("reset_index(drop=True)")
+    inner = func.value
+    if (
+        func.attr in {"idxmax", "idxmin"}
+        and isinstance(inner, ast.Call)
+        and isinstance(inner.func, ast.Attribute)
+        and inner.func.attr == "diff"
+    ):
+        out.add("diff().idxmax()")
+    return out
+
+
+def _row_before(node: ast.Subscript) -> bool:
+    """``t.loc[after - 1, col]``: the row just before a row found by its label."""
+    if not (isinstance(node.value, ast.Attribute) and node.value.attr in {"loc", "iloc"}):
+        return False
+    first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
+    return isinstance(first, ast.BinOp) and isinstance(first.op, (ast.Sub, ast.Add))
+
+
 def tokens(code: str) -> set[str]:
     """Every skill token in ``code`` (IPython magics and unparsable code give an empty set)."""
     try:
@@ -101,6 +133,7 @@ def tokens(code: str) -> set[str]:
                 found.add(node.func.attr)
             elif isinstance(node.func, ast.Name) and node.func.id in BUILTINS:
                 found.add(node.func.id)
+            found.update(_call_idioms(node))
             for kw in node.keywords:
                 if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
                     if _ENC.search(kw.value.value):
@@ -133,6 +166,12 @@ def tokens(code: str) -> set[str]:
             found.add("and/or")
         elif isinstance(node, ast.Compare):
             found.add("compare")
+            ordering = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+            text = [c for c in node.comparators if isinstance(c, ast.Constant)]
+            if any(isinstance(op, ordering) for op in node.ops) and any(
+                isinstance(c.value, str) for c in text
+            ):  # stances["stance"] >= "concern": an ordered category's own order
+                found.add("cat-order")
         elif isinstance(node, ast.ListComp):
             found.add("listcomp")
         elif isinstance(node, ast.Starred):
@@ -145,6 +184,8 @@ def tokens(code: str) -> set[str]:
             found.add("def")
         elif isinstance(node, ast.Subscript) and _self_filter(node):
             found.add("g[g==]")
+        elif isinstance(node, ast.Subscript) and _row_before(node):
+            found.add("loc[i-1]")
         elif isinstance(node, ast.Assign):
             for target in node.targets:
                 if not isinstance(target, ast.Subscript):
