@@ -248,11 +248,10 @@ def test_an_ordered_colour_message_says_what_works(shorthand: str) -> None:
     [
         ("03_obstacles_structure", "q5", 5, "rounded"),
         ("06_policy_options", "q3", 56, "rounded"),
-        ("03_obstacles_structure", "q3", "China gap", "underscores"),
         ("06_policy_options", "q7", "diplomacy", "More than one slip"),
     ],
 )
-def test_rounding_spelling_and_several_slips_get_their_own_message(set_id, qid, value, words):
+def test_rounding_and_several_slips_get_their_own_message(set_id, qid, value, words):
     r = _judge(set_id, qid, value)
     assert r.status == "incorrect" and words in r.message, r.message
 
@@ -273,3 +272,21 @@ def test_every_near_spelling_of_a_choice_gets_the_same_suggestion(set_id, qid, v
     """One rule for "did you mean ...?" across the sets, not a wrong() entry here and there."""
     r = _judge(set_id, qid, value)
     assert r.status == "incorrect" and f"did you mean {meant!r}?" in r.message, r.message
+
+
+@pytest.mark.parametrize(
+    ("set_id", "qid", "value", "words"),
+    [
+        # 03 q3: counting rows instead of different sources now changes the answer
+        ("03_obstacles_structure", "q3", [
+            "china_gap", "diverging_threat_perceptions", "us_economic_policy", "us_reliability",
+        ], "counted rows"),
+        ("05_theory_and_comparison", "q5", [2014, 2015, 2016], "stops before its end"),  # range end
+        ("05_theory_and_comparison", "q5", [2015, 2016, 2023], "starts in 2014"),
+        ("06_policy_options", "q2", "P17", ".abs()"),  # the largest change of one sign only
+    ],
+)  # fmt: skip
+def test_predictable_slips_change_the_answer(set_id, qid, value, words) -> None:
+    """A predictable slip must not score full marks because the data give the same answer."""
+    r = _judge(set_id, qid, value)
+    assert r.status == "incorrect" and words in r.message, r.message
