@@ -100,6 +100,7 @@ _VERBS = {
     "explain": r"\bexplain|\bwhy\b",
     "quoting": r"quotation marks|\bquoting\b|\bquote (a|the|one)\b",
     "quote": r"quotation marks|\bquoting\b|\bquote (a|the|one)\b",
+    "hover": r"\bhover",
 }
 
 
