@@ -51,6 +51,71 @@ def _self_filter(node: ast.Subscript) -> bool:
     )
 
 
+# calls that return a plain dict (the course's weights): a name bound to one is a dict, not a table
+_DICT_CALLS = {"dict", "preset_weights", "weights_dict"}
+
+
+def _dict_names(tree: ast.AST) -> set[str]:
+    """Names bound to a dict in ``tree``: a ``{...}`` literal, ``dict(...)``, a dict-returning
+    helper, or ``.copy()`` of such a name (so ``w["k"] = 0`` is told from ``t["col"] = ...``)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target, value = node.targets[0], node.value
+        if not isinstance(target, ast.Name):
+            continue
+        func = value.func if isinstance(value, ast.Call) else None
+        called = (
+            func.attr
+            if isinstance(func, ast.Attribute)
+            else func.id
+            if isinstance(func, ast.Name)
+            else None
+        )
+        copied = (
+            isinstance(func, ast.Attribute)
+            and func.attr == "copy"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in names
+        )
+        if isinstance(value, ast.Dict) or called in _DICT_CALLS or copied:
+            names.add(target.id)
+    return names
+
+
+def _call_idioms(node: ast.Call) -> set[str]:
+    """Two-step idioms a method name alone hides: ``reset_index(drop=True)`` (number the rows
+    0, 1, 2 again) and ``.diff().idxmax()`` (the row that ends the largest gap)."""
+    out: set[str] = set()
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        return out
+    drop = any(
+        kw.arg == "drop" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+        for kw in node.keywords
+    )
+    if func.attr == "reset_index" and drop:
+        out.add("reset_index(drop=True)")
+    inner = func.value
+    if (
+        func.attr in {"idxmax", "idxmin"}
+        and isinstance(inner, ast.Call)
+        and isinstance(inner.func, ast.Attribute)
+        and inner.func.attr == "diff"
+    ):
+        out.add("diff().idxmax()")
+    return out
+
+
+def _row_before(node: ast.Subscript) -> bool:
+    """``t.loc[after - 1, col]``: the row just before a row found by its label."""
+    if not (isinstance(node.value, ast.Attribute) and node.value.attr in {"loc", "iloc"}):
+        return False
+    first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
+    return isinstance(first, ast.BinOp) and isinstance(first.op, (ast.Sub, ast.Add))
+
+
 def tokens(code: str) -> set[str]:
     """Every skill token in ``code`` (IPython magics and unparsable code give an empty set)."""
     try:
@@ -58,6 +123,7 @@ def tokens(code: str) -> set[str]:
     except SyntaxError:
         return set()
     found: set[str] = set()
+    dicts = _dict_names(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             dotted = _dotted(node.func)
@@ -67,6 +133,7 @@ def tokens(code: str) -> set[str]:
                 found.add(node.func.attr)
             elif isinstance(node.func, ast.Name) and node.func.id in BUILTINS:
                 found.add(node.func.id)
+            found.update(_call_idioms(node))
             for kw in node.keywords:
                 if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
                     if _ENC.search(kw.value.value):
@@ -99,6 +166,12 @@ def tokens(code: str) -> set[str]:
             found.add("and/or")
         elif isinstance(node, ast.Compare):
             found.add("compare")
+            ordering = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+            text = [c for c in node.comparators if isinstance(c, ast.Constant)]
+            if any(isinstance(op, ordering) for op in node.ops) and any(
+                isinstance(c.value, str) for c in text
+            ):  # stances["stance"] >= "concern": an ordered category's own order
+                found.add("cat-order")
         elif isinstance(node, ast.ListComp):
             found.add("listcomp")
         elif isinstance(node, ast.Starred):
@@ -111,11 +184,18 @@ def tokens(code: str) -> set[str]:
             found.add("def")
         elif isinstance(node, ast.Subscript) and _self_filter(node):
             found.add("g[g==]")
+        elif isinstance(node, ast.Subscript) and _row_before(node):
+            found.add("loc[i-1]")
         elif isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Subscript):  # t["new"] = ... or t.loc[rows, col] = ...
-                    is_loc = isinstance(target.value, ast.Attribute) and target.value.attr == "loc"
-                    found.add("loc=" if is_loc else "column=")
+                if not isinstance(target, ast.Subscript):
+                    continue
+                if isinstance(target.value, ast.Name) and target.value.id in dicts:
+                    found.add("dict[k]=")  # w["support_us"] = 0: one entry of a dict
+                    continue
+                # t["new"] = ... or t.loc[rows, col] = ...
+                is_loc = isinstance(target.value, ast.Attribute) and target.value.attr == "loc"
+                found.add("loc=" if is_loc else "column=")
     return found
 
 

@@ -124,3 +124,29 @@ def test_the_capstone_exemplar_meets_its_own_brief() -> None:
         if line.strip() and not line.startswith("**To:**"):
             assert line.rstrip().endswith((".", "]", ")")), f"not a full sentence: {line!r}"
     assert "under the minimum" in cell["metadata"]["trilat"]["rubric"]
+
+
+def _part_sections(name: str) -> list[list[int]]:
+    """The numbered sections (## N.) of each part of a lesson, split at its 'Part N of' cells."""
+    parts: list[list[int]] = [[]]
+    for c in _cells(name):
+        if c["cell_type"] != "markdown":
+            continue
+        if re.search(r"\*\*Part \d+ of \d+\*\*", c["text"]):
+            parts.append([])
+        parts[-1] += [int(n) for n in re.findall(r"^## (\d+)\.", c["text"], re.M)]
+    return parts
+
+
+@pytest.mark.parametrize("name", [n for n in LESSONS if n[:2] not in ("00",)])
+def test_two_sessions_split_where_the_notebook_splits(name: str) -> None:
+    """A note's "session 1 = ... §1–N" must end where the notebook's Part 2 line falls, so an
+    instructor who follows the note stops the class at the same place as the students' notebook."""
+    parts = _part_sections(name)
+    m = re.search(r"\*\*Two sessions:\*\*.*?session 1 = [^§]*§1–(\d+)", _notes(name), re.S)
+    if len(parts) < 2 or not m:
+        return
+    assert int(m.group(1)) == max(parts[0]), (
+        f"{name}: the teaching note's session 1 ends at §{m.group(1)}, the notebook's Part 1 at "
+        f"§{max(parts[0])}"
+    )

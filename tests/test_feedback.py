@@ -47,7 +47,7 @@ def test_predictable_mistakes_get_their_own_message(set_id, qid, value, words) -
 
 
 def test_a_well_typed_answer_outside_the_choices_is_wrong_not_a_type_problem() -> None:
-    for value in ["United States", "South Korea"]:
+    for value in ["China", "the North"]:
         r = _judge("04_china_perceptions", "q3", value)
         assert r.status == "incorrect", r
         assert r.message.startswith("q3: not one of the choices: 'U.S.', 'Japan', 'ROK'")
@@ -212,3 +212,81 @@ def test_feedback_names_the_mistake_that_gives_the_value(set_id, qid, value, mus
     out = _judge(set_id, qid, value)
     assert out.status == "incorrect"
     assert must in out.message and must_not not in out.message, out.message
+
+
+def test_a_tie_on_the_latest_date_accepts_either_statement() -> None:
+    """04 q5: Japan's two statements of 2022-12-16 (one document, two statements): a new-to-old
+    sort with keep='first' picks the other one, and is as right as the old-to-new sort."""
+    stances = pd.read_csv(ROOT / "trilat_lessons" / "data" / "china_stances.csv")
+    cols = ["country", "year", "quote", "stance"]
+    newest_first = stances.sort_values(["year", "date_label"], ascending=False, kind="stable")
+    assert (
+        _judge("04_china_perceptions", "q5", newest_first.drop_duplicates("country")[cols]).status
+        == "correct"
+    )
+
+
+@pytest.mark.parametrize("shorthand", ["stance:N", "stance:O"])
+def test_an_ordered_colour_message_says_what_works(shorthand: str) -> None:
+    """04 q7: neither ':N' nor ':O' alone gives the codebook's order; both messages name the
+    plain field name and sort=[...], so a student is not sent round in circles."""
+    import altair as alt
+
+    import trilat_lessons as tl
+
+    chart = (
+        alt.Chart(tl.load("china_stances"), title="t", description="d")
+        .mark_point()
+        .encode(x="year:O", y="country:N", color=shorthand)
+    )
+    msg = _judge("04_china_perceptions", "q7", chart).message
+    assert "plain field name, 'stance'" in msg and "sort=[...]" in msg, msg
+
+
+@pytest.mark.parametrize(
+    ("set_id", "qid", "value", "words"),
+    [
+        ("03_obstacles_structure", "q5", 5, "rounded"),
+        ("06_policy_options", "q3", 56, "rounded"),
+        ("06_policy_options", "q7", "diplomacy", "More than one slip"),
+    ],
+)
+def test_rounding_and_several_slips_get_their_own_message(set_id, qid, value, words):
+    r = _judge(set_id, qid, value)
+    assert r.status == "incorrect" and words in r.message, r.message
+
+
+@pytest.mark.parametrize(
+    ("set_id", "qid", "value", "meant"),
+    [
+        ("04_china_perceptions", "q3", "South Korea", "ROK"),  # another name of a country
+        ("04_china_perceptions", "q9", "South Korea", "ROK"),
+        ("05_theory_and_comparison", "q4", "Republic of Korea", "ROK"),
+        ("04_china_perceptions", "q3", "United States", "U.S."),
+        ("05_theory_and_comparison", "q10", "fear of abandonment", "abandonment"),  # inside
+        ("05_theory_and_comparison", "q10", "abandonement", "abandonment"),  # a typo
+        ("01_history", "q4", "DPRK envoy", "DPRK envoys"),  # singular for plural
+    ],
+)
+def test_every_near_spelling_of_a_choice_gets_the_same_suggestion(set_id, qid, value, meant):
+    """One rule for "did you mean ...?" across the sets, not a wrong() entry here and there."""
+    r = _judge(set_id, qid, value)
+    assert r.status == "incorrect" and f"did you mean {meant!r}?" in r.message, r.message
+
+
+@pytest.mark.parametrize(
+    ("set_id", "qid", "value", "words"),
+    [
+        # 03 q3: counting rows instead of different sources now changes the answer
+        ("03_obstacles_structure", "q3", [
+            "china_gap", "diverging_threat_perceptions", "us_economic_policy", "us_reliability",
+        ], "counted rows"),
+        ("05_theory_and_comparison", "q5", [2014, 2015, 2016], "stops before its end"),  # range end
+        ("05_theory_and_comparison", "q5", [2015, 2016, 2023], "starts in 2014"),
+        ("06_policy_options", "q2", "P17", ".abs()"),  # the largest change of one sign only
+    ],
+)  # fmt: skip
+def test_predictable_slips_change_the_answer(set_id, qid, value, words) -> None:
+    """A predictable slip must not score full marks because the data give the same answer."""
+    r = _judge(set_id, qid, value)
+    assert r.status == "incorrect" and words in r.message, r.message

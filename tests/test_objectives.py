@@ -92,3 +92,28 @@ def test_an_evidence_phrase_ties_each_checked_link_to_its_question(lesson: str) 
             set_number, _, q = ref.partition("/")
             text = _question_text(set_number, q)
             assert " ".join(phrase.split()).lower() in text, f"{ref} does not ask {phrase!r}"
+
+
+# an objective that asks students to explain or to quote is assessed only where a question asks it
+# (the objective's word -> what the question's text or rubric must then contain)
+_VERBS = {
+    "explain": r"\bexplain|\bwhy\b",
+    "quoting": r"quotation marks|\bquoting\b|\bquote (a|the|one)\b",
+    "quote": r"quotation marks|\bquoting\b|\bquote (a|the|one)\b",
+    "hover": r"\bhover",
+}
+
+
+@pytest.mark.parametrize("lesson", list(PLAN["lessons"]))
+def test_an_explain_or_quote_objective_is_asked_by_a_mapped_question(lesson: str) -> None:
+    """A count cannot assess "explain why ..." and a choice cannot assess "quoting a few words":
+    some question mapped to such an objective must itself ask to explain or to quote."""
+    for m in PLAN["lessons"][lesson].get("objectives") or []:
+        for word, asks in _VERBS.items():
+            if not re.search(rf"\b{word}\b", m["objective"]):
+                continue
+            texts = [_question_text(*ref.split("/")) for ref in m["assessed_by"]]
+            assert any(re.search(asks, t) for t in texts), (
+                f"{lesson}: {m['objective']!r} asks to {word}, but none of "
+                f"{m['assessed_by']} asks for it"
+            )

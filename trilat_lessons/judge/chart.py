@@ -68,6 +68,14 @@ def _title_text(spec: dict[str, Any]) -> str:
     return str(t or "").strip()
 
 
+# What works for a channel with a stated order (an ordered category): one text for both messages.
+_ORDER_FIX = (
+    " What works: the plain field name, '{field}' with no ':O' or ':N', so altair reads the "
+    "ordered category (type and order) itself; or alt.{cls}('{field}:O', sort=[...]) with the "
+    "order written out. A ':O' alone sorts the values alphabetically."
+)
+
+
 def _channel_problems(ch: str, want: dict[str, Any], got: Any) -> str | None:
     if not isinstance(got, dict):
         what = want.get("field") or want.get("aggregate") or "a field"
@@ -87,17 +95,21 @@ def _channel_problems(ch: str, want: dict[str, Any], got: Any) -> str | None:
         )
     if "type" in want and got.get("type") and got.get("type") != want["type"]:
         letter = TYPE_LETTER.get(want["type"], "?")
-        return (
+        msg = (
             f"Your {ch} encoding treats {got.get('field') or 'it'!r} as {got.get('type')}; "
             f"it should be {want['type']} (:{letter})."
         )
+        if "sort" in want:  # say what gives the type *and* the order, not only the letter
+            msg += _ORDER_FIX.format(
+                field=want.get("field") or got.get("field"), cls=ch.capitalize()
+            )
+        return msg
     if "sort" in want:  # a stated order (e.g. an ordered category's): sort= or the scale domain
         given = got.get("sort") or (got.get("scale") or {}).get("domain")
         if not isinstance(given, list) or [str(x) for x in given] != list(want["sort"]):
             order = ", ".join(map(str, want["sort"]))
-            return (
-                f"Your {ch} encoding does not run in the stated order ({order}): write the plain "
-                f"field name so altair reads the ordered category, or give sort=[...] yourself."
+            return f"Your {ch} encoding does not run in the stated order ({order})." + (
+                _ORDER_FIX.format(field=want.get("field") or got.get("field"), cls=ch.capitalize())
             )
     if "timeUnit" in want and got.get("timeUnit") != want["timeUnit"]:
         return f"Your {ch} encoding should use timeUnit {want['timeUnit']!r}."

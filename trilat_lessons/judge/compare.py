@@ -12,6 +12,7 @@ The same functions run in ``check()`` and in ``trilat grade``, on the same expor
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from typing import Any, cast
@@ -119,6 +120,42 @@ def _canon_str(q: KeyQuestion, exported: Exported) -> tuple[str, Any]:
     return "ok", f"str:{text}"
 
 
+# Other names students type for a listed answer, as canonical texts (the data's own spelling wins).
+_ALIASES = {
+    "south korea": "rok",
+    "republic of korea": "rok",
+    "korea": "rok",
+    "united states": "us",
+    "united states of america": "us",
+    "usa": "us",
+    "america": "us",
+}
+
+
+def _near_choices(text: str, choices: list[str]) -> list[str]:
+    """The listed choices a canonical text outside them most likely means, tried in order: the
+    singular or plural, spaces for underscores ("china gap"), another name of the same country
+    ("south korea" for "ROK"), the one choice named inside a longer answer ("fear of
+    abandonment"), then a close spelling ("abandonement"). Empty when nothing is close."""
+    canon = {norm_text(c): c for c in choices}
+
+    def rule_hits(t: str, c: str, rule: int) -> bool:
+        if rule == 0:
+            return c in (t + "s", t.removesuffix("s"))
+        if rule == 1:
+            return c.replace("_", " ") == t.replace("_", " ")
+        if rule == 2:
+            return _ALIASES.get(t) == c
+        return re.search(rf"(?<!\w){re.escape(c)}(?!\w)", t) is not None
+
+    for rule in range(4):
+        near = [orig for c, orig in canon.items() if rule_hits(text, c, rule)]
+        if len(near) == 1:
+            return near
+    close = difflib.get_close_matches(text, list(canon), n=2, cutoff=0.8)
+    return [canon[close[0]]] if len(close) == 1 else []
+
+
 def outside_choices(q: KeyQuestion, canon: str) -> Outcome | None:
     """For a ``str`` question with ``choices``: the message when the canonical answer is none of
     them (checked after the accepted answers and known wrong answers, so an ``accept()``-ed
@@ -131,8 +168,8 @@ def outside_choices(q: KeyQuestion, canon: str) -> Outcome | None:
         return None
     listed = ", ".join(repr(c) for c in choices)
     text = canon[4:]
-    near = [c for c in choices if norm_text(c) in (text + "s", text.removesuffix("s"))]
-    if near:  # singular for plural or the reverse: say which listed spelling was meant
+    near = _near_choices(text, choices)
+    if near:  # a spelling of a listed answer: say which listed spelling was meant
         return Outcome(
             "incorrect",
             f"{q['id']}: not one of the choices: did you mean {near[0]!r}? Copy the spelling from "
