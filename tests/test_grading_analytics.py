@@ -784,3 +784,26 @@ def test_item_analysis_csv_states_the_minimum_class_and_unscored_written_answers
     write_analytics(meta, results, tmp_path)
     page = (tmp_path / "report.html").read_text()
     assert "3 written answer(s) are not scored yet" in page
+
+
+@pytest.mark.parametrize(
+    "bad", ["[]", '{"student": 5}', '{"student": "student002", "status": "ok", "questions": []}']
+)
+def test_merge_refuses_a_result_file_of_the_wrong_shape_and_writes_nothing(tmp_path, bad):
+    """A part's results are read back from disk: valid JSON of the wrong shape gets a clear
+    MergeError naming the file (never a traceback), before anything is copied to the output."""
+    from trilat_lessons.grading.shard import MergeError, gather, submissions_hash
+
+    meta, results = synthetic_class(6)
+    keys = [f"student{i:03d}" for i in range(6)]
+    part = tmp_path / "part1"
+    (part / "results").mkdir(parents=True)
+    for key, r in zip(keys, results, strict=True):
+        (part / "results" / f"{key}.json").write_text(json.dumps({**r, "student": key}))
+    (part / "results" / "student002.json").write_text(bad)
+    extra = {"submissions": 6, "submissions_sha256": submissions_hash(keys)}
+    (part / "run.json").write_text(json.dumps({**meta, "shard": [1, 1], **extra}))
+    (part / "results" / "graded.txt").write_text("".join(f"{k}\n" for k in keys))
+    with pytest.raises(MergeError, match=r"student002\.json is not a result record"):
+        gather([part], tmp_path / "out")
+    assert not any((tmp_path / "out" / "results").glob("*.json"))

@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
 
 RENDERER_NAME = "trilat"
-THEME_NAME = "trilat"
 
 _TAG = re.compile(r"<(path|rect|circle|line|text|g)\b([^>]*?)(/?)>")
 _ARIA_LABEL = re.compile(r'\baria-label="([^"]*)"')

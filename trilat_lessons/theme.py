@@ -34,6 +34,10 @@ MIN_FONT_SIZE = 11
 """Smallest text in any chart, in px at 100% (charts are never scaled down: render.py)."""
 
 
+THEME_NAME = "trilat"
+"""The name the course theme is registered under in altair."""
+
+
 def theme_config() -> dict[str, Any]:
     """The Vega-Lite config of the course theme."""
     return {
@@ -67,9 +71,9 @@ def enable_theme() -> None:
     """Register (once) and enable the course theme in altair."""
     import altair as alt
 
-    if "trilat" not in alt.theme.names():
-        alt.theme.register("trilat", enable=False)(theme_config)
-    alt.theme.enable("trilat")
+    if THEME_NAME not in alt.theme.names():
+        alt.theme.register(THEME_NAME, enable=False)(theme_config)
+    alt.theme.enable(THEME_NAME)
 
 
 # --- Colours of the coded values (the codes themselves, and their order: ``schema``) ---------

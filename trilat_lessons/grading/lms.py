@@ -144,6 +144,7 @@ class Match:
     roster_without_submission: list[dict[str, str]]  # roster rows: never in an upload file
     not_graded: list[tuple[str, str]] = field(default_factory=list)  # (submission, status)
     _shared: dict[str, dict[int, str]] = field(default_factory=dict, repr=False)
+    _moodle_column: str = field(default="", repr=False)  # moodle_identity, worked out once
 
     def shared_identity(self, lms: str) -> dict[int, str]:
         """Rows (by ``id``) whose identity for that LMS is also another submission's: the LMS
@@ -198,10 +199,14 @@ class Match:
 def moodle_identity(m: Match) -> str:
     """The ONE roster column that identifies users in the whole ``moodle.csv`` (Moodle maps one
     column to one user field for the whole file): the one of ``idnumber``, ``username``,
-    ``email`` filled for the most gradable roster rows, ties in that order."""
-    rows = [r for r in m.rows if r.known and r.total is not None]
-    counts = {k: sum(1 for r in rows if r.ident.get(k)) for k in IDENTITY["moodle"]}
-    return max(IDENTITY["moodle"], key=lambda k: (counts[k], -IDENTITY["moodle"].index(k)))
+    ``email`` filled for the most gradable roster rows, ties in that order. Worked out once
+    per match (every row's reason asks for it)."""
+    if not m._moodle_column:
+        rows = [r for r in m.rows if r.known and r.total is not None]
+        counts = {k: sum(1 for r in rows if r.ident.get(k)) for k in IDENTITY["moodle"]}
+        order = IDENTITY["moodle"]
+        m._moodle_column = max(order, key=lambda k: (counts[k], -order.index(k)))
+    return m._moodle_column
 
 
 def match(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .feedback import feedback, to_html, to_markdown
-from .writing import csv_bytes, csv_cell, csv_uncell, fmt, md, read_csv_rows, short_sha, write_file
+from .writing import csv_bytes, csv_uncell, fmt, read_csv_rows, short_sha, write_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from .prepare import Grader
@@ -239,5 +239,4 @@ def write_reports(
     _summary(grader, results, out, manual_scores)
 
 
-__all__ = ["csv_bytes", "csv_cell", "csv_uncell", "fmt", "md", "read_csv_rows", "write_file",
-           "write_reports"]  # fmt: skip
+__all__ = ["write_reports"]

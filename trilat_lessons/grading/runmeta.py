@@ -13,7 +13,7 @@ RUN_FILE = "run.json"
 
 @dataclass
 class MetaQuestion:
-    """A question as reports need it (the shape of ``source.Question`` they read)."""
+    """A question as reports need it (the shape of :class:`.source.SourceQuestion` they read)."""
 
     id: str
     kind: str
@@ -34,7 +34,7 @@ class MetaSource:
 
 @dataclass
 class MetaGrader:
-    """Stands in for ``grade.Grader`` when reports are written from merged parts."""
+    """Stands in for :class:`.prepare.Grader` when reports are written from merged parts."""
 
     source: MetaSource
     fingerprint: str

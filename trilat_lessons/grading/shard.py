@@ -54,6 +54,23 @@ def read_meta(part: Path) -> dict[str, Any]:
     return meta
 
 
+def _record_problem(record: object) -> str:
+    """What is wrong with the shape of a result record read from a part ("" when nothing): the
+    files are the parts' own output, but a merge reads them from disk, so they are checked."""
+    if not isinstance(record, dict):
+        return f"a JSON {type(record).__name__}, not an object"
+    if not isinstance(record.get("student"), str) or not record["student"]:
+        return "no student"
+    if not isinstance(record.get("status"), str):
+        return "no status"
+    questions = record.get("questions")
+    if not isinstance(questions, dict) or not all(
+        isinstance(k, str) and isinstance(v, dict) for k, v in questions.items()
+    ):
+        return "no per-question results"
+    return ""
+
+
 def gather(parts: list[Path], out: Path) -> tuple[dict[str, Any], dict[str, SubmissionResult]]:
     """Check the parts, copy their results and rebuilt notebooks into ``out``; returns the
     common run metadata and every result by student id, sorted."""
@@ -94,19 +111,25 @@ def gather(parts: list[Path], out: Path) -> tuple[dict[str, Any], dict[str, Subm
     (out / "results").mkdir(parents=True, exist_ok=True)
     (out / "rebuilt").mkdir(exist_ok=True)
     results: dict[str, SubmissionResult] = {}
+    copies: list[tuple[Path, Path]] = []
     for p, m in zip(parts, metas, strict=True):
         for f in _part_results(p, m):
             if f.stem in results:
                 raise MergeError(f"{f.stem} was graded in two parts")
             try:
-                results[f.stem] = json.loads(f.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
+                record = json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, ValueError, RecursionError) as exc:
                 raise MergeError(f"cannot read {f}: {exc}") from None
+            if problem := _record_problem(record):
+                raise MergeError(f"{f} is not a result record ({problem}): grade that part again")
+            results[f.stem] = record
             if (p / "results").resolve() != (out / "results").resolve():
-                shutil.copyfile(f, out / "results" / f.name)
+                copies.append((f, out / "results" / f.name))
             nb = p / "rebuilt" / f"{f.stem}.ipynb"
             if nb.is_file() and (p / "rebuilt").resolve() != (out / "rebuilt").resolve():
-                shutil.copyfile(nb, out / "rebuilt" / nb.name)
+                copies.append((nb, out / "rebuilt" / nb.name))
+    for src, dst in copies:  # only once every part's records have been read and checked
+        shutil.copyfile(src, dst)
     expected = first.get("submissions")
     if expected is not None and len(results) != expected:
         raise MergeError(

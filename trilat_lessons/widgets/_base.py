@@ -33,10 +33,10 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """The chart's Vega-Lite spec in the course theme, whatever altair theme is active."""
     import altair as alt
 
-    from ..theme import theme_config
+    from ..theme import THEME_NAME, theme_config
 
     spec = chart.to_dict(validate=False)
-    if alt.theme.active != "trilat":
+    if alt.theme.active != THEME_NAME:
         spec["config"] = {**theme_config()["config"], **_own_config(chart)}
     return spec
 
