@@ -1,4 +1,7 @@
-"""JupyterLab server hooks used by ``make lab`` (and the browser test).
+"""JupyterLab server hooks: a Jupyter server extension that every ``jupyter lab`` in the
+environment loads (the package installs ``etc/jupyter/jupyter_server_config.d/trilat_lessons.json``
+enabling it), so Binder, JupyterHub and a plain ``jupyter lab`` run the save hook too, not only
+``make lab`` (which also names it with ``--ContentsManager.pre_save_hook``).
 
 ``pre_save``: a widget's view can only be drawn while its kernel holds the widget; a notebook
 reopened later shows "Error displaying widget: model not found". The course's widgets put a
@@ -77,3 +80,18 @@ def pre_save(model: dict[str, Any], **_: Any) -> None:
     if model.get("type") == "notebook" and isinstance(model.get("content"), dict):
         strip_widget_views(model["content"])
         unlink_course_links(model["content"])
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """Jupyter server extension entry point: this module is the extension."""
+    return [{"module": "trilat_lessons.labhooks"}]
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    """Register :func:`pre_save` with the server's contents manager, unless it is already the
+    configured ``pre_save_hook`` (``make lab`` names it too; it must not run twice)."""
+    manager = serverapp.contents_manager
+    if getattr(manager, "pre_save_hook", None) is pre_save:
+        return
+    manager.register_pre_save_hook(pre_save)
+    serverapp.log.info("trilat_lessons: save hook registered (labhooks.pre_save)")
