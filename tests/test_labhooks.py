@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -52,3 +54,31 @@ def test_loading_the_extension_registers_pre_save_once() -> None:
     flagged = _Manager(configured=labhooks.pre_save)
     labhooks._load_jupyter_server_extension(SimpleNamespace(contents_manager=flagged, log=log))
     assert flagged.hooks == []
+
+
+def _notebook(html: str) -> dict[str, object]:
+    output = {"output_type": "display_data", "metadata": {}, "data": {"text/html": html}}
+    return {"cells": [{"cell_type": "code", "source": "", "outputs": [output]}]}
+
+
+def test_save_stores_charts_as_images_described_by_their_alt_text() -> None:
+    from trilat_lessons.render import figure_html
+
+    svg = (
+        '<svg width="20" height="10" role="graphics-document document" '
+        'aria-label="Meetings per year, 2019 to 2024 &amp; more"><title>Meetings</title>'
+        "<text>2019</text><text>2020</text></svg>"
+    )
+    nb = _notebook("<p>before</p>" + figure_html(svg) + "<p>after</p>")
+    labhooks.pre_save({"type": "notebook", "content": nb})
+    stored = nb["cells"][0]["outputs"][0]["data"]["text/html"]  # type: ignore[index]
+    assert "<svg" not in stored and "<text>" not in stored
+    assert stored.startswith("<p>before</p>") and stored.endswith("<p>after</p>")
+    (src,) = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"', stored)
+    image = base64.b64decode(src).decode()
+    assert image.startswith('<svg xmlns="http://www.w3.org/2000/svg" ') and "2019" in image
+    assert 'alt="Meetings per year, 2019 to 2024 &amp; more"' in stored
+    assert 'class="trilat-chart"' in stored and "tabindex" not in stored
+    again = json.dumps(nb)
+    labhooks.pre_save({"type": "notebook", "content": nb})  # a second save changes nothing
+    assert json.dumps(nb) == again

@@ -568,18 +568,36 @@ UNTRUSTED_OUTPUTS = """() => {
 }"""
 
 
+# Stored charts in a sanitized (untrusted) notebook: each figure must show the chart as an image
+# (the save hook stores it so; JupyterLab's sanitizer drops an <svg> and keeps its text) with an
+# alt text, and no more text than a caption (not the chart's run-together labels).
+UNTRUSTED_CHARTS = """() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) figure.trilat-chart')].flatMap(f => {
+  const img = f.querySelector('img[src^="data:image/svg+xml"]');
+  const text = f.innerText.trim();
+  const bad = [];
+  if (!img && !f.querySelector('svg')) bad.push('no svg or img');
+  if (img && !(img.naturalWidth > 0 && img.alt)) bad.push('image not drawn or without alt');
+  if (text.length > 200) bad.push(`${text.length} characters of text: ${text.slice(0, 80)}`);
+  return bad;
+})"""
+
+
 def check_untrusted_outputs(page: Any) -> dict[str, Any]:
     """A reopened, untrusted notebook: its stored outputs (sanitized by JupyterLab) still keep
     every key typed on a focusable part away from the notebook's shortcuts, and pass axe."""
     problems: dict[str, Any] = {}
     with_outputs, trusted = page.evaluate(UNTRUSTED_OUTPUTS)
-    # (JupyterLab's sanitizer keeps a stored chart's figure and its text, not its <svg>)
+    # (JupyterLab's sanitizer keeps a stored chart's figure and its image, not an <svg>)
     charts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) figure.trilat-chart").count()
     if with_outputs < 5 or trusted or not charts:
         problems["untrusted reopen"] = (
             f"expected stored charts in untrusted cells: {with_outputs} cells with outputs,"
             f" {trusted} trusted, {charts} charts"
         )
+    bad_charts = page.evaluate(UNTRUSTED_CHARTS)
+    if bad_charts:
+        problems["untrusted: stored charts"] = bad_charts
     unsuppressed = page.evaluate(UNSUPPRESSED)
     if unsuppressed:
         problems["untrusted: focusable without data-lm-suppress-shortcuts"] = unsuppressed
