@@ -210,3 +210,33 @@ def test_table_html_never_fails_on_odd_frames() -> None:
     odd.columns = [("a", 1), ("a", 1)]
     out = table_html(odd)
     assert out is not None and "<table" in out and 'data-rows="2"' in out
+
+
+def test_every_lessons_first_chart_is_in_the_svg_cache() -> None:
+    """Lessons 00-06 each open with a chart drawn from the cache (no converter start): their
+    cells up to the first ``tl.charts`` call make a spec the cache holds."""
+    import json
+    from pathlib import Path
+
+    from trilat_lessons import render
+
+    root = Path(__file__).parents[1]
+    cache = json.loads(Path(render.__file__).with_name(render.SVG_CACHE).read_text("utf-8"))
+    missing = []
+    for path in sorted((root / "notebooks").glob("0[0-6]_*.ipynb")):
+        names: dict[str, object] = {}
+        for cell in json.loads(path.read_text("utf-8"))["cells"]:
+            source = "".join(cell["source"]).strip() if cell["cell_type"] == "code" else ""
+            if not source or ("widgets." in source and "tl.charts" not in source):
+                continue  # prose, quizzes and explorers make no data the chart reads
+            *lines, last = source.splitlines()
+            if last.startswith("tl.charts."):
+                exec("\n".join(lines), names)
+                spec = eval(last, names).to_dict()
+                if render.spec_key(spec) not in cache:
+                    missing.append(f"{path.name}: {last}")
+                break
+            exec(source, names)
+        else:
+            missing.append(f"{path.name}: no chart")
+    assert not missing, missing
