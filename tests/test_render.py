@@ -240,3 +240,21 @@ def test_every_lessons_first_chart_is_in_the_svg_cache() -> None:
         else:
             missing.append(f"{path.name}: no chart")
     assert not missing, missing
+
+
+def test_a_chart_without_description_is_described_from_its_encoding() -> None:
+    """The primer's plain altair charts (before ``description=`` is taught) are not just
+    "Chart" to a screen reader: the SVG's label and <desc> say the mark and the fields."""
+    import altair as alt
+
+    from trilat_lessons import render
+
+    frame = pd.DataFrame({"track": ["1.5", "2"], "level": ["leaders", "ministers"]})
+    plain = alt.Chart(frame).mark_bar().encode(x="track", y="count()", color="level")
+    svg = render.chart_to_svg(plain)
+    expected = "Bar chart: x track, y count, colour level"
+    assert f'aria-label="{expected}"' in svg and f"<desc>{expected}</desc>" in svg
+    titled = plain.encode(y=alt.Y("count()", title="Meetings")).properties(description="Mine")
+    assert render.chart_description(titled.to_dict()) == "Mine"
+    layered = alt.layer(plain.encode(y=alt.Y("count()", title="Meetings")), plain.mark_point())
+    assert render.chart_description(layered.to_dict()).startswith("Bar chart: x track, y Meetings")

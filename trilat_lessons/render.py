@@ -133,6 +133,57 @@ def _browser_vegalite_to_svg(spec: dict[str, Any]) -> str:
     return str(js.globalThis.__trilatVegaSvg(json.dumps(spec)))
 
 
+_CHANNEL_WORDS = {"color": "colour", "xOffset": "x offset", "yOffset": "y offset"}
+_DESCRIBED_CHANNELS = ("x", "y", "color", "size", "shape", "column", "row", "theta", "text")
+
+
+def _field_words(enc: dict[str, Any]) -> str:
+    title = enc.get("title")
+    if isinstance(title, str) and title:
+        return title
+    field = enc.get("field")
+    if isinstance(field, dict):  # {"repeat": "column"}
+        field = None
+    aggregate = enc.get("aggregate")
+    if field and aggregate:
+        return f"{aggregate} of {field}"
+    return str(field or aggregate or "")
+
+
+def encoding_description(spec: dict[str, Any]) -> str:
+    """A description read from a chart's mark and encoding, for a chart built without one
+    (the primer draws plain altair charts before it teaches ``description=``): e.g. "Bar chart:
+    x track, y count, colour level". Empty when the spec has no single view to read."""
+    view = spec
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        parts = view.get(key)
+        if isinstance(parts, list) and parts and isinstance(parts[0], dict):
+            view = parts[0]
+            break
+    if "spec" in view and isinstance(view["spec"], dict):  # facet / repeat
+        view = view["spec"]
+    mark = view.get("mark")
+    if isinstance(mark, dict):
+        mark = mark.get("type")
+    encoding = view.get("encoding") if isinstance(view.get("encoding"), dict) else {}
+    if not mark and not encoding:
+        return ""
+    parts = []
+    for channel in _DESCRIBED_CHANNELS:
+        enc = encoding.get(channel)
+        if isinstance(enc, dict):
+            words = _field_words(enc)
+            if words:
+                parts.append(f"{_CHANNEL_WORDS.get(channel, channel)} {words}")
+    kind = f"{str(mark).capitalize()} chart" if mark else "Chart"
+    return f"{kind}: {', '.join(parts)}" if parts else kind
+
+
+def chart_description(spec: dict[str, Any]) -> str:
+    """The chart's own ``description``, or one read from its encoding."""
+    return _spec_text(spec, "description") or encoding_description(spec)
+
+
 SVG_CACHE = "svg_cache.json"
 """Package file: vl-convert's SVG of the lessons' first charts, keyed by :func:`spec_key`. A
 lesson's first chart then needs no converter start (about 0.8 s from a fresh kernel; the
@@ -200,7 +251,7 @@ def spec_to_svg(spec: dict[str, Any]) -> str:
     """Convert a Vega-Lite spec (dict) to accessible SVG text, offline."""
     svg = _vegalite_to_svg(spec)
     title = html.escape(_spec_text(spec, "title"), quote=True)
-    desc = html.escape(_spec_text(spec, "description"), quote=True)
+    desc = html.escape(chart_description(spec), quote=True)
     label = desc or title or "Chart"
     svg = svg.replace(
         "<svg ",
@@ -321,7 +372,7 @@ def _register_table_html() -> None:
 def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
     """altair renderer: spec -> mimebundle with inline SVG (html) and a plain-text fallback."""
     title = _spec_text(spec, "title") or "Chart"
-    desc = _spec_text(spec, "description")
+    desc = chart_description(spec)
     plain = f"<Chart: {title}>" + (f"\n{desc}" if desc else "")
     return {"text/html": _figure_html(spec), "text/plain": plain}
 
