@@ -99,7 +99,8 @@ def _chart_as_image(m: re.Match[str]) -> str:
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (
         f'<figure class="trilat-chart" style="{STORED_CHART_STYLE}">'
-        f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" style="max-width:100%;height:auto"></figure>'
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}"'
+        ' style="max-width:100%;height:auto"></figure>'
     )
 
 

@@ -165,7 +165,8 @@ def encoding_description(spec: dict[str, Any]) -> str:
     mark = view.get("mark")
     if isinstance(mark, dict):
         mark = mark.get("type")
-    encoding = view.get("encoding") if isinstance(view.get("encoding"), dict) else {}
+    found = view.get("encoding")
+    encoding: dict[str, Any] = found if isinstance(found, dict) else {}
     if not mark and not encoding:
         return ""
     parts = []
