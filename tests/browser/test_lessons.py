@@ -358,13 +358,14 @@ def type_into_every_control(page: Any) -> tuple[int, list[str]]:
 # links JupyterLab makes of web addresses in printed text).
 OUTPUT_FOCUSABLES = ", ".join(
     f".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output {sel}"
-    for sel in ("[tabindex]:not([tabindex^='-'])", "a[href]")
+    for sel in ("[tabindex]:not([tabindex^='-'])", "a[href]", "[contenteditable='true']")
 )
 
 # Focusable elements in outputs that do not carry data-lm-suppress-shortcuts themselves (Lumino
 # stops at the first element a shortcut's selector matches: the focused element itself).
 UNSUPPRESSED = """() => {
-  const sel = 'a[href], select, input, button, textarea, [tabindex]:not([tabindex^="-"])';
+  const sel = 'a[href], select, input, button, textarea, [tabindex]:not([tabindex^="-"]), '
+    + '[contenteditable]:not([contenteditable="false"])';
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   return [...panel.querySelectorAll('.jp-OutputArea-output')]
     .flatMap(o => [...o.querySelectorAll(sel)])
