@@ -548,6 +548,26 @@ def axe_at_widths(page: Any, widths: tuple[int, ...]) -> dict[int, Any]:
     return found
 
 
+# Explorer dropdowns at a 500 px page with the file browser open (about 130 px of output): each
+# must keep a usable width (they shrank to about 30 px before they had a minimum width).
+NARROW_DROPDOWNS = """() => [...document.querySelectorAll(
+  '.jp-NotebookPanel:not(.lm-mod-hidden) .trilat-explorer .widget-dropdown select')]
+  .map(s => Math.round(s.getBoundingClientRect().width))"""
+
+
+def dropdowns_with_left_panel(page: Any, width: int = 500) -> list[int]:
+    """Widths (px) of the explorers' dropdowns at a ``width`` px page, left panel open."""
+    size = page.viewport_size
+    try:
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        page.evaluate("() => { window.jupyterapp.shell.expandLeft(); }")
+        page.wait_for_timeout(500)
+        return page.evaluate(NARROW_DROPDOWNS)
+    finally:
+        page.set_viewport_size(size)
+        page.wait_for_timeout(200)
+
+
 def untrust(notebook: Path) -> None:
     """Change a saved notebook behind JupyterLab's back: its signature no longer matches, so it
     reopens untrusted (as a notebook from someone else does) and its HTML outputs are sanitized."""
@@ -691,6 +711,11 @@ def test_notebook_in_jupyterlab(
         problems["table with no rows"] = empty
     for i, ex in enumerate(panel.locator(".trilat-explorer").all()[:4]):
         ex.screenshot(path=artifacts / f"{stem}_explorer{i}.png")
+
+    if "06_policy" in path:
+        narrow_dropdowns = dropdowns_with_left_panel(page)
+        if not narrow_dropdowns or min(narrow_dropdowns) < 100:
+            problems["dropdowns at 500 px, file browser open"] = narrow_dropdowns
 
     if path == NOTEBOOKS[0]:  # saved and reopened: a clear static fallback, no widget error
         page.evaluate(CLOSE_ALL, {"save": True})
