@@ -167,7 +167,6 @@ def test_svg_cache_is_fresh_and_serves_the_first_chart_without_the_converter(
 ) -> None:
     """The cached SVG is exactly what vl-convert draws today (stale -> red: rerun
     scripts/svg_cache.py), and lesson 00's first chart is shown from it, identical."""
-    import importlib.util
     import json
     from pathlib import Path
 
@@ -176,13 +175,19 @@ def test_svg_cache_is_fresh_and_serves_the_first_chart_without_the_converter(
     import trilat_lessons as tl
     from trilat_lessons import render
 
-    spec = importlib.util.spec_from_file_location(
-        "svg_cache_script", Path(__file__).parents[1] / "scripts" / "svg_cache.py"
-    )
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
     stored = json.loads(Path(render.__file__).with_name(render.SVG_CACHE).read_text("utf-8"))
-    assert stored == script.build()
+    # built in a fresh process, as a lesson's kernel draws its first chart: Vega numbers the
+    # gradients it draws per process (a legend's "gradient_0"), so earlier tests' charts in this
+    # process would shift them
+    script = Path(__file__).parents[1] / "scripts" / "svg_cache.py"
+    code = (
+        "import importlib.util, json, sys\n"
+        f"s = importlib.util.spec_from_file_location('svg_cache_script', {str(script)!r})\n"
+        "m = importlib.util.module_from_spec(s); s.loader.exec_module(m)\n"
+        "sys.stdout.write(json.dumps(m.build()))"
+    )
+    built = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert stored == json.loads(built.stdout)
     assert len(stored) == len(render.CACHED_CHARTS)
     drawn = tl.charts.meetings_per_year()._repr_mimebundle_()
     html = (drawn[0] if isinstance(drawn, tuple) else drawn)["text/html"]

@@ -280,6 +280,16 @@ the arrow keys scroll the box instead of moving between cells."""
 _regions = [0]
 
 
+FOCUS_CSS = (
+    "<style>.trilat-chart:focus-visible,.trilat-table-scroll:focus-visible,"
+    "a[data-lm-suppress-shortcuts]:focus-visible"
+    "{outline:3px solid #1a4f8b;outline-offset:2px}</style>"
+)
+"""The course's focus ring (as on widget controls, widgets/_base.py) for the focusable chart and
+table boxes and course links, which otherwise get only the browser's thin default ring. Put
+after (not in) the box: the save hook rewrites a chart's figure as a whole."""
+
+
 def _region_number() -> int:
     """A running number: no two scrolling regions in a notebook share a name (landmark-unique)."""
     _regions[0] += 1
@@ -320,7 +330,7 @@ def figure_html(svg: str) -> str:
     name = html.unescape(title.group(1)) if title and title.group(1) else "Chart"
     attrs = region_attrs(f"Chart: {_word_cut(name)}")
     style = "margin:0;overflow-x:auto;max-width:100%"
-    return f'<figure class="trilat-chart" style="{style}"{attrs}>{svg}</figure>'
+    return f'<figure class="trilat-chart" style="{style}"{attrs}>{svg}</figure>{FOCUS_CSS}'
 
 
 def _figure_html(spec: dict[str, Any]) -> str:
@@ -355,7 +365,7 @@ def table_html(df: Any) -> str | None:
     style = f' data-rows="{len(df)}" style="overflow-x:auto;max-width:100%"'
     rows, cols = df.shape
     name = f"Table, {_plural(rows, 'row')} by {_plural(cols, 'column')}"
-    return f'<div class="trilat-table-scroll"{region_attrs(name)}{style}>{inner}</div>'
+    return f'<div class="trilat-table-scroll"{region_attrs(name)}{style}>{inner}</div>{FOCUS_CSS}'
 
 
 def _register_table_html() -> None:

@@ -308,10 +308,7 @@ _HELPER_JS = """(function (img) {
 
 _HELPER_CSS = """
 .trilat-explorer :focus-visible, .trilat-quiz :focus-visible,
-.trilat-explorer .noUi-handle:focus, .trilat-quiz input:focus,
-.jp-OutputArea-output .trilat-chart:focus-visible,
-.jp-OutputArea-output .trilat-table-scroll:focus-visible,
-.jp-OutputArea-output a[data-lm-suppress-shortcuts]:focus-visible {
+.trilat-explorer .noUi-handle:focus, .trilat-quiz input:focus {
   outline: 3px solid #1a4f8b !important; outline-offset: 2px !important;
 }
 .trilat-quiz .widget-radio-box label {
