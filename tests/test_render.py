@@ -167,7 +167,6 @@ def test_svg_cache_is_fresh_and_serves_the_first_chart_without_the_converter(
 ) -> None:
     """The cached SVG is exactly what vl-convert draws today (stale -> red: rerun
     scripts/svg_cache.py), and lesson 00's first chart is shown from it, identical."""
-    import importlib.util
     import json
     from pathlib import Path
 
@@ -176,13 +175,19 @@ def test_svg_cache_is_fresh_and_serves_the_first_chart_without_the_converter(
     import trilat_lessons as tl
     from trilat_lessons import render
 
-    spec = importlib.util.spec_from_file_location(
-        "svg_cache_script", Path(__file__).parents[1] / "scripts" / "svg_cache.py"
-    )
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
     stored = json.loads(Path(render.__file__).with_name(render.SVG_CACHE).read_text("utf-8"))
-    assert stored == script.build()
+    # built in a fresh process, as a lesson's kernel draws its first chart: Vega numbers the
+    # gradients it draws per process (a legend's "gradient_0"), so earlier tests' charts in this
+    # process would shift them
+    script = Path(__file__).parents[1] / "scripts" / "svg_cache.py"
+    code = (
+        "import importlib.util, json, sys\n"
+        f"s = importlib.util.spec_from_file_location('svg_cache_script', {str(script)!r})\n"
+        "m = importlib.util.module_from_spec(s); s.loader.exec_module(m)\n"
+        "sys.stdout.write(json.dumps(m.build()))"
+    )
+    built = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert stored == json.loads(built.stdout)
     assert len(stored) == len(render.CACHED_CHARTS)
     drawn = tl.charts.meetings_per_year()._repr_mimebundle_()
     html = (drawn[0] if isinstance(drawn, tuple) else drawn)["text/html"]
@@ -210,3 +215,51 @@ def test_table_html_never_fails_on_odd_frames() -> None:
     odd.columns = [("a", 1), ("a", 1)]
     out = table_html(odd)
     assert out is not None and "<table" in out and 'data-rows="2"' in out
+
+
+def test_every_lessons_first_chart_is_in_the_svg_cache() -> None:
+    """Lessons 00-06 each open with a chart drawn from the cache (no converter start): their
+    cells up to the first ``tl.charts`` call make a spec the cache holds."""
+    import json
+    from pathlib import Path
+
+    from trilat_lessons import render
+
+    root = Path(__file__).parents[1]
+    cache = json.loads(Path(render.__file__).with_name(render.SVG_CACHE).read_text("utf-8"))
+    missing = []
+    for path in sorted((root / "notebooks").glob("0[0-6]_*.ipynb")):
+        names: dict[str, object] = {}
+        for cell in json.loads(path.read_text("utf-8"))["cells"]:
+            source = "".join(cell["source"]).strip() if cell["cell_type"] == "code" else ""
+            if not source or ("widgets." in source and "tl.charts" not in source):
+                continue  # prose, quizzes and explorers make no data the chart reads
+            *lines, last = source.splitlines()
+            if last.startswith("tl.charts."):
+                exec("\n".join(lines), names)
+                spec = eval(last, names).to_dict()
+                if render.spec_key(spec) not in cache:
+                    missing.append(f"{path.name}: {last}")
+                break
+            exec(source, names)
+        else:
+            missing.append(f"{path.name}: no chart")
+    assert not missing, missing
+
+
+def test_a_chart_without_description_is_described_from_its_encoding() -> None:
+    """The primer's plain altair charts (before ``description=`` is taught) are not just
+    "Chart" to a screen reader: the SVG's label and <desc> say the mark and the fields."""
+    import altair as alt
+
+    from trilat_lessons import render
+
+    frame = pd.DataFrame({"track": ["1.5", "2"], "level": ["leaders", "ministers"]})
+    plain = alt.Chart(frame).mark_bar().encode(x="track", y="count()", color="level")
+    svg = render.chart_to_svg(plain)
+    expected = "Bar chart: x track, y count, colour level"
+    assert f'aria-label="{expected}"' in svg and f"<desc>{expected}</desc>" in svg
+    titled = plain.encode(y=alt.Y("count()", title="Meetings")).properties(description="Mine")
+    assert render.chart_description(titled.to_dict()) == "Mine"
+    layered = alt.layer(plain.encode(y=alt.Y("count()", title="Meetings")), plain.mark_point())
+    assert render.chart_description(layered.to_dict()).startswith("Bar chart: x track, y Meetings")

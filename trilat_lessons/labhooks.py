@@ -1,4 +1,7 @@
-"""JupyterLab server hooks used by ``make lab`` (and the browser test).
+"""JupyterLab server hooks: a Jupyter server extension that every ``jupyter lab`` in the
+environment loads (the package installs ``etc/jupyter/jupyter_server_config.d/trilat_lessons.json``
+enabling it), so Binder, JupyterHub and a plain ``jupyter lab`` run the save hook too, not only
+``make lab`` (which also names it with ``--ContentsManager.pre_save_hook``).
 
 ``pre_save``: a widget's view can only be drawn while its kernel holds the widget; a notebook
 reopened later shows "Error displaying widget: model not found". The course's widgets put a
@@ -9,10 +12,16 @@ It also turns the course's links in stored HTML outputs (source lists) into plai
 notebook reopened untrusted is sanitized by JupyterLab, which drops the attribute that keeps keys
 typed on a link away from the notebook's shortcuts (``a`` would insert a cell, ``d d`` delete
 one). Running the cell again brings the links back.
+
+And it stores each course chart (``<figure class="trilat-chart">`` holding an ``<svg>``) as an
+``<img>`` of that SVG (a ``data:`` address) whose ``alt`` is the chart's description: JupyterLab's
+sanitizer drops an untrusted ``<svg>`` but keeps its text, which reads as a wall of run-together
+labels; it keeps an image with its alt text.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -71,9 +80,64 @@ def unlink_course_links(nb: dict[str, Any]) -> int:
     return changed
 
 
+_CHART_FIGURE = re.compile(
+    r'<figure\b[^>]*\bclass="trilat-chart"[^>]*>\s*(<svg\b.*?</svg>)\s*</figure>',
+    re.DOTALL | re.IGNORECASE,
+)
+_SVG_LABEL = re.compile(r'<svg\b[^>]*?\baria-label="([^"]*)"', re.IGNORECASE)
+STORED_CHART_STYLE = "margin:0"
+# a stored chart shrinks to fit instead of scrolling: JupyterLab's sanitizer drops the tabindex a
+# scrolling box needs (keyboard users could not scroll it; axe scrollable-region-focusable)
+
+
+def _chart_as_image(m: re.Match[str]) -> str:
+    svg = m.group(1)
+    label = _SVG_LABEL.search(svg)
+    alt = label.group(1) if label else "Chart"  # already escaped in the attribute
+    if 'xmlns="http://www.w3.org/2000/svg"' not in svg[:400]:  # an <img> needs the namespace
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (
+        f'<figure class="trilat-chart" style="{STORED_CHART_STYLE}">'
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}"'
+        ' style="max-width:100%;height:auto"></figure>'
+    )
+
+
+def charts_as_images(nb: dict[str, Any]) -> int:
+    """Store each course chart's ``<svg>`` as an ``<img>`` of it, the description as ``alt``;
+    returns how many outputs changed. Other HTML is left as it is."""
+    changed = 0
+    for data, html in _html_outputs(nb):
+        if "trilat-chart" not in html:
+            continue
+        stored = _CHART_FIGURE.sub(_chart_as_image, html)
+        if stored != html:
+            data["text/html"] = stored
+            changed += 1
+    return changed
+
+
 def pre_save(model: dict[str, Any], **_: Any) -> None:
     """``ContentsManager.pre_save_hook``: keep only static fallbacks of course widgets on disk,
-    and no course link that a sanitized (untrusted) reopening would leave open to shortcuts."""
+    no course link that a sanitized (untrusted) reopening would leave open to shortcuts, and
+    charts as images with their description (what a sanitized reopening can still show)."""
     if model.get("type") == "notebook" and isinstance(model.get("content"), dict):
         strip_widget_views(model["content"])
         unlink_course_links(model["content"])
+        charts_as_images(model["content"])
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """Jupyter server extension entry point: this module is the extension."""
+    return [{"module": "trilat_lessons.labhooks"}]
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    """Register :func:`pre_save` with the server's contents manager, unless it is already the
+    configured ``pre_save_hook`` (``make lab`` names it too; it must not run twice)."""
+    manager = serverapp.contents_manager
+    if getattr(manager, "pre_save_hook", None) is pre_save:
+        return
+    manager.register_pre_save_hook(pre_save)
+    serverapp.log.info("trilat_lessons: save hook registered (labhooks.pre_save)")

@@ -132,14 +132,83 @@ def _browser_vegalite_to_svg(spec: dict[str, Any]) -> str:
     return str(js.globalThis.__trilatVegaSvg(json.dumps(spec)))
 
 
+_CHANNEL_WORDS = {"color": "colour", "xOffset": "x offset", "yOffset": "y offset"}
+_DESCRIBED_CHANNELS = ("x", "y", "color", "size", "shape", "column", "row", "theta", "text")
+
+
+def _field_words(enc: dict[str, Any]) -> str:
+    title = enc.get("title")
+    if isinstance(title, str) and title:
+        return title
+    field = enc.get("field")
+    if isinstance(field, dict):  # {"repeat": "column"}
+        field = None
+    aggregate = enc.get("aggregate")
+    if field and aggregate:
+        return f"{aggregate} of {field}"
+    return str(field or aggregate or "")
+
+
+def encoding_description(spec: dict[str, Any]) -> str:
+    """A description read from a chart's mark and encoding, for a chart built without one
+    (the primer draws plain altair charts before it teaches ``description=``): e.g. "Bar chart:
+    x track, y count, colour level". Empty when the spec has no single view to read."""
+    view = spec
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        parts = view.get(key)
+        if isinstance(parts, list) and parts and isinstance(parts[0], dict):
+            view = parts[0]
+            break
+    if "spec" in view and isinstance(view["spec"], dict):  # facet / repeat
+        view = view["spec"]
+    mark = view.get("mark")
+    if isinstance(mark, dict):
+        mark = mark.get("type")
+    found = view.get("encoding")
+    encoding: dict[str, Any] = found if isinstance(found, dict) else {}
+    if not mark and not encoding:
+        return ""
+    parts = []
+    for channel in _DESCRIBED_CHANNELS:
+        enc = encoding.get(channel)
+        if isinstance(enc, dict):
+            words = _field_words(enc)
+            if words:
+                parts.append(f"{_CHANNEL_WORDS.get(channel, channel)} {words}")
+    kind = f"{str(mark).capitalize()} chart" if mark else "Chart"
+    return f"{kind}: {', '.join(parts)}" if parts else kind
+
+
+def chart_description(spec: dict[str, Any]) -> str:
+    """The chart's own ``description``, or one read from its encoding."""
+    return _spec_text(spec, "description") or encoding_description(spec)
+
+
 SVG_CACHE = "svg_cache.json"
 """Package file: vl-convert's SVG of the lessons' first charts, keyed by :func:`spec_key`. A
 lesson's first chart then needs no converter start (about 0.8 s from a fresh kernel; the
 converter holds the GIL while it starts, so a background warm-up cannot hide it). Made by
 ``scripts/svg_cache.py``; ``tests/test_render.py`` checks every entry is what vl-convert draws
 today, so a stale entry fails the tests."""
-CACHED_CHARTS = ("tl.charts.meetings_per_year()",)
-"""The chart calls whose SVG the cache holds (lesson 00's first chart, which `make bench` times)."""
+CACHED_CHARTS = (
+    # lessons 00 and 01 (01 passes the same loaded table: the same chart)
+    "tl.charts.meetings_per_year()",
+    # 02 and 05
+    'events = tl.load("events")\n'
+    'jk = events[events["dyads"].str.contains("Japan–ROK", regex=False, na=False)]\n'
+    "tl.charts.events_timeline(jk)",
+    # 03
+    'tl.charts.obstacles_heatmap(tl.load("obstacles"))',
+    # 04
+    'stances = tl.load("china_stances")\n'
+    'tl.charts.china_stance_matrix(stances[stances["year"] == 2022])',
+    # (05 draws the same Japan–ROK timeline as 02)
+    # 06
+    'tl.charts.policy_ranking(perspective="balanced")',
+)
+"""Each lesson's first chart, as the lesson computes it (code whose last line is the chart): the
+SVG cache holds these (lesson 00's is what `make bench` times). Lesson 00b's first charts are
+plain altair built by the student, step by step: not cached."""
 _svg_cache: dict[str, str] | None = None
 
 
@@ -182,7 +251,7 @@ def spec_to_svg(spec: dict[str, Any]) -> str:
     """Convert a Vega-Lite spec (dict) to accessible SVG text, offline."""
     svg = _vegalite_to_svg(spec)
     title = html.escape(_spec_text(spec, "title"), quote=True)
-    desc = html.escape(_spec_text(spec, "description"), quote=True)
+    desc = html.escape(chart_description(spec), quote=True)
     label = desc or title or "Chart"
     svg = svg.replace(
         "<svg ",
@@ -208,6 +277,16 @@ SUPPRESS_SHORTCUTS = 'data-lm-suppress-shortcuts="true"'
 notebook's single-key shortcuts: letters typed in a focused table or chart change no cell, and
 the arrow keys scroll the box instead of moving between cells."""
 _regions = [0]
+
+
+FOCUS_CSS = (
+    "<style>.trilat-chart:focus-visible,.trilat-table-scroll:focus-visible,"
+    "a[data-lm-suppress-shortcuts]:focus-visible"
+    "{outline:3px solid #1a4f8b;outline-offset:2px}</style>"
+)
+"""The course's focus ring (as on widget controls, widgets/_base.py) for the focusable chart and
+table boxes and course links, which otherwise get only the browser's thin default ring. Put
+after (not in) the box: the save hook rewrites a chart's figure as a whole."""
 
 
 def _region_number() -> int:
@@ -250,7 +329,7 @@ def figure_html(svg: str) -> str:
     name = html.unescape(title.group(1)) if title and title.group(1) else "Chart"
     attrs = region_attrs(f"Chart: {_word_cut(name)}")
     style = "margin:0;overflow-x:auto;max-width:100%"
-    return f'<figure class="trilat-chart" style="{style}"{attrs}>{svg}</figure>'
+    return f'<figure class="trilat-chart" style="{style}"{attrs}>{svg}</figure>{FOCUS_CSS}'
 
 
 def _figure_html(spec: dict[str, Any]) -> str:
@@ -285,7 +364,7 @@ def table_html(df: Any) -> str | None:
     style = f' data-rows="{len(df)}" style="overflow-x:auto;max-width:100%"'
     rows, cols = df.shape
     name = f"Table, {_plural(rows, 'row')} by {_plural(cols, 'column')}"
-    return f'<div class="trilat-table-scroll"{region_attrs(name)}{style}>{inner}</div>'
+    return f'<div class="trilat-table-scroll"{region_attrs(name)}{style}>{inner}</div>{FOCUS_CSS}'
 
 
 def _register_table_html() -> None:
@@ -303,7 +382,7 @@ def _register_table_html() -> None:
 def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
     """altair renderer: spec -> mimebundle with inline SVG (html) and a plain-text fallback."""
     title = _spec_text(spec, "title") or "Chart"
-    desc = _spec_text(spec, "description")
+    desc = chart_description(spec)
     plain = f"<Chart: {title}>" + (f"\n{desc}" if desc else "")
     return {"text/html": _figure_html(spec), "text/plain": plain}
 

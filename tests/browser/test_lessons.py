@@ -358,13 +358,14 @@ def type_into_every_control(page: Any) -> tuple[int, list[str]]:
 # links JupyterLab makes of web addresses in printed text).
 OUTPUT_FOCUSABLES = ", ".join(
     f".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output {sel}"
-    for sel in ("[tabindex]:not([tabindex^='-'])", "a[href]")
+    for sel in ("[tabindex]:not([tabindex^='-'])", "a[href]", "[contenteditable='true']")
 )
 
 # Focusable elements in outputs that do not carry data-lm-suppress-shortcuts themselves (Lumino
 # stops at the first element a shortcut's selector matches: the focused element itself).
 UNSUPPRESSED = """() => {
-  const sel = 'a[href], select, input, button, textarea, [tabindex]:not([tabindex^="-"])';
+  const sel = 'a[href], select, input, button, textarea, [tabindex]:not([tabindex^="-"]), '
+    + '[contenteditable]:not([contenteditable="false"])';
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   return [...panel.querySelectorAll('.jp-OutputArea-output')]
     .flatMap(o => [...o.querySelectorAll(sel)])
@@ -547,6 +548,26 @@ def axe_at_widths(page: Any, widths: tuple[int, ...]) -> dict[int, Any]:
     return found
 
 
+# Explorer dropdowns at a 500 px page with the file browser open (about 130 px of output): each
+# must keep a usable width (they shrank to about 30 px before they had a minimum width).
+NARROW_DROPDOWNS = """() => [...document.querySelectorAll(
+  '.jp-NotebookPanel:not(.lm-mod-hidden) .trilat-explorer .widget-dropdown select')]
+  .map(s => Math.round(s.getBoundingClientRect().width))"""
+
+
+def dropdowns_with_left_panel(page: Any, width: int = 500) -> list[int]:
+    """Widths (px) of the explorers' dropdowns at a ``width`` px page, left panel open."""
+    size = page.viewport_size
+    try:
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        page.evaluate("() => { window.jupyterapp.shell.expandLeft(); }")
+        page.wait_for_timeout(500)
+        return page.evaluate(NARROW_DROPDOWNS)
+    finally:
+        page.set_viewport_size(size)
+        page.wait_for_timeout(200)
+
+
 def untrust(notebook: Path) -> None:
     """Change a saved notebook behind JupyterLab's back: its signature no longer matches, so it
     reopens untrusted (as a notebook from someone else does) and its HTML outputs are sanitized."""
@@ -568,18 +589,36 @@ UNTRUSTED_OUTPUTS = """() => {
 }"""
 
 
+# Stored charts in a sanitized (untrusted) notebook: each figure must show the chart as an image
+# (the save hook stores it so; JupyterLab's sanitizer drops an <svg> and keeps its text) with an
+# alt text, and no more text than a caption (not the chart's run-together labels).
+UNTRUSTED_CHARTS = """() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) figure.trilat-chart')].flatMap(f => {
+  const img = f.querySelector('img[src^="data:image/svg+xml"]');
+  const text = f.innerText.trim();
+  const bad = [];
+  if (!img && !f.querySelector('svg')) bad.push('no svg or img');
+  if (img && !(img.naturalWidth > 0 && img.alt)) bad.push('image not drawn or without alt');
+  if (text.length > 200) bad.push(`${text.length} characters of text: ${text.slice(0, 80)}`);
+  return bad;
+})"""
+
+
 def check_untrusted_outputs(page: Any) -> dict[str, Any]:
     """A reopened, untrusted notebook: its stored outputs (sanitized by JupyterLab) still keep
     every key typed on a focusable part away from the notebook's shortcuts, and pass axe."""
     problems: dict[str, Any] = {}
     with_outputs, trusted = page.evaluate(UNTRUSTED_OUTPUTS)
-    # (JupyterLab's sanitizer keeps a stored chart's figure and its text, not its <svg>)
+    # (JupyterLab's sanitizer keeps a stored chart's figure and its image, not an <svg>)
     charts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) figure.trilat-chart").count()
     if with_outputs < 5 or trusted or not charts:
         problems["untrusted reopen"] = (
             f"expected stored charts in untrusted cells: {with_outputs} cells with outputs,"
             f" {trusted} trusted, {charts} charts"
         )
+    bad_charts = page.evaluate(UNTRUSTED_CHARTS)
+    if bad_charts:
+        problems["untrusted: stored charts"] = bad_charts
     unsuppressed = page.evaluate(UNSUPPRESSED)
     if unsuppressed:
         problems["untrusted: focusable without data-lm-suppress-shortcuts"] = unsuppressed
@@ -672,6 +711,11 @@ def test_notebook_in_jupyterlab(
         problems["table with no rows"] = empty
     for i, ex in enumerate(panel.locator(".trilat-explorer").all()[:4]):
         ex.screenshot(path=artifacts / f"{stem}_explorer{i}.png")
+
+    if "06_policy" in path:
+        narrow_dropdowns = dropdowns_with_left_panel(page)
+        if not narrow_dropdowns or min(narrow_dropdowns) < 100:
+            problems["dropdowns at 500 px, file browser open"] = narrow_dropdowns
 
     if path == NOTEBOOKS[0]:  # saved and reopened: a clear static fallback, no widget error
         page.evaluate(CLOSE_ALL, {"save": True})

@@ -74,6 +74,7 @@ FALLBACK_PATTERNS = (
     "trilat_lessons/data/raw/*.csv",
     "trilat_lessons/exercises/keys/*.json",
     "trilat_lessons/svg_cache.json",
+    "trilat_lessons/jupyter-config/*.json",  # enables the save hook in any jupyter lab
     "edition/Makefile",
     "edition/README.md",
     "edition/.gitignore",

@@ -279,7 +279,8 @@ _HELPER_JS = """(function (img) {
     // attribute from the focused element upwards and stops at the first element its selector
     // matches (the focused control itself), so the box and everything focusable in it carry it
     root.setAttribute('data-lm-suppress-shortcuts', 'true');
-    root.querySelectorAll('select, input, button, textarea, a[href], [tabindex]').forEach(
+    root.querySelectorAll(
+        'select, input, button, textarea, a[href], [tabindex], [contenteditable]').forEach(
       function (c) {
         if (!c.hasAttribute('data-lm-suppress-shortcuts')) {
           c.setAttribute('data-lm-suppress-shortcuts', 'true');
@@ -337,9 +338,12 @@ _HELPER_CSS = """
   order: -1; flex: none; float: none !important; margin: 0.2em 0 0 1px !important;
 }
 .trilat-explorer .widget-dropdown {
-  width: auto !important; max-width: 100%; align-self: flex-start;
+  width: auto !important; max-width: 100%; align-self: flex-start; min-width: min(16em, 100%);
 }
-.trilat-explorer .widget-dropdown select { width: auto !important; max-width: 100%; }
+.trilat-explorer .widget-dropdown select {
+  width: auto !important; max-width: 100%; min-width: 10em; flex: 1 1 auto;
+}
+.trilat-explorer .widget-hbox { flex-wrap: wrap; row-gap: 0.3em; }
 .trilat-explorer .widget-toggle-buttons .widget-toggle-button {
   width: auto !important; min-width: 6em; padding: 0 0.8em; overflow: visible; text-overflow: clip;
 }

@@ -1,0 +1,84 @@
+"""The save hook reaches every ``jupyter lab`` of the environment, not only ``make lab``."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import re
+import sys
+import tomllib
+from pathlib import Path
+from types import SimpleNamespace
+
+from trilat_lessons import labhooks
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = "etc/jupyter/jupyter_server_config.d/trilat_lessons.json"
+
+
+def test_server_config_is_installed_and_enables_the_hook_extension() -> None:
+    installed = Path(sys.prefix) / CONFIG
+    assert installed.is_file(), f"{installed} missing: `pip install .` must ship it (shared-data)"
+    enabled = json.loads(installed.read_text())["ServerApp"]["jpserver_extensions"]
+    assert enabled == {"trilat_lessons.labhooks": True}
+    points = labhooks._jupyter_server_extension_points()
+    assert points == [{"module": "trilat_lessons.labhooks"}]
+
+
+def test_wheel_maps_the_config_into_jupyter_server_config_d() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    shared = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["shared-data"]
+    assert CONFIG in shared.values()
+    (source,) = [src for src, dst in shared.items() if dst == CONFIG]
+    assert (ROOT / source).read_text() == (Path(sys.prefix) / CONFIG).read_text()
+
+
+class _Manager:
+    """The two parts of a Jupyter contents manager the extension touches."""
+
+    def __init__(self, configured: object = None) -> None:
+        self.pre_save_hook = configured
+        self.hooks: list[object] = []
+
+    def register_pre_save_hook(self, hook: object) -> None:
+        self.hooks.append(hook)
+
+
+def test_loading_the_extension_registers_pre_save_once() -> None:
+    log = logging.getLogger("test")
+    plain = _Manager()
+    labhooks._load_jupyter_server_extension(SimpleNamespace(contents_manager=plain, log=log))
+    assert plain.hooks == [labhooks.pre_save]
+    # `make lab` also names the hook on the command line: it must not run twice
+    flagged = _Manager(configured=labhooks.pre_save)
+    labhooks._load_jupyter_server_extension(SimpleNamespace(contents_manager=flagged, log=log))
+    assert flagged.hooks == []
+
+
+def _notebook(html: str) -> dict[str, object]:
+    output = {"output_type": "display_data", "metadata": {}, "data": {"text/html": html}}
+    return {"cells": [{"cell_type": "code", "source": "", "outputs": [output]}]}
+
+
+def test_save_stores_charts_as_images_described_by_their_alt_text() -> None:
+    from trilat_lessons.render import figure_html
+
+    svg = (
+        '<svg width="20" height="10" role="graphics-document document" '
+        'aria-label="Meetings per year, 2019 to 2024 &amp; more"><title>Meetings</title>'
+        "<text>2019</text><text>2020</text></svg>"
+    )
+    nb = _notebook("<p>before</p>" + figure_html(svg) + "<p>after</p>")
+    labhooks.pre_save({"type": "notebook", "content": nb})
+    stored = nb["cells"][0]["outputs"][0]["data"]["text/html"]  # type: ignore[index]
+    assert "<svg" not in stored and "<text>" not in stored
+    assert stored.startswith("<p>before</p>") and stored.endswith("<p>after</p>")
+    (src,) = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"', stored)
+    image = base64.b64decode(src).decode()
+    assert image.startswith('<svg xmlns="http://www.w3.org/2000/svg" ') and "2019" in image
+    assert 'alt="Meetings per year, 2019 to 2024 &amp; more"' in stored
+    assert 'class="trilat-chart"' in stored and "tabindex" not in stored
+    again = json.dumps(nb)
+    labhooks.pre_save({"type": "notebook", "content": nb})  # a second save changes nothing
+    assert json.dumps(nb) == again
