@@ -36,7 +36,9 @@ def test_every_auto_question_names_what_to_recheck(path: Path) -> None:
 @pytest.mark.parametrize(
     ("set_id", "qid", "value", "words"),
     [
-        ("01_history", "q1", 3, "off by one"),  # 2015-2019 instead of 2014-2019
+        ("01_history", "q1", 4, "off by one"),  # 2018-2023 or 2017-2022 instead of 2017-2023
+        ("01_history", "q1", 7, "off by one"),  # 2016-2023 or 2017-2024 (or the leaders' track)
+        ("01_history", "q1", 7, "leaders' track"),
         ("02_obstacles_korea_japan", "q1", 0, "case-sensitive"),  # 'japan–rok'
         ("04_china_perceptions", "q1", 0, "case-sensitive"),  # 'china'
     ],
@@ -196,8 +198,10 @@ def test_04_q4_comparing_stances_as_text_is_not_rewarded() -> None:
 @pytest.mark.parametrize(
     ("set_id", "qid", "value", "must", "must_not"),
     [
-        # 01 q1 without the year filter: both slips offered as possibilities, none as a verdict
-        ("01_history", "q1", 9, "year filter", "You counted vice-ministerial"),
+        # 01 q1 without the year filter: named alone, not confused with the vice-ministerial slip
+        ("01_history", "q1", 9, "every year", "vice-ministerial"),
+        # 01 q1 = 7: the leaders' track and a range off by one give it; one message names both
+        ("01_history", "q1", 7, "Two slips give this number", "Or:"),
         # 02 q1 typed with a hyphen: the dash message, no unrelated case message
         ("02_obstacles_korea_japan", "q1", 0, "en dash", "Or:"),
         # 02 q4 rounded to a whole number

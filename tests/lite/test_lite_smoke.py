@@ -144,7 +144,7 @@ def test_exercise_01_check_gives_verdicts_in_the_browser(
     )
     answer = (
         'q1_answer = int(((meetings["level"] == "leaders") '
-        '& meetings["year"].between(2014, 2019)).sum())'
+        '& meetings["year"].between(2017, 2023)).sum())'
     )
 
     def answer_q1(page: Any) -> None:
