@@ -280,13 +280,15 @@ _regions = [0]
 
 
 FOCUS_CSS = (
-    "<style>.trilat-chart:focus-visible,.trilat-table-scroll:focus-visible,"
+    "<style>.trilat-chart:focus-visible,.trilat-table-scroll:focus-visible"
+    "{outline:3px solid #1a4f8b;outline-offset:-3px}"
     "a[data-lm-suppress-shortcuts]:focus-visible"
     "{outline:3px solid #1a4f8b;outline-offset:2px}</style>"
 )
 """The course's focus ring (as on widget controls, widgets/_base.py) for the focusable chart and
-table boxes and course links, which otherwise get only the browser's thin default ring. Put
-after (not in) the box: the save hook rewrites a chart's figure as a whole."""
+table boxes and course links, which otherwise get only the browser's thin default ring. The boxes
+fill their output area, whose ``overflow:auto`` would clip a ring drawn outside them, so theirs
+is drawn inside. Put after (not in) the box: the save hook rewrites a chart's figure whole."""
 
 
 def _region_number() -> int:
