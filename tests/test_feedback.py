@@ -253,11 +253,22 @@ def test_an_ordered_colour_message_says_what_works(shorthand: str) -> None:
         ("03_obstacles_structure", "q5", 5, "rounded"),
         ("06_policy_options", "q3", 56, "rounded"),
         ("06_policy_options", "q7", "diplomacy", "More than one slip"),
+        # 03 q3: the right codes with china_gap written as the lesson's prose names it
+        ("03_obstacles_structure", "q3",
+         ["China gap", "diverging_threat_perceptions", "us_economic_policy"], "'china_gap'"),
     ],
-)
+)  # fmt: skip
 def test_rounding_and_several_slips_get_their_own_message(set_id, qid, value, words):
     r = _judge(set_id, qid, value)
     assert r.status == "incorrect" and words in r.message, r.message
+
+
+def test_a_score_rounded_half_up_by_hand_is_accepted() -> None:
+    """06 q3 asks for a score worked out by hand: 56.25 rounded as people round (56.3) is as right
+    as Python's round() (56.2) or the unrounded score, never "re-check the three steps"."""
+    for value in (56.25, 56.2, 56.3):
+        r = _judge("06_policy_options", "q3", value)
+        assert r.status == "correct", (value, r.message)
 
 
 @pytest.mark.parametrize(
