@@ -245,6 +245,7 @@ def test_an_ordered_colour_message_says_what_works(shorthand: str) -> None:
     )
     msg = _judge("04_china_perceptions", "q7", chart).message
     assert "plain field name, 'stance'" in msg and "sort=[...]" in msg, msg
+    assert "should be ordinal (:O)" not in msg, msg  # a bare ':O' is the next dead end
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ def test_lesson_slides_load_nothing_from_the_network(tmp_path: Path) -> None:
     # long sections scroll inside their slide (reveal.js 4.6 has no scroll view; checked in
     # headless Chromium at 1280x800: the last element of the tallest slide becomes visible)
     assert "overflow-y: auto" in html and "center: false" in html
+    assert "s.tabIndex = 0" in html  # the scrolling slides take keyboard focus
 
 
 def test_the_offline_gate_catches_a_cdn(tmp_path: Path) -> None:

@@ -95,15 +95,12 @@ def _channel_problems(ch: str, want: dict[str, Any], got: Any) -> str | None:
         )
     if "type" in want and got.get("type") and got.get("type") != want["type"]:
         letter = TYPE_LETTER.get(want["type"], "?")
-        msg = (
-            f"Your {ch} encoding treats {got.get('field') or 'it'!r} as {got.get('type')}; "
-            f"it should be {want['type']} (:{letter})."
-        )
-        if "sort" in want:  # say what gives the type *and* the order, not only the letter
-            msg += _ORDER_FIX.format(
+        treats = f"Your {ch} encoding treats {got.get('field') or 'it'!r} as {got.get('type')}"
+        if "sort" in want:  # lead with what gives the type *and* the order: ':O' alone does not
+            return f"{treats}, so it loses the stated order." + _ORDER_FIX.format(
                 field=want.get("field") or got.get("field"), cls=ch.capitalize()
             )
-        return msg
+        return f"{treats}; it should be {want['type']} (:{letter})."
     if "sort" in want:  # a stated order (e.g. an ordered category's): sort= or the scale domain
         given = got.get("sort") or (got.get("scale") or {}).get("domain")
         if not isinstance(given, list) or [str(x) for x in given] != list(want["sort"]):
