@@ -82,3 +82,21 @@ def test_save_stores_charts_as_images_described_by_their_alt_text() -> None:
     again = json.dumps(nb)
     labhooks.pre_save({"type": "notebook", "content": nb})  # a second save changes nothing
     assert json.dumps(nb) == again
+
+
+def test_a_stored_chart_keeps_its_longer_description_as_alt_text() -> None:
+    """Untrusted, the image's alt is all a screen reader gets: the chart's <desc> when it says
+    more than its short label (quotes in it made safe for the attribute)."""
+    from trilat_lessons.render import figure_html
+
+    svg = (
+        '<svg width="20" height="10" aria-label="Meetings per year">'
+        '<desc>Bars: meetings per year, 2019 to 2024; the "leaders" level darkest</desc>'
+        "<text>2019</text></svg>"
+    )
+    nb = _notebook(figure_html(svg))
+    labhooks.pre_save({"type": "notebook", "content": nb})
+    stored = nb["cells"][0]["outputs"][0]["data"]["text/html"]  # type: ignore[index]
+    assert 'alt="Bars: meetings per year, 2019 to 2024; the &quot;leaders&quot; level darkest"' in (
+        stored
+    )

@@ -263,3 +263,10 @@ def test_a_chart_without_description_is_described_from_its_encoding() -> None:
     assert render.chart_description(titled.to_dict()) == "Mine"
     layered = alt.layer(plain.encode(y=alt.Y("count()", title="Meetings")), plain.mark_point())
     assert render.chart_description(layered.to_dict()).startswith("Bar chart: x track, y Meetings")
+    # side by side (the primer's ``points & places``): every part is described, not the first
+    dots = plain.mark_point().properties(description="Dots per level")
+    side = alt.vconcat(dots, plain.properties(description="Bars per track"))
+    assert render.chart_description(side.to_dict()) == "Dots per level; Bars per track."
+    assert render.chart_description(alt.hconcat(plain, dots).to_dict()) == (
+        "Bar chart: x track, y count, colour level; Dots per level."
+    )

@@ -85,6 +85,7 @@ _CHART_FIGURE = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 _SVG_LABEL = re.compile(r'<svg\b[^>]*?\baria-label="([^"]*)"', re.IGNORECASE)
+_SVG_DESC = re.compile(r"<desc>([^<]*)</desc>", re.IGNORECASE)
 STORED_CHART_STYLE = "margin:0"
 # a stored chart shrinks to fit instead of scrolling: JupyterLab's sanitizer drops the tabindex a
 # scrolling box needs (keyboard users could not scroll it; axe scrollable-region-focusable)
@@ -94,6 +95,9 @@ def _chart_as_image(m: re.Match[str]) -> str:
     svg = m.group(1)
     label = _SVG_LABEL.search(svg)
     alt = label.group(1) if label else "Chart"  # already escaped in the attribute
+    desc = _SVG_DESC.search(svg)  # the longer text alternative, when the chart has one
+    if desc and len(desc.group(1)) > len(alt):
+        alt = desc.group(1).replace('"', "&quot;")  # element text, now an attribute value
     if 'xmlns="http://www.w3.org/2000/svg"' not in svg[:400]:  # an <img> needs the namespace
         svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")

@@ -180,8 +180,19 @@ def encoding_description(spec: dict[str, Any]) -> str:
 
 
 def chart_description(spec: dict[str, Any]) -> str:
-    """The chart's own ``description``, or one read from its encoding."""
-    return _spec_text(spec, "description") or encoding_description(spec)
+    """The chart's own ``description``; for charts set side by side (``a | b``, ``a & b``)
+    without one, each part's own description in turn; else one read from the encoding."""
+    own = _spec_text(spec, "description")
+    if own:
+        return own
+    for key in ("hconcat", "vconcat", "concat"):
+        parts = spec.get(key)
+        if isinstance(parts, list) and len(parts) > 1:
+            texts = [chart_description(p) for p in parts if isinstance(p, dict)]
+            texts = [t.strip().rstrip(".") for t in texts if t.strip()]
+            if texts:
+                return "; ".join(texts) + "."
+    return encoding_description(spec)
 
 
 SVG_CACHE = "svg_cache.json"
