@@ -1,12 +1,17 @@
-"""Shared by the browser tests (tests/browser) and the JupyterLite smoke test (tests/lite):
-Debian's Chromium driven by Playwright, and pages whose requests outside localhost are aborted."""
+"""Shared by the browser tests (tests/browser), the JupyterLite smoke test (tests/lite) and the
+website test (tests/site): Debian's Chromium driven by Playwright, pages whose requests outside
+localhost are aborted, and a static server on a free localhost port."""
 
 from __future__ import annotations
 
+import functools
 import os
+import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,3 +69,25 @@ def guarded_page(browser: Any, **context_options: Any) -> Iterator[tuple[Any, Bl
         yield page, blocked
     finally:
         context.close()
+
+
+@contextmanager
+def serve_directory(
+    handler: type[SimpleHTTPRequestHandler], directory: Path | str
+) -> Iterator[str]:
+    """Serve ``directory`` with ``handler`` on a free localhost port, in a thread; yields the
+    origin (``http://127.0.0.1:<port>``) and stops the server afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(handler, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

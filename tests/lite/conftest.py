@@ -11,12 +11,10 @@ import functools
 import gzip
 import io
 import os
-import socket
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from chromium_support import (
     Blocked,
     guarded_page,
     launch_chromium,
+    serve_directory,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -106,19 +105,8 @@ def site() -> Iterator[Site]:
     for f in SITE.rglob("*"):  # compress ahead, as a host's cache would: not on the clock
         if f.suffix in COMPRESSED and f.is_file() and f.stat().st_size > 100_000:
             _gzipped(str(f), f.stat().st_mtime_ns)
-    handler = functools.partial(_Handler, directory=str(SITE))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Site(f"http://127.0.0.1:{port}", SITE)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_directory(_Handler, SITE) as origin:
+        yield Site(origin, SITE)
 
 
 @pytest.fixture(scope="session")

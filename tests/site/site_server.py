@@ -4,15 +4,16 @@ serves them."""
 
 from __future__ import annotations
 
-import functools
-import socket
+import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: shared Chromium support
+from chromium_support import serve_directory
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -34,15 +35,5 @@ def serve_under(root: Path, prefix: str) -> Iterator[str]:
     """Serve ``root`` at ``http://127.0.0.1:<port><prefix>``; yields the origin."""
     with tempfile.TemporaryDirectory() as top:
         (Path(top) / prefix.strip("/")).symlink_to(root.resolve(), target_is_directory=True)
-        handler = functools.partial(_Handler, directory=top)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.shutdown()
-            server.server_close()
+        with serve_directory(_Handler, top) as origin:
+            yield origin
