@@ -270,3 +270,46 @@ def test_a_chart_without_description_is_described_from_its_encoding() -> None:
     assert render.chart_description(alt.hconcat(plain, dots).to_dict()) == (
         "Bar chart: x track, y count, colour level; Dots per level."
     )
+
+
+def test_chart_ids_are_unique_per_chart_and_references_follow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two charts drawn by separate processes (a cached SVG and a live one) both number their
+    ids from 0 (``gradient_0``, clip ids): on one page they must not share an id, and every
+    ``url(#…)`` / ``href="#…"`` must still point into its own chart."""
+    from trilat_lessons import render
+
+    # what Vega draws in any fresh process: the same numbered ids for two different charts
+    raw = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs>'
+        '<linearGradient id="gradient_0"><stop offset="0" stop-color="#000"/></linearGradient>'
+        '<clipPath id="clip1"><rect width="5" height="5"/></clipPath></defs>'
+        '<g clip-path="url(#clip1)"><rect fill="url(#gradient_0)" width="5" height="5"/>'
+        '<use href="#clip1"/><use xlink:href="#gradient_0"/></g></svg>'
+    )
+    monkeypatch.setattr(render, "_vegalite_to_svg", lambda _spec: raw)
+    a = render.spec_to_svg({"mark": "rect", "description": "A"})
+    b = render.spec_to_svg({"mark": "rect", "description": "B"})
+    ids_a, ids_b = (set(re.findall(r'\bid="([^"]+)"', s)) for s in (a, b))
+    assert len(ids_a) == 2 and len(ids_b) == 2
+    assert not ids_a & ids_b, (ids_a, ids_b)
+    for svg, ids in ((a, ids_a), (b, ids_b)):
+        refs = re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', svg)
+        targets = {x or y for x, y in refs}
+        assert len(refs) == 4 and targets == ids, (targets, ids)
+    # the same chart drawn again keeps its ids (deterministic outputs, nbval)
+    assert render.spec_to_svg({"mark": "rect", "description": "A"}) == a
+
+
+def test_a_real_gradient_legend_points_at_its_own_prefixed_gradient() -> None:
+    """vl-convert's own SVG: the legend's gradient id and its ``url(#…)`` are renamed together."""
+    import altair as alt
+
+    from trilat_lessons import render
+
+    frame = pd.DataFrame({"a": [1, 2, 3], "b": [3, 1, 2]})
+    svg = render.chart_to_svg(alt.Chart(frame).mark_point().encode(x="a", color="b"))
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    assert ids and all(i.startswith("trilat-") for i in ids), ids
+    assert set(re.findall(r"url\(#([^)]+)\)", svg)) <= ids

@@ -258,9 +258,29 @@ def _vegalite_to_svg(spec: dict[str, Any]) -> str:
     return vlc.vegalite_to_svg(spec)
 
 
+_ID_OR_REF = re.compile(r'(\bid="|url\(#|\bhref="#)([^"()]+)')
+
+
+def unique_ids(svg: str, spec: dict[str, Any]) -> str:
+    """Prefix every ``id`` in a chart's SVG, and each reference to it (``url(#…)``,
+    ``href="#…"``), with a key of its spec: Vega numbers ids per process (``gradient_0``, clip
+    paths), so two charts on one page drawn by different processes (a cached SVG and a live one)
+    would share ids -- duplicate ids, and one chart filled with the other's gradient."""
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    if not ids:
+        return svg
+    prefix = f"trilat-{spec_key(spec)[:12]}-"
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group(2)
+        return f"{m.group(1)}{prefix}{name}" if name in ids else m.group(0)
+
+    return _ID_OR_REF.sub(repl, svg)
+
+
 def spec_to_svg(spec: dict[str, Any]) -> str:
     """Convert a Vega-Lite spec (dict) to accessible SVG text, offline."""
-    svg = _vegalite_to_svg(spec)
+    svg = unique_ids(_vegalite_to_svg(spec), spec)
     title = html.escape(_spec_text(spec, "title"), quote=True)
     desc = html.escape(chart_description(spec), quote=True)
     label = desc or title or "Chart"
