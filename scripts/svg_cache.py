@@ -21,14 +21,15 @@ def build() -> dict[str, str]:
     tl.setup(quiet=True)
     out = {}
     for code in render.CACHED_CHARTS:
-        spec = cached_chart(code).to_dict()
+        chart = cached_chart(code)
+        spec = chart if isinstance(chart, dict) else chart.to_dict()  # an explorer's spec
         out[render.spec_key(spec)] = vlc.vegalite_to_svg(spec)
     return out
 
 
 def cached_chart(code: str) -> Any:
     """The chart that ``code`` (an entry of render.CACHED_CHARTS: our own fixed lines, the last
-    one the chart) makes, as the lesson makes it."""
+    one the chart, or an explorer's spec) makes, as the lesson makes it."""
     *lines, last = code.splitlines()
     names: dict[str, Any] = {"tl": tl}
     exec("\n".join(lines), names)
