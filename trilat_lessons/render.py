@@ -219,8 +219,8 @@ CACHED_CHARTS = (
     'tl.charts.policy_ranking(perspective="balanced")',
 )
 """Each lesson's first chart, as the lesson computes it (code whose last line is the chart, or an
-explorer's Vega-Lite spec): the SVG cache holds these (lesson 00's is what `make bench` times). Lesson 00b's first charts are
-plain altair built by the student, step by step: not cached."""
+explorer's Vega-Lite spec): the SVG cache holds these (lesson 00's is what `make bench` times).
+Lesson 00b's first charts are plain altair built by the student, step by step: not cached."""
 _svg_cache: dict[str, str] | None = None
 
 
