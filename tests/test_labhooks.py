@@ -100,3 +100,24 @@ def test_a_stored_chart_keeps_its_longer_description_as_alt_text() -> None:
     assert 'alt="Bars: meetings per year, 2019 to 2024; the &quot;leaders&quot; level darkest"' in (
         stored
     )
+
+
+def test_save_stores_tables_without_a_scrolling_box() -> None:
+    """A stored table wraps to fit: no tab stop, region or overflow left for JupyterLab's
+    sanitizer to half-remove (a scrolling region with no keyboard stop), rows and cells kept."""
+    import pandas as pd
+
+    from trilat_lessons.render import table_html
+
+    frame = pd.DataFrame({f"column {i}": [f"value {i} with words"] * 3 for i in range(25)})
+    nb = _notebook(table_html(frame) or "")
+    labhooks.pre_save({"type": "notebook", "content": nb})
+    stored = nb["cells"][0]["outputs"][0]["data"]["text/html"]  # type: ignore[index]
+    (box,) = re.findall(r'<div\b[^>]*class="trilat-table-scroll"[^>]*>', stored)
+    assert "tabindex" not in box and "role=" not in box and "aria-label" not in box
+    assert "overflow-x:auto" not in box and "word-break:break-all" in box
+    assert 'data-rows="3"' in box
+    assert stored.count("value 24 with words") == 3 and "<table" in stored
+    again = json.dumps(nb)
+    labhooks.pre_save({"type": "notebook", "content": nb})  # a second save changes nothing
+    assert json.dumps(nb) == again

@@ -17,6 +17,9 @@ And it stores each course chart (``<figure class="trilat-chart">`` holding an ``
 ``<img>`` of that SVG (a ``data:`` address) whose ``alt`` is the chart's description: JupyterLab's
 sanitizer drops an untrusted ``<svg>`` but keeps its text, which reads as a wall of run-together
 labels; it keeps an image with its alt text.
+
+Course tables are stored without their scrolling box (``tables_unscrolled``): the sanitizer
+would drop the box's ``tabindex`` and leave a region keyboard users cannot scroll.
 """
 
 from __future__ import annotations
@@ -122,14 +125,47 @@ def charts_as_images(nb: dict[str, Any]) -> int:
     return changed
 
 
+_TABLE_BOX = re.compile(r'<div\b[^>]*\bclass="trilat-table-scroll"[^>]*>', re.IGNORECASE)
+_DATA_ROWS = re.compile(r'\bdata-rows="(\d+)"')
+STORED_TABLE_STYLE = "max-width:100%;overflow-x:visible;word-break:break-all"
+"""A stored table wraps to fit instead of scrolling. JupyterLab's sanitizer drops the
+``tabindex`` (and the shortcut opt-out) a scrolling box needs, leaving a region keyboard users
+cannot scroll (axe ``scrollable-region-focusable``); ``word-break:break-all`` (a value the
+sanitizer keeps, unlike ``overflow-wrap:anywhere``) lets a wide table's columns shrink to the
+page instead. Running the cell again brings back the scrolling box."""
+
+
+def _stored_table_box(m: re.Match[str]) -> str:
+    rows = _DATA_ROWS.search(m.group(0))
+    data_rows = f' data-rows="{rows.group(1)}"' if rows else ""
+    return f'<div class="trilat-table-scroll"{data_rows} style="{STORED_TABLE_STYLE}">'
+
+
+def tables_unscrolled(nb: dict[str, Any]) -> int:
+    """Store each course table's scrolling box (``render.table_html``) as a plain box whose
+    table wraps to fit: no tab stop, role or name a sanitizer could half-remove; returns how many
+    outputs changed. Other HTML is left as it is."""
+    changed = 0
+    for data, html in _html_outputs(nb):
+        if "trilat-table-scroll" not in html:
+            continue
+        stored = _TABLE_BOX.sub(_stored_table_box, html)
+        if stored != html:
+            data["text/html"] = stored
+            changed += 1
+    return changed
+
+
 def pre_save(model: dict[str, Any], **_: Any) -> None:
     """``ContentsManager.pre_save_hook``: keep only static fallbacks of course widgets on disk,
-    no course link that a sanitized (untrusted) reopening would leave open to shortcuts, and
-    charts as images with their description (what a sanitized reopening can still show)."""
+    no course link that a sanitized (untrusted) reopening would leave open to shortcuts, charts
+    as images with their description (what a sanitized reopening can still show), and tables
+    that wrap to fit instead of scrolling (no scrolling box left without its tab stop)."""
     if model.get("type") == "notebook" and isinstance(model.get("content"), dict):
         strip_widget_views(model["content"])
         unlink_course_links(model["content"])
         charts_as_images(model["content"])
+        tables_unscrolled(model["content"])
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
