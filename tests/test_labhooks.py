@@ -115,9 +115,30 @@ def test_save_stores_tables_without_a_scrolling_box() -> None:
     stored = nb["cells"][0]["outputs"][0]["data"]["text/html"]  # type: ignore[index]
     (box,) = re.findall(r'<div\b[^>]*class="trilat-table-scroll"[^>]*>', stored)
     assert "tabindex" not in box and "role=" not in box and "aria-label" not in box
-    assert "overflow-x:auto" not in box and "word-break:break-all" in box
-    assert 'data-rows="3"' in box
+    assert "overflow-x:auto" not in box and 'data-rows="3"' in box
+    (table,) = re.findall(r"<table\b[^>]*>", stored)
+    assert "word-break:break-all" in table
     assert stored.count("value 24 with words") == 3 and "<table" in stored
     again = json.dumps(nb)
     labhooks.pre_save({"type": "notebook", "content": nb})  # a second save changes nothing
     assert json.dumps(nb) == again
+
+
+def test_save_makes_snapshot_tables_and_source_lists_wrap_with_sanitizer_safe_styles() -> None:
+    """An explorer's snapshot table and a source list: once sanitized they must still fit a
+    narrow page (``overflow-wrap:anywhere`` is dropped by the sanitizer; ``break-word`` is not)."""
+    html = (
+        '<div class="trilat-widget-snapshot"><table class="dataframe trilat-table" '
+        'style="border-collapse:collapse"><tr><td>x</td></tr></table></div>'
+        '<ul class="trilat-sources" style="overflow-wrap:anywhere"><li>https://a.b/c</li></ul>'
+    )
+    nb = _notebook(html)
+    labhooks.pre_save({"type": "notebook", "content": nb})
+    stored = nb["cells"][0]["outputs"][0]["data"]["text/html"]  # type: ignore[index]
+    assert 'style="border-collapse:collapse;word-break:break-all"' in stored
+    assert "anywhere" not in stored and 'style="overflow-wrap:break-word"' in stored
+    other = _notebook("<table><tr><td>not ours</td></tr></table>")
+    labhooks.pre_save({"type": "notebook", "content": other})
+    assert other["cells"][0]["outputs"][0]["data"]["text/html"] == (  # type: ignore[index]
+        "<table><tr><td>not ours</td></tr></table>"
+    )

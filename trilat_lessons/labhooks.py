@@ -127,12 +127,19 @@ def charts_as_images(nb: dict[str, Any]) -> int:
 
 _TABLE_BOX = re.compile(r'<div\b[^>]*\bclass="trilat-table-scroll"[^>]*>', re.IGNORECASE)
 _DATA_ROWS = re.compile(r'\bdata-rows="(\d+)"')
-STORED_TABLE_STYLE = "max-width:100%;overflow-x:visible;word-break:break-all"
-"""A stored table wraps to fit instead of scrolling. JupyterLab's sanitizer drops the
+_TABLE = re.compile(r"<table\b([^>]*)>", re.IGNORECASE)
+_STYLE = re.compile(r'\bstyle="([^"]*)"', re.IGNORECASE)
+STORED_TABLE_STYLE = "max-width:100%"
+TABLE_WRAP = "word-break:break-all"
+"""A stored course table wraps to fit instead of scrolling. JupyterLab's sanitizer drops the
 ``tabindex`` (and the shortcut opt-out) a scrolling box needs, leaving a region keyboard users
 cannot scroll (axe ``scrollable-region-focusable``); ``word-break:break-all`` (a value the
 sanitizer keeps, unlike ``overflow-wrap:anywhere``) lets a wide table's columns shrink to the
-page instead. Running the cell again brings back the scrolling box."""
+page instead (a table that fits is drawn as before). Running the cell again brings back the
+scrolling box."""
+SANITIZER_SAFE_WRAP = ("overflow-wrap:anywhere", "overflow-wrap:break-word")
+"""Long words (web addresses in a source list) still wrap once sanitized: the sanitizer keeps
+only ``normal`` and ``break-word`` as values of ``overflow-wrap``."""
 
 
 def _stored_table_box(m: re.Match[str]) -> str:
@@ -141,15 +148,31 @@ def _stored_table_box(m: re.Match[str]) -> str:
     return f'<div class="trilat-table-scroll"{data_rows} style="{STORED_TABLE_STYLE}">'
 
 
+def _wrapping_table(m: re.Match[str]) -> str:
+    attrs = m.group(1)
+    if TABLE_WRAP in attrs:
+        return m.group(0)
+    style = _STYLE.search(attrs)
+    if style is None:
+        return f'<table{attrs} style="{TABLE_WRAP}">'
+    joined = style.group(1).rstrip("; ")
+    joined = f"{joined};{TABLE_WRAP}" if joined else TABLE_WRAP
+    return f'<table{attrs[: style.start()]}style="{joined}"{attrs[style.end() :]}>'
+
+
 def tables_unscrolled(nb: dict[str, Any]) -> int:
-    """Store each course table's scrolling box (``render.table_html``) as a plain box whose
-    table wraps to fit: no tab stop, role or name a sanitizer could half-remove; returns how many
-    outputs changed. Other HTML is left as it is."""
+    """Store the course's tables (``render.table_html`` boxes, explorers' snapshot tables) so
+    they wrap to fit instead of scrolling: no tab stop, role or name a sanitizer could
+    half-remove, and no wide table that makes its output area scroll; long words in course HTML
+    wrap with a value the sanitizer keeps. Returns how many outputs changed; HTML that is not
+    the course's is left as it is."""
     changed = 0
     for data, html in _html_outputs(nb):
-        if "trilat-table-scroll" not in html:
+        if "trilat-" not in html:
             continue
         stored = _TABLE_BOX.sub(_stored_table_box, html)
+        stored = _TABLE.sub(_wrapping_table, stored)
+        stored = stored.replace(*SANITIZER_SAFE_WRAP)
         if stored != html:
             data["text/html"] = stored
             changed += 1

@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
 SERVER_START_TIMEOUT = 90  # seconds
 SAVE_HOOK = "trilat_lessons.labhooks.pre_save"  # what `make lab` passes too
+HOOK_EXTENSION = "trilat_lessons.labhooks"  # the server extension that registers it everywhere
 
 
 @dataclass
@@ -94,11 +95,11 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def lab(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """JupyterLab from this venv, serving a temporary copy of notebooks/ and exercises/ (never
-    the repo), with the course's save hook (widget outputs keep a static fallback on disk)."""
-    base = tmp_path_factory.mktemp("lab")
+def _start_lab(base: Path, *, save_hook: bool) -> tuple[Lab, list[str]]:
+    """Start (not wait for) a JupyterLab serving a temporary copy of notebooks/ and exercises/
+    (never the repo). ``save_hook``: the course's save hook as ``make lab`` and the installed
+    server extension give it; without it, the extension is disabled too (a JupyterHub that does
+    not enable it)."""
     root = base / "course"
     for folder in ("notebooks", "exercises"):
         shutil.copytree(
@@ -137,32 +138,74 @@ def lab(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[La
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
-        f"--ContentsManager.pre_save_hook={SAVE_HOOK}",
     ]  # fmt: skip
+    if save_hook:
+        cmd.append(f"--ContentsManager.pre_save_hook={SAVE_HOOK}")
+    else:
+        cmd.append(f"--ServerApp.jpserver_extensions={HOOK_EXTENSION}=False")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers and CI often run as root
     with log.open("wb") as out:
         process = subprocess.Popen(
             cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-    server = Lab(f"http://127.0.0.1:{port}", token, root, log, process)
+    return Lab(f"http://127.0.0.1:{port}", token, root, log, process), cmd
+
+
+def _wait_for(server: Lab) -> None:
+    """Wait until ``server`` answers (fail with its log if it exits or takes too long)."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if server.process.poll() is not None:
+            pytest.fail(f"JupyterLab exited early:\n{server.log.read_text()[-3000:]}")
+        try:
+            server.api("/api/status")
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not start in time:\n{server.log.read_text()[-3000:]}")
+            time.sleep(0.3)
+
+
+@pytest.fixture(scope="session")
+def _lab_without_hook_started(
+    chromium: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Lab]:
+    """A second JupyterLab, started early (beside the first, so its start-up costs no time of
+    its own), with the course's save hook extension disabled."""
+    server, _cmd = _start_lab(tmp_path_factory.mktemp("lab-nohook"), save_hook=False)
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited early:\n{log.read_text()[-3000:]}")
-            try:
-                server.api("/api/status")
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start in time:\n{log.read_text()[-3000:]}")
-                time.sleep(0.3)
         yield server
     finally:
-        _stop(process)
+        _stop(server.process)
         if ARTIFACTS.exists():
-            shutil.copy(log, ARTIFACTS / "jupyterlab.log")
+            shutil.copy(server.log, ARTIFACTS / "jupyterlab-without-hook.log")
+
+
+@pytest.fixture(scope="session")
+def lab(chromium: Path, tmp_path_factory: pytest.TempPathFactory, request: Any) -> Iterator[Lab]:
+    """JupyterLab from this venv, serving a temporary copy of notebooks/ and exercises/ (never
+    the repo), with the course's save hook (widget outputs keep a static fallback on disk)."""
+    if any("without_hook" in item.nodeid for item in request.session.items):
+        request.getfixturevalue("_lab_without_hook_started")  # starts while this one starts
+    server, _cmd = _start_lab(tmp_path_factory.mktemp("lab"), save_hook=True)
+    try:
+        _wait_for(server)
+        yield server
+    finally:
+        _stop(server.process)
+        if ARTIFACTS.exists():
+            shutil.copy(server.log, ARTIFACTS / "jupyterlab.log")
+
+
+@pytest.fixture(scope="session")
+def lab_without_hook(_lab_without_hook_started: Lab) -> Lab:
+    """The JupyterLab without the save hook, once it answers."""
+    _wait_for(_lab_without_hook_started)
+    hooks = _lab_without_hook_started.log.read_text(errors="replace")
+    if "save hook registered" in hooks:
+        pytest.fail("the save hook extension was loaded although it was disabled")
+    return _lab_without_hook_started
 
 
 @pytest.fixture(scope="session")

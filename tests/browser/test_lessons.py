@@ -429,6 +429,32 @@ def type_into_output_regions(page: Any) -> tuple[int, list[str], list[str]]:
     return n, changed, unscrolled
 
 
+PRINTED_URL = "http://127.0.0.1:9/trilat-gate/printed-by-a-student"
+ADD_CELL_AND_RUN = """async (code) => {
+  const app = window.jupyterapp, nb = app.shell.currentWidget.content;
+  nb.activeCellIndex = nb.widgets.length - 1;
+  await app.commands.execute('notebook:insert-cell-below');
+  nb.activeCell.model.sharedModel.setSource(code);
+  await app.commands.execute('notebook:run-cell');
+  nb.activeCell.node.blur();
+}"""
+
+
+def print_a_link(page: Any) -> bool:
+    """What a student does in a cell of their own: print a web address (as ``print(tl.source_of(
+    ...))`` does). JupyterLab makes it a link in a stream output, which must keep typed letters
+    away from the notebook's shortcuts too (UNSUPPRESSED and the typing check cover it)."""
+    page.evaluate(ADD_CELL_AND_RUN, f"print('Source: {PRINTED_URL}')")
+    link = f".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedText a[href='{PRINTED_URL}']"
+    try:
+        page.wait_for_selector(link, timeout=20_000)
+    except Exception:  # playwright TimeoutError: no link (reported by the caller)
+        return False
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+    page.wait_for_timeout(100)  # (the page's link guard marks new outputs on the next frame)
+    return True
+
+
 # Course tables that show no rows, in cells not tagged "expect-empty" (a filter that matches
 # nothing is almost always a lesson bug, such as comparing a text column with a number).
 EMPTY_TABLES = """() => {
@@ -568,6 +594,14 @@ def dropdowns_with_left_panel(page: Any, width: int = 500) -> list[int]:
         page.wait_for_timeout(200)
 
 
+UNTRUSTED_REOPEN = ("notebooks/00_start_here.ipynb", "notebooks/01_history.ipynb")
+"""Notebooks saved (through the save hook) and reopened untrusted: lesson 00 (charts, an
+explorer, a reference list) and lesson 01 (wide tables, explorers)."""
+UNTRUSTED_WIDTHS = (500,)
+"""Page widths (px) at which axe runs again on a reopened, untrusted notebook: a stored table
+that overflowed only there was a scrolling region without its (sanitized) tab stop."""
+
+
 def untrust(notebook: Path) -> None:
     """Change a saved notebook behind JupyterLab's back: its signature no longer matches, so it
     reopens untrusted (as a notebook from someone else does) and its HTML outputs are sanitized."""
@@ -625,6 +659,9 @@ def check_untrusted_outputs(page: Any) -> dict[str, Any]:
     violations = page.evaluate(AXE_IN_OUTPUTS)
     if violations:
         problems["untrusted: axe"] = violations
+    narrow = axe_at_widths(page, UNTRUSTED_WIDTHS)  # stored tables and charts fit, or scroll
+    if narrow:
+        problems["untrusted: axe at a narrow page"] = narrow
     _n, changed, _unscrolled = type_into_output_regions(page)
     if changed:
         problems["untrusted: shortcuts reached the notebook from output"] = changed
@@ -690,6 +727,8 @@ def test_notebook_in_jupyterlab(
     if cut:
         problems["widget text cut off"] = cut
 
+    if not print_a_link(page):
+        problems["printed link"] = "a printed web address did not become a link in the output"
     unsuppressed = page.evaluate(UNSUPPRESSED)
     if unsuppressed:
         problems["focusable without data-lm-suppress-shortcuts"] = unsuppressed
@@ -717,7 +756,7 @@ def test_notebook_in_jupyterlab(
         if not narrow_dropdowns or min(narrow_dropdowns) < 100:
             problems["dropdowns at 500 px, file browser open"] = narrow_dropdowns
 
-    if path == NOTEBOOKS[0]:  # saved and reopened: a clear static fallback, no widget error
+    if path in UNTRUSTED_REOPEN:  # saved and reopened: a clear static fallback, no widget error
         page.evaluate(CLOSE_ALL, {"save": True})
         untrust(lab.root / path)
         open_notebook(page, path)
@@ -738,4 +777,56 @@ def test_notebook_in_jupyterlab(
             indent=2,
         )
     )
+    assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)[:6000]
+
+
+WITHOUT_HOOK = "notebooks/01_history.ipynb"
+
+
+def test_lesson_with_explorers_without_the_save_hook(
+    browser: Any, lab_without_hook: Any, artifacts: Path
+) -> None:
+    """JupyterLab where the course's server extension (the save hook) is disabled, as on a
+    JupyterHub that does not enable it: lesson 01 (explorers, quizzes, tables, charts) still runs
+    with no error output and no widget error, axe finds nothing in its outputs, and letters typed
+    into its controls and output parts change no cell -- none of this depends on the hook."""
+    from chromium_support import guarded_page
+
+    with guarded_page(browser, service_workers="block") as (page, blocked):
+        page.goto(f"{lab_without_hook.url}/lab?token={lab_without_hook.token}&reset")
+        page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+        page.evaluate("async () => { await window.jupyterapp.restored; }")
+        try:
+            open_and_run(page, WITHOUT_HOOK)
+        finally:
+            page.screenshot(path=artifacts / "01_history_without_hook.png")
+        page.wait_for_timeout(300)  # the widgets' page helper
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        problems: dict[str, Any] = {}
+        outputs = panel.locator(".jp-OutputArea-output")
+        errors = [
+            *outputs.filter(has_text="Traceback (most recent call").all_inner_texts(),
+            *outputs.filter(has_text="Error displaying widget").all_inner_texts(),
+        ]
+        if errors:
+            problems["errors"] = [e[-600:] for e in errors]
+        if not panel.locator(".trilat-explorer").count():
+            problems["explorers"] = "no explorer drawn"
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(AXE_IN_OUTPUTS)
+        if violations:
+            problems["axe"] = violations
+        if not print_a_link(page):
+            problems["printed link"] = "a printed web address did not become a link"
+        unsuppressed = page.evaluate(UNSUPPRESSED)
+        if unsuppressed:
+            problems["focusable without data-lm-suppress-shortcuts"] = unsuppressed
+        _n, changed = type_into_every_control(page)
+        if changed:
+            problems["shortcuts reached the notebook from"] = changed
+        _n, changed, _unscrolled = type_into_output_regions(page)
+        if changed:
+            problems["shortcuts reached the notebook from output"] = changed
+        page.evaluate(CLOSE_ALL, {"save": False})
+        assert blocked.urls == [], f"the page tried to reach the network: {blocked.urls}"
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)[:6000]
