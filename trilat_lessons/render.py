@@ -259,29 +259,11 @@ def _vegalite_to_svg(spec: dict[str, Any]) -> str:
     return vlc.vegalite_to_svg(spec)
 
 
-_ID_OR_REF = re.compile(r'(\bid="|url\(#|\bhref="#)([^"()]+)')
-
-
-def unique_ids(svg: str, spec: dict[str, Any]) -> str:
-    """Prefix every ``id`` in a chart's SVG, and each reference to it (``url(#…)``,
-    ``href="#…"``), with a key of its spec: Vega numbers ids per process (``gradient_0``, clip
-    paths), so two charts on one page drawn by different processes (a cached SVG and a live one)
-    would share ids -- duplicate ids, and one chart filled with the other's gradient."""
-    ids = set(re.findall(r'\bid="([^"]+)"', svg))
-    if not ids:
-        return svg
-    prefix = f"trilat-{spec_key(spec)[:12]}-"
-
-    def repl(m: re.Match[str]) -> str:
-        name = m.group(2)
-        return f"{m.group(1)}{prefix}{name}" if name in ids else m.group(0)
-
-    return _ID_OR_REF.sub(repl, svg)
-
-
 def spec_to_svg(spec: dict[str, Any]) -> str:
     """Convert a Vega-Lite spec (dict) to accessible SVG text, offline."""
-    svg = unique_ids(_vegalite_to_svg(spec), spec)
+    from .svg_ids import unique_ids
+
+    svg = unique_ids(_vegalite_to_svg(spec), spec_key(spec))
     title = html.escape(_spec_text(spec, "title"), quote=True)
     desc = html.escape(chart_description(spec), quote=True)
     label = desc or title or "Chart"
@@ -484,54 +466,6 @@ def warm_converter(delay: float = 0.0) -> None:
     thread.start()
 
 
-# Runs once per page (inline handler of a 1x1 data: image that fails to load: no network, and
-# no notebook trust beyond a freshly run output's): watches the page and marks every link in any
-# cell's output -- the <a> JupyterLab makes of a web address a student prints, a link in a
-# pandas table -- with data-lm-suppress-shortcuts, so letters typed on a focused link never
-# reach the notebook's single-key shortcuts (``a`` inserts a cell, ``d d`` deletes one).
-_LINK_GUARD_JS = """(function (img) {
-  img.remove();
-  if (window.__trilatLinkGuard) return;
-  window.__trilatLinkGuard = true;
-  var sel = '.jp-OutputArea-output a[href]:not([data-lm-suppress-shortcuts])';
-  function mark() {
-    document.querySelectorAll(sel).forEach(function (a) {
-      a.setAttribute('data-lm-suppress-shortcuts', 'true');
-    });
-  }
-  var pending = false;
-  new MutationObserver(function () {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(function () { pending = false; mark(); });
-  }).observe(document.body, {childList: true, subtree: true});
-  mark();
-})(this)"""
-
-
-def link_guard_html() -> str:
-    """An invisible image whose script keeps links in every output of the page away from the
-    notebook's shortcuts (see ``_LINK_GUARD_JS``); ``setup()`` shows it, and so does every
-    course widget (``widgets._base.page_helper``). Harmless where it cannot run."""
-    return (
-        '<img alt="" hidden width="1" height="1" src="data:," '
-        f'onerror="{html.escape(_LINK_GUARD_JS, quote=True)}">'
-    )
-
-
-def _show_link_guard() -> None:
-    """Put :func:`link_guard_html` on the page when running in a notebook kernel."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - not in a notebook
-        return
-    shell = get_ipython()
-    if shell is None or getattr(shell, "kernel", None) is None:
-        return
-    display({"text/html": link_guard_html()}, raw=True)
-
-
 def setup(*, theme: bool = True, quiet: bool = False) -> None:
     """Prepare a notebook: offline SVG chart rendering and the course theme. Safe to call twice.
 
@@ -543,7 +477,9 @@ def setup(*, theme: bool = True, quiet: bool = False) -> None:
         alt.renderers.register(RENDERER_NAME, _renderer)
     alt.renderers.enable(RENDERER_NAME)
     _register_table_html()
-    _show_link_guard()
+    from .linkguard import show_link_guard
+
+    show_link_guard()
     if theme:
         from .theme import enable_theme
 

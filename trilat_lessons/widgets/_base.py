@@ -356,9 +356,9 @@ _HELPER_CSS = """
 def page_helper() -> str:
     """HTML for one course widget: its style and the small script that opts it out of notebook
     shortcuts and names its sliders (see ``_HELPER_JS``), and the page's link guard
-    (``render.link_guard_html``: links in every output opt out too). Put it in one HTML part
+    (``linkguard.link_guard_html``: links in every output opt out too). Put it in one HTML part
     of the widget."""
-    from ..render import link_guard_html
+    from ..linkguard import link_guard_html
 
     return (
         f"<style>{_HELPER_CSS}</style>"

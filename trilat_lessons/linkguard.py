@@ -1,0 +1,54 @@
+"""The page's link guard: one small script that keeps every link in a notebook's outputs away
+from JupyterLab's single-key notebook shortcuts (``tl.setup()`` and every course widget put it
+on the page; the links a student's own ``print()`` of a web address makes are covered too)."""
+
+from __future__ import annotations
+
+import html
+
+# Runs once per page (inline handler of a 1x1 data: image that fails to load: no network, and
+# no notebook trust beyond a freshly run output's): watches the page and marks every link in any
+# cell's output -- the <a> JupyterLab makes of a web address a student prints, a link in a
+# pandas table -- with data-lm-suppress-shortcuts, so letters typed on a focused link never
+# reach the notebook's single-key shortcuts (``a`` inserts a cell, ``d d`` deletes one).
+_LINK_GUARD_JS = """(function (img) {
+  img.remove();
+  if (window.__trilatLinkGuard) return;
+  window.__trilatLinkGuard = true;
+  var sel = '.jp-OutputArea-output a[href]:not([data-lm-suppress-shortcuts])';
+  function mark() {
+    document.querySelectorAll(sel).forEach(function (a) {
+      a.setAttribute('data-lm-suppress-shortcuts', 'true');
+    });
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; mark(); });
+  }).observe(document.body, {childList: true, subtree: true});
+  mark();
+})(this)"""
+
+
+def link_guard_html() -> str:
+    """An invisible image whose script keeps links in every output of the page away from the
+    notebook's shortcuts (see ``_LINK_GUARD_JS``); ``render.setup()`` shows it, and so does every
+    course widget (``widgets._base.page_helper``). Harmless where it cannot run."""
+    return (
+        '<img alt="" hidden width="1" height="1" src="data:," '
+        f'onerror="{html.escape(_LINK_GUARD_JS, quote=True)}">'
+    )
+
+
+def show_link_guard() -> None:
+    """Put :func:`link_guard_html` on the page when running in a notebook kernel."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - not in a notebook
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return
+    display({"text/html": link_guard_html()}, raw=True)
