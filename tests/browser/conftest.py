@@ -208,6 +208,38 @@ def lab_without_hook(_lab_without_hook_started: Lab) -> Lab:
     return _lab_without_hook_started
 
 
+WITHOUT_HOOK = "notebooks/01_history.ipynb"
+"""The lesson run in the JupyterLab without the save hook (explorers, quizzes, tables, charts)."""
+
+_OPEN_AND_START_RUN_ALL = """(path) => {
+  window.__trilatRunAll = (async () => {
+    const app = window.jupyterapp;
+    await app.restored;
+    await app.commands.execute('docmanager:open', {path});
+    const w = app.shell.currentWidget;
+    await w.context.ready;
+    await w.sessionContext.ready;
+    while (!(w.sessionContext.session && w.sessionContext.session.kernel
+             && w.sessionContext.session.kernel.status === 'idle')) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+    await app.commands.execute('notebook:run-all-cells');
+  })();
+}"""
+
+
+@pytest.fixture(scope="session")
+def page_without_hook(browser: Any, lab_without_hook: Lab) -> Iterator[tuple[Any, Blocked]]:
+    """A page of the JupyterLab without the save hook, in which lesson WITHOUT_HOOK was opened
+    and its run-all started as soon as the fixture was set up: its kernel works while the other
+    lessons are checked (the time budget); the test waits for it to finish."""
+    with guarded_page(browser, service_workers="block") as (page, blocked):
+        page.goto(f"{lab_without_hook.url}/lab?token={lab_without_hook.token}&reset")
+        page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+        page.evaluate(_OPEN_AND_START_RUN_ALL, WITHOUT_HOOK)
+        yield page, blocked
+
+
 @pytest.fixture(scope="session")
 def browser(chromium: Path) -> Iterator[Any]:
     with launch_chromium(chromium) as b:

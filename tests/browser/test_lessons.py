@@ -270,12 +270,14 @@ CUT_OFF_WIDGET_TEXT = """() => {
 
 
 @pytest.fixture(scope="module")
-def lab_page(lab: Any, browser: Any) -> Iterator[tuple[Any, Any]]:
+def lab_page(lab: Any, browser: Any, request: Any) -> Iterator[tuple[Any, Any]]:
     """One page of the shared JupyterLab; each test opens its notebook in it."""
     from chromium_support import guarded_page
 
     if not AXE.exists():
         pytest.fail(f"{AXE} missing: run `make browser-deps` (npm ci in tests/browser)")
+    if any("without_the_save_hook" in item.nodeid for item in request.session.items):
+        request.getfixturevalue("page_without_hook")  # its lesson runs while these are checked
     with guarded_page(browser, service_workers="block") as (page, blocked):
         page.goto(f"{lab.url}/lab?token={lab.token}&reset")
         page.wait_for_selector(".jp-LabShell", timeout=60_000)
@@ -789,53 +791,54 @@ def test_notebook_in_jupyterlab(
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)[:6000]
 
 
-WITHOUT_HOOK = "notebooks/01_history.ipynb"
-
-
 def test_lesson_with_explorers_without_the_save_hook(
-    browser: Any, lab_without_hook: Any, artifacts: Path
+    page_without_hook: tuple[Any, Any], artifacts: Path
 ) -> None:
     """JupyterLab where the course's server extension (the save hook) is disabled, as on a
     JupyterHub that does not enable it: lesson 01 (explorers, quizzes, tables, charts) still runs
     with no error output and no widget error, axe finds nothing in its outputs, and letters typed
-    into its controls and output parts change no cell -- none of this depends on the hook."""
-    from chromium_support import guarded_page
-
-    with guarded_page(browser, service_workers="block") as (page, blocked):
-        page.goto(f"{lab_without_hook.url}/lab?token={lab_without_hook.token}&reset")
-        page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
-        page.evaluate("async () => { await window.jupyterapp.restored; }")
-        try:
-            open_and_run(page, WITHOUT_HOOK)
-        finally:
-            page.screenshot(path=artifacts / "01_history_without_hook.png")
+    into its controls and output parts change no cell -- none of this depends on the hook.
+    (Its run-all was started by the fixture, while the other notebooks were checked.)"""
+    page, blocked = page_without_hook
+    page.bring_to_front()
+    try:
+        page.evaluate("async () => { await window.__trilatRunAll; }")
+        page.wait_for_function(ALL_CELLS_RAN, timeout=120_000, polling=250)
+        page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+        page.wait_for_function(
+            "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
+            ".innerText.includes('Loading widget...')",
+            timeout=30_000,
+        )
         page.wait_for_timeout(300)  # the widgets' page helper
-        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-        problems: dict[str, Any] = {}
-        outputs = panel.locator(".jp-OutputArea-output")
-        errors = [
-            *outputs.filter(has_text="Traceback (most recent call").all_inner_texts(),
-            *outputs.filter(has_text="Error displaying widget").all_inner_texts(),
-        ]
-        if errors:
-            problems["errors"] = [e[-600:] for e in errors]
-        if not panel.locator(".trilat-explorer").count():
-            problems["explorers"] = "no explorer drawn"
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(AXE_IN_OUTPUTS)
-        if violations:
-            problems["axe"] = violations
-        if not print_a_link(page):
-            problems["printed link"] = "a printed web address did not become a link"
-        unsuppressed = page.evaluate(UNSUPPRESSED)
-        if unsuppressed:
-            problems["focusable without data-lm-suppress-shortcuts"] = unsuppressed
-        _n, changed = type_into_every_control(page)
-        if changed:
-            problems["shortcuts reached the notebook from"] = changed
-        _n, changed, _unscrolled = type_into_output_regions(page)
-        if changed:
-            problems["shortcuts reached the notebook from output"] = changed
-        page.evaluate(CLOSE_ALL, {"save": False})
-        assert blocked.urls == [], f"the page tried to reach the network: {blocked.urls}"
+    finally:
+        page.screenshot(path=artifacts / "01_history_without_hook.png")
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    problems: dict[str, Any] = {}
+    outputs = panel.locator(".jp-OutputArea-output")
+    errors = [
+        *outputs.filter(has_text="Traceback (most recent call").all_inner_texts(),
+        *outputs.filter(has_text="Error displaying widget").all_inner_texts(),
+    ]
+    if errors:
+        problems["errors"] = [e[-600:] for e in errors]
+    if not panel.locator(".trilat-explorer").count():
+        problems["explorers"] = "no explorer drawn"
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(AXE_IN_OUTPUTS)
+    if violations:
+        problems["axe"] = violations
+    if not print_a_link(page):
+        problems["printed link"] = "a printed web address did not become a link"
+    unsuppressed = page.evaluate(UNSUPPRESSED)
+    if unsuppressed:
+        problems["focusable without data-lm-suppress-shortcuts"] = unsuppressed
+    _n, changed = type_into_every_control(page)
+    if changed:
+        problems["shortcuts reached the notebook from"] = changed
+    _n, changed, _unscrolled = type_into_output_regions(page)
+    if changed:
+        problems["shortcuts reached the notebook from output"] = changed
+    page.evaluate(CLOSE_ALL, {"save": False})
+    assert blocked.urls == [], f"the page tried to reach the network: {blocked.urls}"
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)[:6000]
