@@ -575,8 +575,9 @@ Scroll boxes do not depend on the page's width (render.region_attrs), so the sub
 kind of output."""
 
 
-def axe_at_widths(page: Any, widths: tuple[int, ...]) -> dict[int, Any]:
-    """axe's findings in outputs with the page ``widths`` px wide (then the old size again)."""
+def axe_at_widths(page: Any, widths: tuple[int, ...], shot: Path | None = None) -> dict[int, Any]:
+    """axe's findings in outputs with the page ``widths`` px wide (then the old size again);
+    ``shot``: also a screenshot of the widest course table at each width (``shot``_<width>.png)."""
     size = page.viewport_size
     found: dict[int, Any] = {}
     if not widths:
@@ -591,6 +592,15 @@ def axe_at_widths(page: Any, widths: tuple[int, ...]) -> dict[int, Any]:
             violations = page.evaluate(AXE_IN_OUTPUTS)
             if violations:
                 found[width] = violations
+            if shot is not None:
+                tables = page.locator(
+                    ".jp-NotebookPanel:not(.lm-mod-hidden) .trilat-table-scroll table"
+                )
+                widths_px = tables.evaluate_all("ts => ts.map(t => t.rows[0].cells.length)")
+                if widths_px:
+                    widest = tables.nth(widths_px.index(max(widths_px)))
+                    widest.scroll_into_view_if_needed()
+                    widest.screenshot(path=f"{shot}_{width}.png")
     finally:
         page.set_viewport_size(size)
         if not left:
@@ -668,7 +678,7 @@ UNTRUSTED_CHARTS = """() => [...document.querySelectorAll(
 })"""
 
 
-def check_untrusted_outputs(page: Any) -> dict[str, Any]:
+def check_untrusted_outputs(page: Any, shot: Path | None = None) -> dict[str, Any]:
     """A reopened, untrusted notebook: its stored outputs (sanitized by JupyterLab) still keep
     every key typed on a focusable part away from the notebook's shortcuts, and pass axe."""
     problems: dict[str, Any] = {}
@@ -689,7 +699,7 @@ def check_untrusted_outputs(page: Any) -> dict[str, Any]:
     violations = page.evaluate(AXE_IN_OUTPUTS)
     if violations:
         problems["untrusted: axe"] = violations
-    narrow = axe_at_widths(page, UNTRUSTED_WIDTHS)  # stored tables and charts fit, or scroll
+    narrow = axe_at_widths(page, UNTRUSTED_WIDTHS, shot)  # stored tables and charts fit
     if narrow:
         problems["untrusted: axe at a narrow page"] = narrow
     _n, changed, _unscrolled = type_into_output_regions(page)
@@ -801,7 +811,7 @@ def test_notebook_in_jupyterlab(
         if "Error displaying widget" in reopened or "run this cell" not in reopened.lower():
             problems["reopened"] = "no static fallback, or a widget error, after reopening"
         page.screenshot(path=artifacts / f"{stem}_reopened.png")
-        problems.update(check_untrusted_outputs(page))
+        problems.update(check_untrusted_outputs(page, artifacts / f"{stem}_untrusted_table"))
 
     (artifacts / f"{stem}_report.json").write_text(
         json.dumps(
