@@ -338,3 +338,30 @@ def test_a_real_gradient_legend_points_at_its_own_prefixed_gradient() -> None:
     ids = set(re.findall(r'\bid="([^"]+)"', svg))
     assert ids and all(i.startswith("trilat-") for i in ids), ids
     assert set(re.findall(r"url\(#([^)]+)\)", svg)) <= ids
+
+
+def test_setup_puts_the_link_guard_on_the_page_in_a_kernel_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``tl.setup()`` shows the page's link guard (links in every output, printed ones too, opt
+    out of notebook shortcuts) in a notebook kernel, so a notebook without a course widget (an
+    exercise set, the primer) is covered too; outside a kernel it shows nothing."""
+    import types
+
+    import IPython
+    import IPython.display
+
+    from trilat_lessons.linkguard import link_guard_html
+
+    shown: list[object] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **_: shown.append(obj))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    render.setup(quiet=True)
+    assert shown == []
+    kernel_shell = types.SimpleNamespace(kernel=object())
+    monkeypatch.setattr(IPython, "get_ipython", lambda: kernel_shell)
+    monkeypatch.setattr(render, "_register_table_html", lambda: None)
+    render.setup(quiet=True)
+    assert shown == [{"text/html": link_guard_html()}]
+    guard = link_guard_html()
+    assert "data-lm-suppress-shortcuts" in guard and ".jp-OutputArea-output a[href]" in guard
