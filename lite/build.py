@@ -324,16 +324,56 @@ def write_wheel(
     entries = dict(sorted(files.items()))
     entries[f"{distinfo}/METADATA"] = metadata.encode()
     entries[f"{distinfo}/WHEEL"] = wheel_meta.encode()
-    record = []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_entries(path, entries, f"{distinfo}/RECORD")
+
+
+def _write_entries(path: Path, entries: dict[str, bytes], record: str) -> None:
+    """Write a wheel of ``entries`` (in their order) with a fresh RECORD named ``record``."""
+    lines = []
     for name, data in entries.items():
         digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{name},sha256={digest},{len(data)}")
-    record.append(f"{distinfo}/RECORD,,")
-    entries[f"{distinfo}/RECORD"] = ("\n".join(record) + "\n").encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
+        lines.append(f"{name},sha256={digest},{len(data)}")
+    lines.append(f"{record},,")
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in entries.items():
             _zip_write(zf, name, data)
+        _zip_write(zf, record, ("\n".join(lines) + "\n").encode())
+
+
+def bytecode_archive(
+    whl: Path, pyc: dict[str, bytes], keep_source: tuple[str, ...], tag: str
+) -> None:
+    """Rewrite a wheel (or Pyodide's standard-library zip) in place with bytecode (entry ->
+    ``.pyc`` bytes, from lite/pycompile.py): a sourceless ``.pyc`` instead of the ``.py``, or
+    beside it in ``__pycache__`` for entries under ``keep_source``."""
+    entries: dict[str, bytes] = {}
+    with zipfile.ZipFile(whl) as src:
+        record = next((n for n in src.namelist() if n.endswith(".dist-info/RECORD")), None)
+        for info in src.infolist():
+            name = info.filename
+            if name == record:
+                continue
+            data = src.read(name)
+            if name not in pyc:
+                entries[name] = data
+            elif name.startswith(keep_source):
+                folder, _, file = name.rpartition("/")
+                entries[name] = data
+                entries[f"{folder}/__pycache__/{file[:-3]}.{tag}.pyc".lstrip("/")] = pyc[name]
+            else:
+                entries[name + "c"] = pyc[name]
+    if record is not None:
+        _write_entries(whl, entries, record)
+        return
+    with zipfile.ZipFile(whl, "w") as zf:
+        for name, data in entries.items():
+            if name.endswith("/"):  # a folder entry of the standard library's zip
+                info = zipfile.ZipInfo(name, ZIP_TIME)
+                info.external_attr = 0o40755 << 16 | 0x10
+                zf.writestr(info, b"")
+            else:
+                _zip_write(zf, name, data)
 
 
 def markupsafe_wheel(sdist: Path, out: Path) -> Path:
@@ -379,6 +419,19 @@ def vega_wheel(found: dict[str, Path], out: Path) -> Path:
     )
     path = out / f"trilat_lite_vega-{version}-py3-none-any.whl"
     write_wheel(path, "trilat_lite_vega", version, files, metadata)
+    return path
+
+
+def absent_wheel(name: str, out: Path) -> Path:
+    """An empty wheel named ``name``: stands in for a package the kernel asks for by name at
+    every start but the course never uses (``absent`` in lite/pyodide.json says which and why)."""
+    version = "0+absent"
+    metadata = (
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+        "Summary: left out of the trilat-lessons browser site (see docs/jupyterlite.md)\n"
+    )
+    path = out / f"{name}-{version}-py3-none-any.whl"
+    write_wheel(path, name, version, {}, metadata)
     return path
 
 
@@ -660,6 +713,34 @@ def pyodide_dist(
     }
 
 
+def precompile(dist: Path, contents: Path) -> dict[str, Any]:
+    """Byte-compile what the notebooks import (lite/pycompile.py), then re-hash the lock."""
+    import pycompile  # lite/pycompile.py, beside this script
+
+    started = time.monotonic()
+    try:
+        summary = pycompile.compile_dist(dist, contents, preloaded(), bytecode_archive)
+    except pycompile.CompileError as err:
+        raise BuildError(f"byte-compiling the wheels: {err}") from err
+    if not summary["compiled"]:
+        log(f"NOT byte-compiled ({summary['why']}): the site works, but starts slower")
+        return summary
+    lock_path = dist / "pyodide-lock.json"
+    lock = json.loads(lock_path.read_text())
+    for entry in lock["packages"].values():
+        local = dist / entry["file_name"]
+        if local.is_file():
+            entry["sha256"] = sha256(local.read_bytes())
+    lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
+    summary["seconds"] = round(time.monotonic() - started, 1)
+    log(
+        f"byte-compiled {summary['modules']} modules in {summary['wheels']} wheels"
+        f" ({summary['seconds']} s; cells that failed while tracing:"
+        f" {len(summary['cells_failed_while_tracing'])})"
+    )
+    return summary
+
+
 # ---------------------------------------------------------------------------------------------
 # contents and the jupyter lite build
 
@@ -711,6 +792,7 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
         if name != "markupsafe"
     ]
     extra += kernel_wheels()
+    extra += [absent_wheel(name, wheels) for name in pins()["absent"]["packages"]]
     lite_dir = BUILD / "lite-dir"
     lite_dir.mkdir(parents=True)
     for name in ("jupyter_lite_config.json", "jupyter-lite.json"):
@@ -718,6 +800,7 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
     dist = pyodide_dist(found, extra, lite_dir / "static" / "pyodide", packages_url)
     contents = BUILD / "contents"
     staged = stage_contents(contents, edition)
+    pyc = precompile(lite_dir / "static" / "pyodide", contents)
     shutil.rmtree(output, ignore_errors=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH)}
     env.pop("JUPYTERLITE_PYODIDE_URL", None)
@@ -758,6 +841,7 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
         "dependencies_left_out_in_the_browser": dist["dropped_dependencies"],
         "pyodide_files_loaded_from_url": dist["loaded_from_packages_url"],
         "pyodide_files_from": dist["package_files_from"],
+        "bytecode": pyc,
         "files": count,
         "bytes": size,
         "sha256_of_tree": digest,

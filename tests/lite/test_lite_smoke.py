@@ -187,3 +187,30 @@ def test_every_notebook_runs_in_the_browser_without_a_traceback(
         page.screenshot(path=artifacts / f"lite_all_{notebook.replace('/', '_')}.png")
     assert tracebacks(page) == []
     assert blocked.urls == []
+
+
+def test_the_site_ships_bytecode_for_what_the_notebooks_import(site: Any) -> None:
+    """lite/pycompile.py: imported modules as bytecode (the course's beside its source), the
+    lock's sha256 re-computed for every rewritten file, ssl left out as an empty wheel."""
+    import hashlib
+    import zipfile
+
+    dist = site.root / "static" / "pyodide"
+    lock = json.loads((dist / "pyodide-lock.json").read_text())["packages"]
+    for entry in lock.values():
+        local = dist / entry["file_name"]
+        assert hashlib.sha256(local.read_bytes()).hexdigest() == entry["sha256"], local.name
+
+    def names(package: str) -> set[str]:
+        with zipfile.ZipFile(dist / lock[package]["file_name"]) as zf:
+            return set(zf.namelist())
+
+    pandas = names("pandas")
+    assert "pandas/core/frame.pyc" in pandas and "pandas/core/frame.py" not in pandas
+    course = names("trilat-lessons")
+    assert "trilat_lessons/charts/__init__.py" in course
+    assert any(n.startswith("trilat_lessons/charts/__pycache__/__init__.") for n in course)
+    with zipfile.ZipFile(dist / "python_stdlib.zip") as zf:
+        assert "json/__init__.pyc" in zf.namelist()
+    assert all(n.startswith("ssl-0+absent.dist-info/") for n in names("ssl"))
+    assert not list(dist.glob("openssl*"))
