@@ -12,9 +12,11 @@ LAB_ARGS ?=
 PYTEST_ARGS ?=
 # pytest-xdist workers; the machine has 2 cores
 WORKERS ?= 2
+# axe-core, for the browser tests (npm, pinned in tests/browser/package-lock.json)
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help install lab test lint format unit nbval test-browser browser-deps lock doctor clean bench \
+.PHONY: help install lab test test-rest lint format unit nbval test-browser browser-deps lock doctor clean bench \
 	slides student test-student leakscan lite lite-fetch test-lite lite-lock \
 	site test-site site-lock
 
@@ -62,9 +64,17 @@ nbval: $(STAMP)  ## run the instructor sources offline and check their stored ch
 # The lessons keep no outputs, so nbval only runs them; where Chromium is installed the browser
 # test runs every lesson too (in JupyterLab, offline) and checks far more, so `make test` then
 # leaves the lessons to it and the student edition's test runs its released exercises and check().
+# `make test` runs the browser test beside the rest, two jobs at a time: the browser test spends
+# most of its time waiting for JupyterLab and Chromium, so on 2 cores the whole suite takes about
+# the time of its longer half (the budget is three minutes). Each part's output is printed whole
+# when it ends.
 CHROMIUM ?= /usr/bin/chromium
-test: EDITION_TESTS = $(if $(wildcard $(CHROMIUM)),exercises tests,notebooks exercises tests)
-test: lint unit nbval test-student test-browser  ## everything: lint, unit (+ leak scan), sources, student edition, browser
+TEST_EDITION_TESTS = $(if $(wildcard $(CHROMIUM)),exercises tests,notebooks exercises tests)
+test: $(STAMP) $(AXE)  ## everything: lint, unit (+ leak scan), sources, student edition, browser
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-browser test-rest \
+	  EDITION_TESTS="$(TEST_EDITION_TESTS)"
+
+test-rest: lint unit nbval test-student
 
 # --- the student edition (docs/instructor_guide.md, "Distribute"): what students get, nothing more --
 STUDENT_OUT ?= dist/student
@@ -86,8 +96,6 @@ test-student: $(STAMP)  ## build the edition in a temp folder and run its own `m
 
 leakscan: $(STAMP)  ## scan dist/student (and _site, when built) for instructor material
 	$(VENV)/bin/trilat leakscan $(STUDENT_OUT) $(if $(wildcard _site),--site _site)
-
-AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the browser test (apt-get install npm)"; exit 1; }
