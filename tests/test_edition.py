@@ -530,6 +530,14 @@ def test_a_site_skips_pyodide_packages_its_lock_lists_but_never_the_course_wheel
     (pyo / "pyodide-lock.json").write_text(json.dumps(lock))
     found = {f.where.split("!")[0] for f in scanner.scan_path(tmp_path, strict=False)}
     assert found == {"lite/static/pyodide/trilat_lessons-1-py3-none-any.whl"}
+    # the lock vouches for the build's output, not upstream: a third-party wheel's text is
+    # still searched for the secrets (not its folder names, nor its binaries)
+    altair_sha = wheel(pyo / "altair-6-py3-none-any.whl", f"x = 1\n{secret}\n")
+    lock["packages"]["altair"] = {"file_name": "altair-6-py3-none-any.whl", "sha256": altair_sha}
+    (pyo / "pyodide-lock.json").write_text(json.dumps(lock))
+    found = {f.where for f in scanner.scan_path(tmp_path, strict=False)}
+    assert "lite/static/pyodide/altair-6-py3-none-any.whl!pkg/METADATA" in found
+    assert not [w for w in found if w.startswith("lite/static/pyodide/numpy")]
 
 
 def test_leakscan_outside_the_instructor_repository_says_so(tmp_path, capsys):

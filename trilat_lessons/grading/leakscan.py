@@ -229,8 +229,9 @@ class LeakScanner:
         self.fragments = fragments or {}
         self.pinned = pinned  # sha256 hex digests of archives a non-strict scan may skip
 
-    def scan_text(self, where: str, text: str) -> list[Finding]:
-        """Findings in one text, read as itself, JSON strings, CSV cells and HTML-unescaped."""
+    def scan_text(self, where: str, text: str, *, paths: bool = True) -> list[Finding]:
+        """Findings in one text, read as itself, JSON strings, CSV cells and HTML-unescaped
+        (``paths=False``: the secrets only, not the instructor-only path names)."""
         raw = [text]
         if text.lstrip()[:1] in ("{", "["):
             with contextlib.suppress(ValueError, RecursionError):
@@ -252,11 +253,20 @@ class LeakScanner:
                 if origin not in seen:
                     seen.add(origin)
                     out.append(Finding(where, f"holds {origin}: {' '.join(sh)!r}"))
-        out += [Finding(where, f"names instructor-only {p!r}") for p in self.paths if p in hay[0]]
+        if paths:
+            out += [
+                Finding(where, f"names instructor-only {p!r}") for p in self.paths if p in hay[0]
+            ]
         return out
 
     def scan_bytes(
-        self, where: str, data: bytes, *, strict: bool = True, text_only: bool = False
+        self,
+        where: str,
+        data: bytes,
+        *,
+        strict: bool = True,
+        text_only: bool = False,
+        third_party: bool = False,
     ) -> list[Finding]:
         """Findings in one file's bytes (its name, its text, or its archive members).
 
@@ -265,18 +275,21 @@ class LeakScanner:
         checked, so it cannot be shipped unseen) unless its name ends with an allowed suffix:
         ``BINARY_ALLOWED`` when ``strict`` (the edition, dist/student), ``SITE_BINARY_ALLOWED``
         otherwise (a
-        JupyterLite site, where an archive whose sha256 is pinned in a lock is also skipped).
-        ``text_only`` refuses every binary file.
+        JupyterLite site). ``text_only`` refuses every binary file. In a site, an archive whose
+        sha256 is pinned (``self.pinned``) is third-party: its members' names and binaries are
+        not judged (folders named ``benchmarks/``, time-zone files), but its text is still
+        searched for the secrets (``third_party``).
         """
         out = [
             Finding(where, f"is an instructor-only path ({p!r})")
             for p in self.paths
-            if p.rstrip("/") in where
+            if p.rstrip("/") in where and not third_party
         ]
         if data[:4] == b"PK\x03\x04" or data[:2] == b"\x1f\x8b":
-            if not strict and hashlib.sha256(data).hexdigest() in self.pinned:
-                return out
-            return out + self.scan_archive(where, data, strict=strict)
+            pinned = not strict and hashlib.sha256(data).hexdigest() in self.pinned
+            return out + self.scan_archive(
+                where, data, strict=strict, third_party=third_party or pinned
+            )
         try:
             # a NUL byte is no text: ASCII in UTF-16LE/UTF-32LE without a BOM is valid UTF-8
             # whose every other character is NUL, and no word in it would match a secret
@@ -285,12 +298,15 @@ class LeakScanner:
             text = None
         if text is None:
             allowed = BINARY_ALLOWED if strict else SITE_BINARY_ALLOWED
-            if text_only or not allowed or not where.lower().endswith(allowed):
+            unread = text_only or not allowed or not where.lower().endswith(allowed)
+            if unread and not third_party:
                 out.append(Finding(where, "is not text: the scan cannot prove it holds no leak"))
             return out
-        return out + self.scan_text(where, text)
+        return out + self.scan_text(where, text, paths=not third_party)
 
-    def scan_archive(self, where: str, data: bytes, *, strict: bool = True) -> list[Finding]:
+    def scan_archive(
+        self, where: str, data: bytes, *, strict: bool = True, third_party: bool = False
+    ) -> list[Finding]:
         """Findings in every member of a zip, wheel or gzip file (nested archives too)."""
         out: list[Finding] = []
         if data[:2] == b"\x1f\x8b":
@@ -299,12 +315,15 @@ class LeakScanner:
             except (OSError, EOFError, zipfile.BadZipFile):
                 return [Finding(where, "is an unreadable archive (cannot prove it holds no leak)")]
             name = where.rsplit("/", 1)[-1].removesuffix(".gz") or "member"
-            return self.scan_bytes(f"{where}!{name}", inner, strict=strict)
+            return self.scan_bytes(f"{where}!{name}", inner, strict=strict, third_party=third_party)
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 for name in sorted(zf.namelist()):
                     if not name.endswith("/"):
-                        out += self.scan_bytes(f"{where}!{name}", zf.read(name), strict=strict)
+                        member = zf.read(name)
+                        out += self.scan_bytes(
+                            f"{where}!{name}", member, strict=strict, third_party=third_party
+                        )
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
             out.append(Finding(where, "is an unreadable archive (cannot prove it holds no leak)"))
         return out
@@ -314,7 +333,7 @@ class LeakScanner:
         if target.is_file():
             return self.scan_bytes(target.name, target.read_bytes(), strict=strict)
         out: list[Finding] = []
-        if not strict:  # a site: Pyodide's own packages, as its lock lists them, are third-party
+        if not strict:  # a site: the packages its Pyodide lock lists are third-party
             self.pinned = self.pinned | pyodide_lock_hashes(target)
         for f in sorted(p for p in target.rglob("*") if p.is_file()):
             rel = f.relative_to(target).as_posix()
@@ -326,8 +345,9 @@ class LeakScanner:
 
 def pyodide_lock_hashes(site: Path) -> frozenset[str]:
     """sha256 of the packages a built site's ``pyodide-lock.json`` lists, except the course's own
-    wheel (always scanned): lite/build.py took each from Pyodide's release or the carrier package
-    only after checking it against the official lock's sha256 (docs/jupyterlite.md)."""
+    wheel (always scanned in full). lite/build.py checked each against its upstream pin, then
+    rewrote many (bytecode, lite/pycompile.py) and re-hashed the lock, so the lock vouches for the
+    build's output, not for upstream: these archives' text is still searched for the secrets."""
     found: set[str] = set()
     for lock in sorted(site.rglob("pyodide-lock.json")):
         with contextlib.suppress(OSError, ValueError, AttributeError):
