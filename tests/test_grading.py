@@ -178,7 +178,7 @@ def test_feedback_never_shows_solutions_or_hidden_checks(graded):
         for s in secrets:
             assert s not in text, (f.name, s)
     md = (out / "feedback" / "wrong_answers.md").read_text()
-    assert "| q5 | 0 / 2 | ❌ incorrect |" in md and "q5: ❌ incorrect" in md
+    assert "| q5 | 0 / 2 | ✗ incorrect |" in md and "q5: ✗ incorrect" in md
     assert "Hidden checks: 1 of 1 passed. They earn points only once the public checks pass" in md
     partial = (out / "feedback" / "hidden_fails.md").read_text()
     assert "| q5 | 1 / 2 | ◐ partial |" in partial

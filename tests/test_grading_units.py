@@ -274,6 +274,11 @@ def test_every_status_word_has_one_home():
     from trilat_lessons.judge.records import NOT_GRADED, RUNAWAY, STATUSES, TIMEOUTS
 
     assert set(ICON) <= set(STATUSES)
+    # text symbols, not emoji (no emoji-presentation code points, no variation selector 16)
+    emoji = {0x23F1, 0x2705, 0x274C, 0x2B1C, 0x26D4, 0x1F4DD, 0x1F4BE, 0x1F4A5}
+    assert all(
+        ord(c) not in emoji and c != "\ufe0f" and ord(c) < 0x1F000 for c in "".join(ICON.values())
+    )
     assert set(STATUSES) - set(ICON) == {"rejected"}  # rejected feedback carries no mark
     assert set(RUNAWAY_MESSAGES) == set(RUNAWAY) and set(TIMEOUTS) <= set(RUNAWAY)
     assert set(NOT_GRADED) <= set(STATUSES) and len(set(STATUSES)) == len(STATUSES)

@@ -98,3 +98,19 @@ def test_doctor_warns_when_korean_or_japanese_text_cannot_show(
     assert doctor.main() == 0
     out = capsys.readouterr().out
     assert "[WARN]" in out and "run its cells again" in out
+
+
+def test_doctor_says_when_the_save_hook_is_off(monkeypatch) -> None:
+    """Without the labhooks server extension a reopened lesson shows 'model not found': the
+    doctor warns and says how to turn it on (it is on in this environment's install)."""
+    from jupyter_server.extension import config
+
+    from trilat_lessons import doctor
+
+    assert doctor.check_save_hook().warning is False  # the package enables it on install
+    monkeypatch.setattr(
+        config.ExtensionConfigManager, "get_jpserver_extensions", lambda self: {"jupyterlab": True}
+    )
+    off = doctor.check_save_hook()
+    assert off.ok and off.warning and "model not found" in off.detail
+    assert "jupyter server extension enable trilat_lessons.labhooks" in off.fix

@@ -494,20 +494,26 @@ def test_saved_course_links_become_text_so_an_untrusted_reopening_has_none() -> 
     a stored course link would then pass typed letters to the notebook's shortcuts."""
     from trilat_lessons import source_of
     from trilat_lessons.labhooks import pre_save
+    from trilat_lessons.linkguard import link_guard_html
 
     cited = source_of("meetings", "T18")._repr_html_()
-    assert "<a href=" in cited
+    assert "<a " not in cited and 'class="trilat-url">https://' in cited  # text, even unsaved
+    # a course link as an older version stored it, and the page's script image
+    legacy = '<a href="https://a.b/c" data-lm-suppress-shortcuts="true">https://a.b/c</a>'
     other = '<a href="https://example.org">theirs</a>'
     nb = {
         "cells": [
-            {"cell_type": "code", "outputs": [{"data": {"text/html": [cited]}}]},
+            {"cell_type": "code", "outputs": [{"data": {"text/html": [cited, legacy]}}]},
             {"cell_type": "code", "outputs": [{"data": {"text/html": other}}]},
+            {"cell_type": "code", "outputs": [{"data": {"text/html": link_guard_html()}}]},
         ]
     }
     pre_save({"type": "notebook", "content": nb})
     saved = nb["cells"][0]["outputs"][0]["data"]["text/html"]
-    assert "<a " not in saved and "https://" in saved  # the address stays, as text
+    assert "<a " not in saved and "https://a.b/c" in saved  # the address stays, as text
     assert nb["cells"][1]["outputs"][0]["data"]["text/html"] == other  # not ours
+    # sanitized, the script image would be a stray "Image": not stored
+    assert nb["cells"][2]["outputs"][0]["data"]["text/html"] == ""
 
 
 def test_quiz_single_choice_feedback_and_reset() -> None:

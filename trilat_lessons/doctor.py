@@ -202,6 +202,34 @@ WIDGET_TIP = (
 )
 
 
+def check_save_hook() -> Check:
+    """The course's save hook (``labhooks``, a Jupyter server extension the package enables) is
+    on for this environment's JupyterLab: without it a reopened lesson's explorers say "Error
+    displaying widget: model not found" until their cells run again (a warning, not a fault)."""
+    try:
+        from jupyter_core.paths import jupyter_config_path
+        from jupyter_server.extension.config import ExtensionConfigManager
+
+        enabled = ExtensionConfigManager(
+            read_config_path=jupyter_config_path()
+        ).get_jpserver_extensions()
+    except Exception as exc:  # no jupyter_server here, or an unreadable config: report it
+        return Check(
+            "savehook", True, f"cannot tell whether the save hook is on ({exc})", warning=True
+        )
+    if enabled.get("trilat_lessons.labhooks"):
+        return Check("savehook", True, "JupyterLab's save hook is on (reopened lessons stay tidy)")
+    return Check(
+        "savehook",
+        True,
+        "the course's save hook is off in this environment's JupyterLab: reopened lessons show"
+        " 'model not found' in place of their explorers until their cells run again",
+        "jupyter server extension enable trilat_lessons.labhooks (or start JupyterLab with"
+        " `make lab`)",
+        warning=True,
+    )
+
+
 def check_grading_sandbox() -> Check:
     """Which protection ``trilat grade`` gives kernels here (informational for students).
 
@@ -234,6 +262,7 @@ CHECKS = (
     check_widgets_extension,
     check_kernel,
     check_fonts,
+    check_save_hook,
     check_grading_sandbox,
 )
 

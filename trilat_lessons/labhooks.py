@@ -19,7 +19,9 @@ sanitizer drops an untrusted ``<svg>`` but keeps its text, which reads as a wall
 labels; it keeps an image with its alt text.
 
 Course tables are stored without their scrolling box (``tables_unscrolled``): the sanitizer
-would drop the box's ``tabindex`` and leave a region keyboard users cannot scroll.
+would drop the box's ``tabindex`` and leave a region keyboard users cannot scroll. The course's
+page scripts (an image that runs a script when it fails to load) are not stored: sanitized, each
+would be a stray "Image".
 """
 
 from __future__ import annotations
@@ -179,6 +181,25 @@ def tables_unscrolled(nb: dict[str, Any]) -> int:
     return changed
 
 
+_PAGE_SCRIPT = re.compile(
+    r'<img alt="" hidden width="[01]" height="[01]" src="data:," onerror="[^"]*">'
+)
+"""The course's page scripts (``linkguard``, widgets' page helper): an image that fails to load
+runs them. Sanitized, such an image would show as a stray, announced "Image"."""
+
+
+def page_scripts_removed(nb: dict[str, Any]) -> int:
+    """Drop the course's page-script images from stored ``text/html`` outputs (running a cell
+    puts them back); returns how many outputs changed."""
+    changed = 0
+    for data, html in _html_outputs(nb):
+        stored = _PAGE_SCRIPT.sub("", html)
+        if stored != html:
+            data["text/html"] = stored
+            changed += 1
+    return changed
+
+
 def pre_save(model: dict[str, Any], **_: Any) -> None:
     """``ContentsManager.pre_save_hook``: keep only static fallbacks of course widgets on disk,
     no course link that a sanitized (untrusted) reopening would leave open to shortcuts, charts
@@ -189,6 +210,7 @@ def pre_save(model: dict[str, Any], **_: Any) -> None:
         unlink_course_links(model["content"])
         charts_as_images(model["content"])
         tables_unscrolled(model["content"])
+        page_scripts_removed(model["content"])
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:

@@ -10,15 +10,38 @@ import html
 # no notebook trust beyond a freshly run output's): watches the page and marks every link in any
 # cell's output -- the <a> JupyterLab makes of a web address a student prints, a link in a
 # pandas table -- with data-lm-suppress-shortcuts, so letters typed on a focused link never
-# reach the notebook's single-key shortcuts (``a`` inserts a cell, ``d d`` deletes one).
+# reach the notebook's single-key shortcuts (``a`` inserts a cell, ``d d`` deletes one). A
+# printed link sits in a <pre> that clips an outline, so its focus shows as a filled highlight.
+# Course web addresses come as text (sources.URL_CLASS) and become links here, so a sanitized
+# (untrusted) notebook, where this cannot run, has no link at all to leak keys.
+# Where JupyterLab runs without the save hook (labhooks), a reopened notebook's widgets say
+# "Error displaying widget: model not found": the guard puts what to do in its place.
 _LINK_GUARD_JS = """(function (img) {
   img.remove();
   if (window.__trilatLinkGuard) return;
   window.__trilatLinkGuard = true;
+  var style = document.createElement('style');
+  style.textContent = '.jp-OutputArea-output pre a[data-lm-suppress-shortcuts]:focus-visible'
+    + '{outline:none;background:#1a4f8b;color:#fff}';
+  document.head.appendChild(style);
   var sel = '.jp-OutputArea-output a[href]:not([data-lm-suppress-shortcuts])';
+  var lost = 'Error displaying widget: model not found';
+  var note = 'This quiz or explorer works while its notebook runs: run this cell again'
+    + ' (Shift+Enter) to use it.';
   function mark() {
+    document.querySelectorAll('.jp-OutputArea-output span.trilat-url').forEach(function (s) {
+      var url = s.textContent;
+      if (url.indexOf('http://') !== 0 && url.indexOf('https://') !== 0) return;
+      var a = document.createElement('a');
+      a.href = url; a.target = '_blank'; a.rel = 'noopener'; a.textContent = url;
+      a.setAttribute('data-lm-suppress-shortcuts', 'true');
+      s.replaceWith(a);
+    });
     document.querySelectorAll(sel).forEach(function (a) {
       a.setAttribute('data-lm-suppress-shortcuts', 'true');
+    });
+    document.querySelectorAll('.jp-OutputArea-output').forEach(function (o) {
+      if (o.childElementCount === 0 && o.textContent.trim() === lost) o.textContent = note;
     });
   }
   var pending = false;
@@ -36,7 +59,7 @@ def link_guard_html() -> str:
     notebook's shortcuts (see ``_LINK_GUARD_JS``); ``render.setup()`` shows it, and so does every
     course widget (``widgets._base.page_helper``). Harmless where it cannot run."""
     return (
-        '<img alt="" hidden width="1" height="1" src="data:," '
+        '<img alt="" hidden width="0" height="0" src="data:," '
         f'onerror="{html.escape(_LINK_GUARD_JS, quote=True)}">'
     )
 

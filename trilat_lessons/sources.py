@@ -95,14 +95,21 @@ _WRAP = "overflow-wrap:anywhere"
 """Long web addresses wrap: a source list never overflows a narrow page."""
 
 
+URL_CLASS = "trilat-url"
+"""A web address in course HTML, stored as text: the page's link guard (``linkguard``) makes it a
+link that keeps typed keys from the notebook's shortcuts wherever scripts run (a live notebook,
+JupyterLite); where they do not (a sanitized, untrusted notebook) it stays plain text, so there is
+no focusable link whose keys could reach the shortcuts, with or without the save hook. The
+website's build turns it into a link too."""
+
+
 def _linked(text: str) -> str:
-    """Escaped text with its web addresses as links."""
+    """Escaped text with its web addresses marked (``URL_CLASS``) for the link guard."""
     out, last = [], 0
     for m in _URL.finditer(text):
         out += [
             html.escape(text[last : m.start()]),
-            f'<a href="{html.escape(m.group(0))}"'
-            f' target="_blank" rel="noopener" {KEEP_KEYS}>{html.escape(m.group(0))}</a>',
+            f'<span class="{URL_CLASS}">{html.escape(m.group(0))}</span>',
         ]
         last = m.end()
     return "".join(out) + html.escape(text[last:])

@@ -383,6 +383,12 @@ OUTPUT_FOCUSABLES = ", ".join(
     for sel in ("[tabindex]:not([tabindex^='-'])", "a[href]", "[contenteditable='true']")
 )
 
+# Course web addresses are stored as text (sources.URL_CLASS, so a sanitized notebook has no
+# link to leak keys); in a live notebook the page's link guard must have made each a link.
+UNLINKED_ADDRESSES = """() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output span.trilat-url')]
+  .map(s => s.textContent.slice(0, 80))"""
+
 # Focusable elements in outputs that do not carry data-lm-suppress-shortcuts themselves (Lumino
 # stops at the first element a shortcut's selector matches: the focused element itself).
 UNSUPPRESSED = """() => {
@@ -772,6 +778,9 @@ def test_notebook_in_jupyterlab(
     unsuppressed = page.evaluate(UNSUPPRESSED)
     if unsuppressed:
         problems["focusable without data-lm-suppress-shortcuts"] = unsuppressed
+    unlinked = page.evaluate(UNLINKED_ADDRESSES)
+    if unlinked:
+        problems["course web addresses the link guard left as text"] = unlinked
     cut_tables = page.evaluate(CUT_TABLES)
     if cut_tables:
         problems["table cut short"] = cut_tables

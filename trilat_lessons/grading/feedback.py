@@ -20,22 +20,25 @@ if TYPE_CHECKING:  # pragma: no cover
     from .results import QuestionResult, SubmissionResult
 
 ICON: dict[Status, str] = {
-    "correct": "✅",
+    "correct": "✓",
     "partial": "◐",
-    "incorrect": "❌",
-    "malformed": "⚠️",
-    "not attempted": "⬜",
-    "error": "⚠️",
-    "manual": "📝",
-    "timeout": "⏱",
-    "total timeout": "⏱",
-    "memory": "💾",
-    "kernel died": "💥",
-    "not run": "⬜",
-    "corrupt": "⛔",
-    "wrong assignment": "⛔",
-    "internal error": "⚠️",
+    "incorrect": "✗",
+    "malformed": "⚠",
+    "not attempted": "○",
+    "error": "⚠",
+    "manual": "✎",
+    "timeout": "⚠",
+    "total timeout": "⚠",
+    "memory": "⚠",
+    "kernel died": "⚠",
+    "not run": "○",
+    "corrupt": "✗",
+    "wrong assignment": "✗",
+    "internal error": "⚠",
 }
+"""A mark beside each status word (the word carries the meaning): text symbols that common
+fonts have (DejaVu, Arial's fallbacks), never emoji, which show as empty boxes on a machine
+without an emoji font (issue #15)."""
 
 
 @dataclass

@@ -362,7 +362,7 @@ def page_helper() -> str:
 
     return (
         f"<style>{_HELPER_CSS}</style>"
-        '<img alt="" hidden width="1" height="1" src="data:," '
+        '<img alt="" hidden width="0" height="0" src="data:," '
         f'onerror="{html.escape(_HELPER_JS, quote=True)}">' + link_guard_html()
     )
 
