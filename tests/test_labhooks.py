@@ -109,7 +109,10 @@ def test_save_stores_tables_without_a_scrolling_box() -> None:
 
     from trilat_lessons.render import table_html
 
-    frame = pd.DataFrame({f"column {i}": [f"value {i} with words"] * 3 for i in range(25)})
+    # as many columns as a stored table keeps (a wider one becomes paragraphs: test below)
+    frame = pd.DataFrame(
+        {f"column {i}": [f"value {i} with words"] * 3 for i in range(labhooks.MAX_STORED_COLUMNS)}
+    )
     nb = _notebook(table_html(frame) or "")
     labhooks.pre_save({"type": "notebook", "content": nb})
     stored = nb["cells"][0]["outputs"][0]["data"]["text/html"]  # type: ignore[index]
@@ -118,7 +121,8 @@ def test_save_stores_tables_without_a_scrolling_box() -> None:
     assert "overflow-x:auto" not in box and 'data-rows="3"' in box
     (table,) = re.findall(r"<table\b[^>]*>", stored)
     assert "word-break:break-all" in table
-    assert stored.count("value 24 with words") == 3 and "<table" in stored
+    last = f"value {labhooks.MAX_STORED_COLUMNS - 1} with words"
+    assert stored.count(last) == 3 and "<table" in stored
     again = json.dumps(nb)
     labhooks.pre_save({"type": "notebook", "content": nb})  # a second save changes nothing
     assert json.dumps(nb) == again
@@ -142,3 +146,30 @@ def test_save_makes_snapshot_tables_and_source_lists_wrap_with_sanitizer_safe_st
     assert other["cells"][0]["outputs"][0]["data"]["text/html"] == (  # type: ignore[index]
         "<table><tr><td>not ours</td></tr></table>"
     )
+
+
+def test_a_wide_stored_table_becomes_one_paragraph_per_row() -> None:
+    """Even wrapped, 24 columns are wider than a 500 px page: stored, such a table would make its
+    output area a scrolling region with no keyboard stop once sanitized. A narrow one stays a
+    table."""
+    import trilat_lessons as tl
+    from trilat_lessons.labhooks import MAX_STORED_COLUMNS, tables_unscrolled
+    from trilat_lessons.render import table_html
+
+    meetings = tl.load("meetings")
+    wide = table_html(meetings.head(3))
+    narrow = table_html(meetings[["year", "level"]].head(3))
+    assert meetings.shape[1] > MAX_STORED_COLUMNS
+    nb = {
+        "cells": [
+            {"cell_type": "code", "outputs": [{"data": {"text/html": h}} for h in (wide, narrow)]}
+        ]
+    }
+    assert tables_unscrolled(nb) == 2
+    stored_wide, stored_narrow = (o["data"]["text/html"] for o in nb["cells"][0]["outputs"])
+    assert "<table" not in stored_wide and stored_wide.count("<p ") == 1 + 3
+    assert "Table, 3 rows by 24 columns, one paragraph per row" in stored_wide
+    assert "<b>row 0</b>: meeting_id: T01; date_label: 2014-03;" in stored_wide
+    assert "<table" in stored_narrow and "word-break:break-all" in stored_narrow
+    again = json.dumps(nb)
+    assert tables_unscrolled(nb) == 0 and json.dumps(nb) == again  # a second save: no change

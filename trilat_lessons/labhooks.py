@@ -27,8 +27,10 @@ would be a stray "Image".
 from __future__ import annotations
 
 import base64
+import html as html_text
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -162,6 +164,74 @@ def _wrapping_table(m: re.Match[str]) -> str:
     return f'<table{attrs[: style.start()]}style="{joined}"{attrs[style.end() :]}>'
 
 
+MAX_STORED_COLUMNS = 4
+"""A stored course table with more columns than this becomes one paragraph per row. Even
+wrapped, a wide table (exercise 01 shows all 24 of a dataset's columns) is wider than a narrow
+page, and its output area would scroll with no keyboard stop once sanitized (axe
+``scrollable-region-focusable``); five or six columns at 500 px split most words letter by
+letter. Running the cell again brings back the table."""
+_WHOLE_BOX = re.compile(
+    r'(<div\b[^>]*\bclass="trilat-table-scroll"[^>]*>)(.*?</table>.*?</div>)\s*</div>',
+    re.DOTALL | re.IGNORECASE,
+)
+_BOX_NAME = re.compile(r'\baria-label="([^"]*)"')
+
+
+class _TableCells(HTMLParser):
+    """The header row and the body rows (cell texts) of a pandas HTML table."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.head: list[list[str]] = []
+        self.rows: list[list[str]] = []
+        self._in_head = False
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("thead", "tbody"):
+            self._in_head = tag == "thead"
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("th", "td") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._row is not None and self._cell is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            (self.head if self._in_head else self.rows).append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _rows_as_paragraphs(m: re.Match[str]) -> str:
+    """A wide course table box as one paragraph per row ("row 3: year: 2023; level: …");
+    the box as it was when the table is not a plain one (several header rows, ragged rows)."""
+    cells = _TableCells()
+    cells.feed(m.group(2))
+    if len(cells.head) != 1 or not cells.rows:
+        return m.group(0)
+    head = cells.head[0]
+    if len(head) - 1 <= MAX_STORED_COLUMNS or any(len(r) != len(head) for r in cells.rows):
+        return m.group(0)
+    e = html_text.escape
+    name = _BOX_NAME.search(m.group(1))
+    title = e(html_text.unescape(name.group(1)).split(" (")[0]) if name else "Table"
+    lines = [
+        f'<p style="margin:0 0 0.4em 0">{title}, one paragraph per row (run the cell again'
+        " to see it as a table):</p>"
+    ]
+    for row in cells.rows:
+        pairs = "; ".join(f"{e(h)}: {e(v)}" for h, v in zip(head[1:], row[1:], strict=True))
+        lines.append(f'<p style="margin:0 0 0.4em 0"><b>{e(head[0])} {e(row[0])}</b>: {pairs}</p>')
+    return f'<div class="trilat-table-rows" style="overflow-wrap:break-word">{"".join(lines)}</div>'
+
+
 def tables_unscrolled(nb: dict[str, Any]) -> int:
     """Store the course's tables (``render.table_html`` boxes, explorers' snapshot tables) so
     they wrap to fit instead of scrolling: no tab stop, role or name a sanitizer could
@@ -172,7 +242,8 @@ def tables_unscrolled(nb: dict[str, Any]) -> int:
     for data, html in _html_outputs(nb):
         if "trilat-" not in html:
             continue
-        stored = _TABLE_BOX.sub(_stored_table_box, html)
+        stored = _WHOLE_BOX.sub(_rows_as_paragraphs, html)
+        stored = _TABLE_BOX.sub(_stored_table_box, stored)
         stored = _TABLE.sub(_wrapping_table, stored)
         stored = stored.replace(*SANITIZER_SAFE_WRAP)
         if stored != html:
