@@ -100,13 +100,23 @@ def links_cell(kind: str, name: str) -> dict:
     return {"cell_type": "markdown", "id": "trilat-links", "metadata": {}, "source": html}
 
 
+COURSE_URL = re.compile(r'<span class="trilat-url">(https?://[^<"]+)</span>')
+"""A web address in course output: text in a notebook (its page script makes it a link there,
+see trilat_lessons/sources.py); on the website, a link."""
+
+
 def for_the_web(nb: dict, kind: str, name: str) -> dict:
-    """Drop live-widget views (keep their text/html fallback, with a note) and kernel state."""
+    """Drop live-widget views (keep their text/html fallback, with a note) and kernel state;
+    course web addresses become links."""
     nb["metadata"].pop("widgets", None)
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
         for out in cell.get("outputs", []):
             data = out.get("data")
+            if data and "text/html" in data:
+                page = data["text/html"]
+                page = page if isinstance(page, str) else "".join(page)
+                data["text/html"] = COURSE_URL.sub(r'<a href="\1">\1</a>', page)
             if not data or WIDGET_VIEW not in data:
                 continue
             del data[WIDGET_VIEW]

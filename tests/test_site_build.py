@@ -46,6 +46,20 @@ def test_widget_views_are_replaced_by_their_html_first_state_with_a_note(site: A
     assert site.title_of(web, "x") == "01 · Title"
 
 
+def test_course_web_addresses_become_links_on_the_website(site: Any) -> None:
+    """In a notebook a source's web address is text its page script links; a page has no
+    script, so the build makes the link."""
+    import trilat_lessons as tl
+
+    shown = tl.source_of("meetings", "T18")._repr_html_()
+    assert 'class="trilat-url">https://' in shown
+    out = {"output_type": "display_data", "data": {"text/html": [shown]}, "metadata": {}}
+    nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "x", "outputs": [out]}]}
+    page = site.for_the_web(nb, "notebooks", "01_history.ipynb")["cells"][-1]["outputs"][0]
+    assert 'class="trilat-url"' not in page["data"]["text/html"]
+    assert '<a href="https://' in page["data"]["text/html"]
+
+
 def test_codebook_splits_into_one_page_per_dataset_with_its_csv(site: Any, tmp_path: Path) -> None:
     edition = tmp_path / "edition"
     (edition / "docs").mkdir(parents=True)
