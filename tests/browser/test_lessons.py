@@ -320,6 +320,11 @@ def open_and_run(page: Any, path: str) -> None:
     page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=60_000)
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    wait_until_run(page)
+
+
+def wait_until_run(page: Any) -> None:
+    """Until every cell has run, the kernel is idle and no widget is still loading."""
     page.wait_for_function(ALL_CELLS_RAN, timeout=120_000, polling=250)
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
     page.wait_for_function(
@@ -847,13 +852,7 @@ def test_lesson_with_explorers_without_the_save_hook(
     page.bring_to_front()
     try:
         page.evaluate("async () => { await window.__trilatRunAll; }")
-        page.wait_for_function(ALL_CELLS_RAN, timeout=120_000, polling=250)
-        page.wait_for_function(KERNEL_IDLE, timeout=60_000)
-        page.wait_for_function(
-            "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')"
-            ".innerText.includes('Loading widget...')",
-            timeout=30_000,
-        )
+        wait_until_run(page)
         wait_for_page_helpers(page)
     finally:
         page.screenshot(path=artifacts / "01_history_without_hook.png")
