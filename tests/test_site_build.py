@@ -66,3 +66,29 @@ def test_codebook_splits_into_one_page_per_dataset_with_its_csv(site: Any, tmp_p
     (edition / "trilat_lessons" / "data" / "meetings.csv").unlink()
     with pytest.raises(site.BuildError, match="missing"):
         site.codebook_pages(edition, out)
+
+
+def test_without_the_browser_version_no_page_links_to_it(site: Any) -> None:
+    """`make site SITE_ARGS=--no-lite`: no "Run in the browser" (its lite/ is not built)."""
+    nb = {
+        "metadata": {},
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": "# 01 · Title"},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": "x",
+                "outputs": [{"output_type": "display_data", "metadata": {},
+                             "data": {site.WIDGET_VIEW: {}, "text/html": "<div>w</div>"}}],
+            },
+        ],
+    }  # fmt: skip
+    web = site.for_the_web(nb, "notebooks", "01_history.ipynb", with_lite=False)
+    assert "lite/" not in web["cells"][1]["source"]
+    assert 'href="../download/notebooks/01_history.ipynb"' in web["cells"][1]["source"]
+    note = web["cells"][2]["outputs"][0]["data"]["text/html"]
+    assert "browser" not in note and "JupyterLab" in note
+    rows = [("01_history", "01 · History")], [("ex01", "Exercises 01")]
+    assert "lite/" not in site.landing_page(*rows, with_lite=False)
+    assert "Run it in the browser" not in site.landing_page(*rows, with_lite=False)
+    assert 'href="lite/lab/index.html"' in site.landing_page(*rows)

@@ -16,7 +16,7 @@ import os
 import sys
 from collections import deque
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
@@ -28,6 +28,7 @@ pytestmark = pytest.mark.site
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("TRILAT_SITE", REPO / "_site"))
+HAS_LITE = (SITE / "lite").is_dir()  # `make site SITE_ARGS=--no-lite` leaves it out
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
 PREFIX = "/course/"  # the site is served from a sub-path, as on GitHub Pages or a university server
@@ -124,6 +125,9 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
                 path = unquote(parts.path[len(PREFIX) :])
                 if path.startswith("lite/"):
                     files.add(path)  # the JupyterLite app: tests/lite opens it; here it must exist
+                    # "Run in the browser" opens ?path=<notebook>: that notebook must be there
+                    for value in parse_qs(parts.query).get("path", []):
+                        files.add(f"lite/files/{value}")
                 elif path.endswith(".html") or path == "" or path.endswith("/"):
                     if frag:
                         anchors.setdefault(target, set()).add(unquote(frag))
@@ -131,8 +135,11 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
                 else:
                     files.add(path)
             # a lesson or exercise page links to the browser version and to its notebook
+            # (built with --no-lite: no link into the missing lite/ at all)
             if rel.startswith(("lessons/", "exercises/")):
                 for name in ("Run in the browser", "Download the notebook"):
+                    if name == "Run in the browser" and not HAS_LITE:
+                        continue
                     if page.get_by_role("link", name=name).count() != 1:
                         problems.setdefault(rel, []).append(f"no single link '{name}'")
         for url, wanted in anchors.items():
@@ -157,4 +164,11 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
     )
     assert not problems, json.dumps(problems, indent=1)[:6000]
     assert any(p.startswith("lessons/") for p in visited)
-    assert any(f.startswith("lite/lab/index.html") for f in files) or not (SITE / "lite").exists()
+    lite_links = {f for f in files if f.startswith("lite/")}
+    if HAS_LITE:  # every lesson and exercise opens in the browser version
+        assert "lite/lab/index.html" in lite_links
+        opened = {f.removeprefix("lite/files/") for f in lite_links if f.startswith("lite/files/")}
+        notebooks = {p for p in visited if p.startswith(("lessons/", "exercises/"))}
+        assert len(opened) == len(notebooks), (sorted(opened), sorted(notebooks))
+    else:  # built with --no-lite: no page offers the missing browser version
+        assert not lite_links, sorted(lite_links)
