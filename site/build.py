@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+from html import escape, unescape
 from pathlib import Path
 
 SITE_DIR = Path(__file__).resolve().parent
@@ -107,6 +108,16 @@ def links_cell(kind: str, name: str, with_lite: bool = True) -> dict:
     return {"cell_type": "markdown", "id": "trilat-links", "metadata": {}, "source": html}
 
 
+CONTENTS_CELL = {
+    "cell_type": "markdown",
+    "id": "trilat-contents",
+    "metadata": {},
+    "source": "```{contents} On this page\n:local:\n:depth: 1\n```",
+}
+"""The page's sections at the top of the article: lesson and exercise pages give the article the
+whole width for the charts (site/trilat.css), so the theme's right-hand sidebar is not shown."""
+
+
 def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
     """Drop live-widget views (keep their text/html fallback, with a note) and kernel state."""
     nb["metadata"].pop("widgets", None)
@@ -124,7 +135,7 @@ def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
                 data["text/html"] = f'{html}<p class="trilat-live-note"><em>{note}</em></p>'
                 data.pop("text/plain", None)
     first = 1 if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown" else 0
-    nb["cells"].insert(first, links_cell(kind, name, with_lite))
+    nb["cells"][first:first] = [links_cell(kind, name, with_lite), CONTENTS_CELL]
     return nb
 
 
@@ -390,6 +401,38 @@ def sphinx(output: Path) -> None:
     (output / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is
 
 
+NAV_TOGGLE = re.compile(
+    r'(<li class="[^"]*has-children[^"]*"><a [^>]*>(?P<text>.*?)</a>\s*<details[^>]*>)<summary>',
+    re.S,
+)
+
+
+def name_nav_toggles(html: str) -> str:
+    """Give each collapsible section of the theme's navigation an accessible name.
+
+    The theme's ``<summary>`` holds only a decorative chevron (axe: summary-name); its name is
+    the section it opens, e.g. "Data codebook: show or hide its pages".
+    """
+
+    def named(m: re.Match[str]) -> str:
+        text = " ".join(unescape(re.sub(r"<[^>]+>", "", m["text"])).split())
+        label = escape(f"{text}: show or hide its pages", quote=True)
+        return f'{m[1]}<summary aria-label="{label}">'
+
+    return NAV_TOGGLE.sub(named, html)
+
+
+def postprocess(output: Path) -> None:
+    """Fix what the theme writes on every page (outside the JupyterLite app)."""
+    for page in output.rglob("*.html"):
+        if page.relative_to(output).parts[0] in ("lite", "_static"):
+            continue
+        html = page.read_text(encoding="utf-8")
+        fixed = name_nav_toggles(html)
+        if fixed != html:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def lite(output: Path, edition: Path) -> None:
     if not LITE_PY.exists():
         raise BuildError(f"{LITE_PY} is missing (make lite-fetch installs it)")
@@ -411,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
             raise BuildError(f"{edition} is not a student edition (run: make student)")
         stage(edition, args.timeout, with_lite=not args.no_lite)
         sphinx(output)
+        postprocess(output)
         if not args.no_lite:
             lite(output, edition)
     except (BuildError, subprocess.CalledProcessError) as err:

@@ -37,7 +37,8 @@ def test_widget_views_are_replaced_by_their_html_first_state_with_a_note(site: A
     }
     web = site.for_the_web(nb, "notebooks", "01_history.ipynb")
     assert "widgets" not in web["metadata"]
-    data = web["cells"][2]["outputs"][0]["data"]
+    assert "{contents}" in web["cells"][2]["source"]  # the page's sections, under the links
+    data = web["cells"][3]["outputs"][0]["data"]
     assert set(data) == {"text/html"}
     assert data["text/html"].startswith("<div>first</div>") and "live" in data["text/html"]
     links = web["cells"][1]["source"]  # right under the title
@@ -86,9 +87,21 @@ def test_without_the_browser_version_no_page_links_to_it(site: Any) -> None:
     web = site.for_the_web(nb, "notebooks", "01_history.ipynb", with_lite=False)
     assert "lite/" not in web["cells"][1]["source"]
     assert 'href="../download/notebooks/01_history.ipynb"' in web["cells"][1]["source"]
-    note = web["cells"][2]["outputs"][0]["data"]["text/html"]
+    note = web["cells"][3]["outputs"][0]["data"]["text/html"]
     assert "browser" not in note and "JupyterLab" in note
     rows = [("01_history", "01 · History")], [("ex01", "Exercises 01")]
     assert "lite/" not in site.landing_page(*rows, with_lite=False)
     assert "Run it in the browser" not in site.landing_page(*rows, with_lite=False)
     assert 'href="lite/lab/index.html"' in site.landing_page(*rows)
+
+
+def test_every_collapsible_navigation_section_gets_a_name(site: Any) -> None:
+    """The theme's <summary> holds only a chevron (axe summary-name): it is named by its section."""
+    html = (
+        '<li class="toctree-l1 has-children"><a class="reference internal" href="data/index.html">'
+        "Data <code>codebook</code> &amp; more</a><details><summary><span "
+        'class="toctree-toggle" role="presentation"><i class="fa-solid"></i></span></summary><ul>'
+    )
+    fixed = site.name_nav_toggles(html)
+    assert '<summary aria-label="Data codebook &amp; more: show or hide its pages">' in fixed
+    assert fixed.count("<summary") == 1
