@@ -782,7 +782,8 @@ def pyodide_dist(
 
 
 def precompile(dist: Path, contents: Path) -> dict[str, Any]:
-    """Byte-compile what the notebooks import (lite/pycompile.py), then re-hash the lock."""
+    """Byte-compile what the notebooks import (lite/pycompile.py), then re-hash the lock entries
+    of the archives it rewrote (only those: the others keep the sha256 they were checked with)."""
     import pycompile  # lite/pycompile.py, beside this script
 
     started = time.monotonic()
@@ -795,10 +796,10 @@ def precompile(dist: Path, contents: Path) -> dict[str, Any]:
         return summary
     lock_path = dist / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text())
+    rewritten = set(summary["rewritten"])
     for entry in lock["packages"].values():
-        local = dist / entry["file_name"]
-        if local.is_file():
-            entry["sha256"] = sha256(local.read_bytes())
+        if entry["file_name"] in rewritten:
+            entry["sha256"] = sha256((dist / entry["file_name"]).read_bytes())
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
     summary["seconds"] = round(time.monotonic() - started, 1)
     log(
