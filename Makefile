@@ -56,7 +56,7 @@ format: $(STAMP)  ## apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff format .
 
 unit: $(STAMP)  ## unit and data tests only
-	$(PY) -m pytest -n $(WORKERS) --dist loadfile -m "not browser and not lite" -p no:cacheprovider tests $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadfile -m "not browser and not lite and not site" -p no:cacheprovider tests $(PYTEST_ARGS)
 
 nbval: $(STAMP)  ## run the instructor sources offline and check their stored check outputs (nbval)
 	scripts/offline $(PY) -m pytest -n $(WORKERS) --dist loadfile --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider exercises/source $(PYTEST_ARGS)

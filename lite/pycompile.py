@@ -190,5 +190,6 @@ def compile_dist(dist: Path, notebooks: Path, packages: list[str], rewrite: Any)
         "compiled": True,
         "modules": sum(len(v) for v in plan.values()),
         "wheels": len(plan),
+        "rewritten": sorted(plan),
         "cells_failed_while_tracing": trace["failed"],
     }

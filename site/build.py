@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+from html import escape, unescape
 from pathlib import Path
 
 SITE_DIR = Path(__file__).resolve().parent
@@ -38,6 +39,10 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 LIVE_NOTE = (
     "This explorer or quiz needs a running kernel: it is live when you run the lesson in "
     "JupyterLab or in the browser version (Run in the browser, at the top of this page)."
+)
+LIVE_NOTE_NO_LITE = (
+    "This explorer or quiz needs a running kernel: it is live when you run the lesson in "
+    "JupyterLab (Download the notebook, at the top of this page)."
 )
 
 
@@ -88,12 +93,15 @@ def execute_lesson(src: Path, edition: Path, package_hash: str, timeout: int) ->
     return json.loads(cached.read_text(encoding="utf-8"))
 
 
-def links_cell(kind: str, name: str) -> dict:
-    """The 'Run in the browser' and 'Download the notebook' links at the top of a page."""
-    html = (
-        '<p class="trilat-links">'
+def links_cell(kind: str, name: str, with_lite: bool = True) -> dict:
+    """The 'Run in the browser' (only when the site has lite/) and 'Download the notebook' links
+    at the top of a page."""
+    run = (
         f'<a class="trilat-run" href="../lite/lab/index.html?path={kind}/{name}">'
         "Run in the browser</a> (JupyterLite: nothing to install) · "
+    )
+    html = (
+        f'<p class="trilat-links">{run if with_lite else ""}'
         f'<a class="trilat-download" href="../download/{kind}/{name}" download>'
         "Download the notebook</a></p>"
     )
@@ -104,8 +112,17 @@ COURSE_URL = re.compile(r'<span class="trilat-url">(https?://[^<"]+)</span>')
 """A web address in course output: text in a notebook (its page script makes it a link there,
 see trilat_lessons/sources.py); on the website, a link."""
 
+CONTENTS_CELL = {
+    "cell_type": "markdown",
+    "id": "trilat-contents",
+    "metadata": {},
+    "source": "```{contents} On this page\n:local:\n:depth: 1\n```",
+}
+"""The page's sections at the top of the article: lesson and exercise pages give the article the
+whole width for the charts (site/trilat.css), so the theme's right-hand sidebar is not shown."""
 
-def for_the_web(nb: dict, kind: str, name: str) -> dict:
+
+def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
     """Drop live-widget views (keep their text/html fallback, with a note) and kernel state;
     course web addresses become links."""
     nb["metadata"].pop("widgets", None)
@@ -123,10 +140,11 @@ def for_the_web(nb: dict, kind: str, name: str) -> dict:
             if "text/html" in data:
                 html = data["text/html"]
                 html = html if isinstance(html, str) else "".join(html)
-                data["text/html"] = f'{html}<p class="trilat-live-note"><em>{LIVE_NOTE}</em></p>'
+                note = LIVE_NOTE if with_lite else LIVE_NOTE_NO_LITE
+                data["text/html"] = f'{html}<p class="trilat-live-note"><em>{note}</em></p>'
                 data.pop("text/plain", None)
     first = 1 if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown" else 0
-    nb["cells"].insert(first, links_cell(kind, name))
+    nb["cells"][first:first] = [links_cell(kind, name, with_lite), CONTENTS_CELL]
     return nb
 
 
@@ -238,9 +256,34 @@ def licences_page(edition: Path) -> str:
     return "\n".join(parts) + "\n"
 
 
-def landing_page(lessons: list[tuple[str, str]], exercises: list[tuple[str, str]]) -> str:
+def landing_page(
+    lessons: list[tuple[str, str]], exercises: list[tuple[str, str]], with_lite: bool = True
+) -> str:
+    """The landing page; without the browser version (--no-lite) it offers only the other two."""
     lesson_rows = "\n".join(f"| [{t}](lessons/{s}.ipynb) |" for s, t in lessons)
     exercise_rows = "\n".join(f"| [{t}](exercises/{s}.ipynb) |" for s, t in exercises)
+    live = "in the browser version or in JupyterLab" if with_lite else "in JupyterLab"
+    ways = [
+        "**Read it here.** Every lesson below is a page with its charts and outputs. Explorers and"
+        " quizzes need a running kernel: here each shows a static picture of its first state, and"
+        f" it comes alive when you run the lesson {live}.",
+    ]
+    if with_lite:
+        ways.append(
+            "**Run it in the browser.** Each lesson page has a *Run in the browser* link that"
+            ' opens it in <a href="lite/lab/index.html">JupyterLite</a>, a JupyterLab that runs'
+            " entirely in your browser: nothing to install, and after the first load it works"
+            " offline. (The first visit downloads the Python runtime, several tens of megabytes.)"
+        )
+    ways.append(
+        "**Download and install.** Each page has a *Download the notebook* link; for the whole"
+        " course (lessons, exercises, data and `check()` feedback) get the course folder from your"
+        " instructor or the course repository and run `make lab` (Python 3.11 or newer; see the"
+        " README)."
+    )
+    ways_md = "\n".join(f"{i}. {w}" for i, w in enumerate(ways, 1))
+    count = {2: "Two", 3: "Three"}[len(ways)]
+    answer = "run them in the browser or in JupyterLab" if with_lite else "run them in JupyterLab"
     return f"""# U.S.–Japan–South Korea trilateral cooperation: a Jupyter course
 
 A course in notebooks on how the United States, Japan and South Korea came to cooperate as three,
@@ -252,18 +295,9 @@ offline; exercises give instant feedback.
 programming needed: lesson 00b is a Python primer), and instructors who want to adopt or adapt a
 course whose every figure can be traced to a document.
 
-## Three ways to use it
+## {count} ways to use it
 
-1. **Read it here.** Every lesson below is a page with its charts and outputs. Explorers and
-   quizzes need a running kernel: here they show a placeholder, and they come alive when you
-   run the lesson.
-2. **Run it in the browser.** Each lesson page has a *Run in the browser* link that opens it in
-   <a href="lite/lab/index.html">JupyterLite</a>, a JupyterLab that runs entirely in your
-   browser: nothing to install, and after the first load it works offline. (The first visit
-   downloads the Python runtime, several tens of megabytes.)
-3. **Download and install.** Each page has a *Download the notebook* link; for the whole course
-   (lessons, exercises, data and `check()` feedback) get the course folder from your instructor or
-   the course repository and run `make lab` (Python 3.11 or newer; see the README).
+{ways_md}
 
 ## Syllabus
 
@@ -274,7 +308,7 @@ course whose every figure can be traced to a document.
 ## Exercises
 
 Each set has questions you answer in the notebook and check with `check()`. Here you can read the
-questions; run them in the browser or in JupyterLab to answer and get feedback.
+questions; {answer} to answer and get feedback.
 
 | exercise set |
 |---|
@@ -312,7 +346,7 @@ licences
 """
 
 
-def stage(edition: Path, timeout: int) -> None:
+def stage(edition: Path, timeout: int, with_lite: bool = True) -> None:
     """Write the Sphinx source tree (and the files to download) into site/_build/src/."""
     import nbformat
 
@@ -327,13 +361,15 @@ def stage(edition: Path, timeout: int) -> None:
     lessons = []
     for src in sorted((edition / "notebooks").glob("*.ipynb")):
         shutil.copyfile(src, downloads / "notebooks" / src.name)
-        nb = for_the_web(execute_lesson(src, edition, package_hash, timeout), "notebooks", src.name)
+        executed = execute_lesson(src, edition, package_hash, timeout)
+        nb = for_the_web(executed, "notebooks", src.name, with_lite)
         nbformat.write(nbformat.from_dict(nb), STAGE / "lessons" / src.name)
         lessons.append((src.stem, title_of(nb, src.stem)))
     exercises = []
     for src in sorted((edition / "exercises").glob("*.ipynb")):
         shutil.copyfile(src, downloads / "exercises" / src.name)
-        nb = for_the_web(json.loads(src.read_text(encoding="utf-8")), "exercises", src.name)
+        nb = json.loads(src.read_text(encoding="utf-8"))
+        nb = for_the_web(nb, "exercises", src.name, with_lite)
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
                 cell["outputs"], cell["execution_count"] = [], None
@@ -350,7 +386,7 @@ def stage(edition: Path, timeout: int) -> None:
     shutil.copyfile(readings, STAGE / "readings.md")
     (STAGE / "cite.md").write_text(cite_page(edition), encoding="utf-8")
     (STAGE / "licences.md").write_text(licences_page(edition), encoding="utf-8")
-    (STAGE / "index.md").write_text(landing_page(lessons, exercises), encoding="utf-8")
+    (STAGE / "index.md").write_text(landing_page(lessons, exercises, with_lite), encoding="utf-8")
     (STAGE / "_static").mkdir()
     for name in ("trilat.css", "trilat-nomath.js"):
         shutil.copyfile(SITE_DIR / name, STAGE / "_static" / name)
@@ -374,6 +410,38 @@ def sphinx(output: Path) -> None:
     (output / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is
 
 
+NAV_TOGGLE = re.compile(
+    r'(<li class="[^"]*has-children[^"]*"><a [^>]*>(?P<text>.*?)</a>\s*<details[^>]*>)<summary>',
+    re.S,
+)
+
+
+def name_nav_toggles(html: str) -> str:
+    """Give each collapsible section of the theme's navigation an accessible name.
+
+    The theme's ``<summary>`` holds only a decorative chevron (axe: summary-name); its name is
+    the section it opens, e.g. "Data codebook: show or hide its pages".
+    """
+
+    def named(m: re.Match[str]) -> str:
+        text = " ".join(unescape(re.sub(r"<[^>]+>", "", m["text"])).split())
+        label = escape(f"{text}: show or hide its pages", quote=True)
+        return f'{m[1]}<summary aria-label="{label}">'
+
+    return NAV_TOGGLE.sub(named, html)
+
+
+def postprocess(output: Path) -> None:
+    """Fix what the theme writes on every page (outside the JupyterLite app)."""
+    for page in output.rglob("*.html"):
+        if page.relative_to(output).parts[0] in ("lite", "_static"):
+            continue
+        html = page.read_text(encoding="utf-8")
+        fixed = name_nav_toggles(html)
+        if fixed != html:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def lite(output: Path, edition: Path) -> None:
     if not LITE_PY.exists():
         raise BuildError(f"{LITE_PY} is missing (make lite-fetch installs it)")
@@ -393,8 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if (edition / "exercises" / "source").exists() or not (edition / "notebooks").is_dir():
             raise BuildError(f"{edition} is not a student edition (run: make student)")
-        stage(edition, args.timeout)
+        stage(edition, args.timeout, with_lite=not args.no_lite)
         sphinx(output)
+        postprocess(output)
         if not args.no_lite:
             lite(output, edition)
     except (BuildError, subprocess.CalledProcessError) as err:

@@ -14,6 +14,7 @@ exclude_patterns = ["_extra", "**.ipynb_checkpoints"]
 html_extra_path = ["_build/src/_extra"]  # the notebooks, CSVs and CITATION.cff to download
 html_static_path = ["_build/src/_static"]  # paths are relative to this folder
 html_css_files = ["trilat.css"]
+templates_path = ["_templates"]  # theme-switcher.html: empty (the site is light-only)
 
 # The notebooks arrive executed (site/build.py, offline, cached): Sphinx never runs course code.
 nb_execution_mode = "off"
@@ -39,3 +40,6 @@ html_theme_options = {
     "show_toc_level": 2,
     "navigation_with_keys": False,
 }
+# light only, whatever the reader's system setting: the course's charts, widget pictures and
+# tables are drawn for a light page (docs/website.md, "Light only")
+html_context = {"default_mode": "light"}

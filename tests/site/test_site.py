@@ -1,12 +1,14 @@
 """The built course website (``make site`` -> ``_site/``), served from a sub-path on localhost and
-opened page by page in headless Debian Chromium with the network cut (``make test-site``).
+opened page by page in headless Debian Chromium (1280 px wide) with the network cut
+(``make test-site``).
 
 Every HTML page outside the JupyterLite app is reached by following links from the landing page;
 on each: no failed request, no request leaving localhost, every internal link and #anchor
-resolves, and axe-core (WCAG 2 A/AA, pinned in tests/browser/package-lock.json) finds no
-violation inside the page's article (the course's own content, which the theme's navigation
-surrounds). Files to download answer 200. Lesson and exercise pages carry "Run in the browser"
-(into _site/lite/, checked to exist) and "Download the notebook".
+resolves, axe-core (WCAG 2 A/AA, pinned in tests/browser/package-lock.json) finds no violation on
+the whole page, in light and in dark system colour scheme, and every chart fits the article's
+column with its text at 10 px or more. Files to download answer 200. Lesson and exercise pages
+carry "Run in the browser" (into _site/lite/, whose files/ must hold the notebook it opens) and
+"Download the notebook"; a site built with --no-lite links to no lite/ at all.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import os
 import sys
 from collections import deque
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
@@ -28,26 +30,43 @@ pytestmark = pytest.mark.site
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("TRILAT_SITE", REPO / "_site"))
+HAS_LITE = (SITE / "lite").is_dir()  # `make site SITE_ARGS=--no-lite` leaves it out
 AXE = REPO / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
 PREFIX = "/course/"  # the site is served from a sub-path, as on GitHub Pages or a university server
 # Sphinx's own search and index pages: loaded and link-checked, but not course content for axe
-# (the empty search page of Sphinx 9 has an unnamed <summary>, seen here)
 GENERATED = {"search.html", "genindex.html"}
 
 AXE_RUN = """async () => {
-  // the article (the course's own content); contrast is still computed against the real page
-  const r = await axe.run(document.querySelector('article') || document, {
+  // the whole page: the course's content and the theme's navigation around it
+  const r = await axe.run(document, {
     runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
     resultTypes: ['violations'],
   });
   const out = [];
   for (const v of r.violations) {
     for (const n of v.nodes) {
-      const sel = n.target[n.target.length - 1];
-      const el = typeof sel === 'string' ? document.querySelector(sel) : null;
       out.push({rule: v.id, target: n.target.join(' '), html: n.html.slice(0, 200),
                 summary: n.failureSummary});
+    }
+  }
+  return out;
+}"""
+# Charts on a 1280 px window: each fits the article's column (no sideways scrolling, nothing cut
+# off) and its smallest text is still drawn at 10 px or more.
+CHARTS = """() => {
+  const out = [];
+  for (const svg of document.querySelectorAll('article svg.marks')) {
+    const col = svg.closest('article'), cs = getComputedStyle(col), c = col.getBoundingClientRect();
+    const left = c.left + parseFloat(cs.paddingLeft), right = c.right - parseFloat(cs.paddingRight);
+    const b = svg.getBoundingClientRect(), scale = b.width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text')].map(
+      t => parseFloat(getComputedStyle(t).fontSize) * scale);
+    const smallest = sizes.length ? Math.min(...sizes) : 99;
+    if (b.left < left - 0.5 || b.right > right + 0.5 || smallest < 10) {
+      out.push({chart: (svg.getAttribute('aria-label') || '').slice(0, 80),
+                width: Math.round(b.width), column: Math.round(right - left),
+                smallest_text_px: Math.round(smallest * 10) / 10});
     }
   }
   return out;
@@ -113,6 +132,9 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
                 violations = page.evaluate(AXE_RUN)
                 if violations:
                     problems.setdefault(rel, []).extend(violations)
+                too_wide = page.evaluate(CHARTS)
+                if too_wide:
+                    problems.setdefault(rel, []).extend(too_wide)
             for href in page.evaluate(LINKS):
                 target, frag = urldefrag(href)
                 parts = urlsplit(target)
@@ -124,6 +146,9 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
                 path = unquote(parts.path[len(PREFIX) :])
                 if path.startswith("lite/"):
                     files.add(path)  # the JupyterLite app: tests/lite opens it; here it must exist
+                    # "Run in the browser" opens ?path=<notebook>: that notebook must be there
+                    for value in parse_qs(parts.query).get("path", []):
+                        files.add(f"lite/files/{value}")
                 elif path.endswith(".html") or path == "" or path.endswith("/"):
                     if frag:
                         anchors.setdefault(target, set()).add(unquote(frag))
@@ -131,8 +156,11 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
                 else:
                     files.add(path)
             # a lesson or exercise page links to the browser version and to its notebook
+            # (built with --no-lite: no link into the missing lite/ at all)
             if rel.startswith(("lessons/", "exercises/")):
                 for name in ("Run in the browser", "Download the notebook"):
+                    if name == "Run in the browser" and not HAS_LITE:
+                        continue
                     if page.get_by_role("link", name=name).count() != 1:
                         problems.setdefault(rel, []).append(f"no single link '{name}'")
         for url, wanted in anchors.items():
@@ -145,6 +173,17 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
                 problems.setdefault(path, []).append(f"HTTP {status}")
         if blocked.urls:
             problems["requests leaving localhost"] = blocked.urls
+    # a reader whose system is set to dark mode: axe again on every page
+    with launch_chromium() as browser, guarded_page(browser, color_scheme="dark") as (page, _):
+        for url in sorted(seen_pages):
+            rel = url[len(base) + len(PREFIX) :]
+            if rel in GENERATED:
+                continue
+            page.goto(url, wait_until="load")
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate(AXE_RUN)
+            if violations:
+                problems.setdefault(f"{rel} (dark mode)", []).extend(violations)
     visited = {u[len(base) + len(PREFIX) :] for u in seen_pages}
     unvisited = site_pages(SITE) - visited
     if unvisited:
@@ -157,4 +196,11 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
     )
     assert not problems, json.dumps(problems, indent=1)[:6000]
     assert any(p.startswith("lessons/") for p in visited)
-    assert any(f.startswith("lite/lab/index.html") for f in files) or not (SITE / "lite").exists()
+    lite_links = {f for f in files if f.startswith("lite/")}
+    if HAS_LITE:  # every lesson and exercise opens in the browser version
+        assert "lite/lab/index.html" in lite_links
+        opened = {f.removeprefix("lite/files/") for f in lite_links if f.startswith("lite/files/")}
+        notebooks = {p for p in visited if p.startswith(("lessons/", "exercises/"))}
+        assert len(opened) == len(notebooks), (sorted(opened), sorted(notebooks))
+    else:  # built with --no-lite: no page offers the missing browser version
+        assert not lite_links, sorted(lite_links)
