@@ -54,7 +54,7 @@ def _wheel(path: Path, files: dict[str, str]) -> Path:
 FILES = {
     "thirdparty/__init__.py": "VALUE = 'from source'\n",
     "thirdparty/unused.py": "X = 1\n",
-    "trilat_lessons/__init__.py": "VALUE = 'course source'\n",
+    "coursepkg/__init__.py": "VALUE = 'course source'\n",
     "demo-1.0.dist-info/METADATA": "Name: demo\n",
 }
 
@@ -66,18 +66,20 @@ def test_rewritten_wheel_imports_from_bytecode_and_lists_every_file(
     # bytecode made from a DIFFERENT source than the file: importing it proves which one ran
     pyc = {
         "thirdparty/__init__.py": _pyc("VALUE = 'from bytecode'\n"),
-        "trilat_lessons/__init__.py": _pyc("VALUE = 'course bytecode'\n"),
+        "coursepkg/__init__.py": _pyc("VALUE = 'course bytecode'\n"),
     }
     tag = sys.implementation.cache_tag
-    lite.bytecode_archive(whl, pyc, ("trilat_lessons/",), tag)
+    # (the build keeps the source of the course's own modules: a fake package here, so this
+    # test never shadows the real trilat_lessons in sys.modules)
+    lite.bytecode_archive(whl, pyc, ("coursepkg/",), tag)
     with zipfile.ZipFile(whl) as zf:
         names = zf.namelist()
         record = zf.read("demo-1.0.dist-info/RECORD").decode().splitlines()
         data = {n: zf.read(n) for n in names}
     assert "thirdparty/__init__.pyc" in names and "thirdparty/__init__.py" not in names
     assert "thirdparty/unused.py" in names  # not imported by any notebook: left as source
-    assert "trilat_lessons/__init__.py" in names  # the course keeps its source ...
-    assert f"trilat_lessons/__pycache__/__init__.{tag}.pyc" in names  # ... and gets bytecode
+    assert "coursepkg/__init__.py" in names  # the course keeps its source ...
+    assert f"coursepkg/__pycache__/__init__.{tag}.pyc" in names  # ... and gets bytecode
     listed = {line.split(",")[0]: line for line in record}
     assert set(listed) == set(names)
     for name in names:
@@ -90,12 +92,12 @@ def test_rewritten_wheel_imports_from_bytecode_and_lists_every_file(
     site = tmp_path / "site"
     zipfile.ZipFile(whl).extractall(site)
     monkeypatch.syspath_prepend(str(site))
-    for mod in ("thirdparty", "trilat_lessons"):
+    for mod in ("thirdparty", "coursepkg"):
         monkeypatch.delitem(sys.modules, mod, raising=False)
     assert importlib.import_module("thirdparty").VALUE == "from bytecode"
-    assert importlib.import_module("trilat_lessons").VALUE == "course bytecode"
+    assert importlib.import_module("coursepkg").VALUE == "course bytecode"
     monkeypatch.delitem(sys.modules, "thirdparty")
-    monkeypatch.delitem(sys.modules, "trilat_lessons")
+    monkeypatch.delitem(sys.modules, "coursepkg")
 
 
 def test_standard_library_zip_keeps_its_folders_and_imports_the_bytecode(
