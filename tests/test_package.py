@@ -114,3 +114,15 @@ def test_doctor_says_when_the_save_hook_is_off(monkeypatch) -> None:
     off = doctor.check_save_hook()
     assert off.ok and off.warning and "model not found" in off.detail
     assert "jupyter server extension enable trilat_lessons.labhooks" in off.fix
+
+
+def test_doctor_reads_the_save_hook_setting_as_the_server_does(tmp_path, monkeypatch) -> None:
+    """A server config file that turns the extension off wins over the extension lists (the
+    server then never registers the hook): the doctor must say it is off."""
+    from trilat_lessons import doctor
+
+    (tmp_path / "jupyter_server_config.json").write_text(
+        '{"ServerApp": {"jpserver_extensions": {"trilat_lessons.labhooks": false}}}'
+    )
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path))
+    assert doctor.check_save_hook().warning is True

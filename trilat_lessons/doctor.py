@@ -209,10 +209,16 @@ def check_save_hook() -> Check:
     try:
         from jupyter_core.paths import jupyter_config_path
         from jupyter_server.extension.config import ExtensionConfigManager
+        from jupyter_server.serverapp import ServerApp
 
+        # as the server decides: the extension lists (jupyter_server_config.d), then its own
+        # config files, whose ServerApp.jpserver_extensions win
         enabled = ExtensionConfigManager(
             read_config_path=jupyter_config_path()
         ).get_jpserver_extensions()
+        app = ServerApp()
+        app.load_config_file()
+        enabled.update(app.jpserver_extensions)
     except Exception as exc:  # no jupyter_server here, or an unreadable config: report it
         return Check(
             "savehook", True, f"cannot tell whether the save hook is on ({exc})", warning=True

@@ -20,8 +20,7 @@ labels; it keeps an image with its alt text.
 
 Course tables are stored without their scrolling box (``tables_unscrolled``): the sanitizer
 would drop the box's ``tabindex`` and leave a region keyboard users cannot scroll. The course's
-page scripts (an image that runs a script when it fails to load) are not stored: sanitized, each
-would be a stray "Image".
+page scripts (an empty ``<style>`` that runs one when it loads) are not stored.
 """
 
 from __future__ import annotations
@@ -253,10 +252,12 @@ def tables_unscrolled(nb: dict[str, Any]) -> int:
 
 
 _PAGE_SCRIPT = re.compile(
-    r'<img alt="" hidden width="[01]" height="[01]" src="data:," onerror="[^"]*">'
+    r'<style onload="[^"]*"></style>'
+    r'|<img alt="" hidden width="[01]" height="[01]" src="data:," onerror="[^"]*">'
 )
-"""The course's page scripts (``linkguard``, widgets' page helper): an image that fails to load
-runs them. Sanitized, such an image would show as a stray, announced "Image"."""
+"""The course's page scripts (``linkguard``, widgets' page helper): an empty ``<style>`` whose
+load handler runs them (an older version used an image that failed to load, which a sanitizer
+left as a stray, announced "Image"). Nothing of them needs storing."""
 
 
 def page_scripts_removed(nb: dict[str, Any]) -> int:

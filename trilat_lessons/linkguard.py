@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import html
 
-# Runs once per page (inline handler of a 1x1 data: image that fails to load: no network, and
-# no notebook trust beyond a freshly run output's): watches the page and marks every link in any
+# Runs once per page (the load handler of an empty <style>: no network, and no notebook trust
+# beyond a freshly run output's; JupyterLab's sanitizer drops a <style> whole, so an untrusted
+# notebook shows nothing of it): watches the page and marks every link in any
 # cell's output -- the <a> JupyterLab makes of a web address a student prints, a link in a
 # pandas table -- with data-lm-suppress-shortcuts, so letters typed on a focused link never
 # reach the notebook's single-key shortcuts (``a`` inserts a cell, ``d d`` deletes one). A
@@ -16,8 +17,8 @@ import html
 # (untrusted) notebook, where this cannot run, has no link at all to leak keys.
 # Where JupyterLab runs without the save hook (labhooks), a reopened notebook's widgets say
 # "Error displaying widget: model not found": the guard puts what to do in its place.
-_LINK_GUARD_JS = """(function (img) {
-  img.remove();
+_LINK_GUARD_JS = """(function (carrier) {
+  carrier.remove();
   if (window.__trilatLinkGuard) return;
   window.__trilatLinkGuard = true;
   var style = document.createElement('style');
@@ -55,13 +56,10 @@ _LINK_GUARD_JS = """(function (img) {
 
 
 def link_guard_html() -> str:
-    """An invisible image whose script keeps links in every output of the page away from the
+    """An empty ``<style>`` whose load handler keeps links in every output of the page away from the
     notebook's shortcuts (see ``_LINK_GUARD_JS``); ``render.setup()`` shows it, and so does every
     course widget (``widgets._base.page_helper``). Harmless where it cannot run."""
-    return (
-        '<img alt="" hidden width="0" height="0" src="data:," '
-        f'onerror="{html.escape(_LINK_GUARD_JS, quote=True)}">'
-    )
+    return f'<style onload="{html.escape(_LINK_GUARD_JS, quote=True)}"></style>'
 
 
 def show_link_guard() -> None:

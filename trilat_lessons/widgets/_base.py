@@ -218,14 +218,14 @@ KEYBOARD_HELP = (
 WIDGET_ROOTS = ".trilat-explorer, .trilat-quiz"
 """CSS selector of the course widgets' outer boxes (what :func:`page_helper` works on)."""
 
-# Runs in the page when an explorer or quiz is drawn (inline handler of a 1x1 data: image that
-# fails to load, so no network and no notebook trust is needed: ipywidgets draws an HTML widget's
-# value as it is). On the widget's outer box it sets ``data-lm-suppress-shortcuts``, so keys typed
-# in a control never reach JupyterLab's notebook shortcuts (Lumino's keymap stops at that
-# attribute; ipywidgets #3912) and on each of its controls, names every slider handle after its
-# label, and makes scrollable parts focusable. A MutationObserver repeats this when ipywidgets
-# redraws a part.
-_HELPER_JS = """(function (img) {
+# Runs in the page when an explorer or quiz is drawn (the load handler of an empty <style>, so no
+# network and no notebook trust is needed: ipywidgets draws an HTML widget's value as it is; a
+# sanitizer drops a <style> whole, leaving nothing behind). On the widget's outer box it sets
+# ``data-lm-suppress-shortcuts``, so keys typed in a control never reach JupyterLab's notebook
+# shortcuts (Lumino's keymap stops at that attribute; ipywidgets #3912) and on each of its
+# controls, names every slider handle after its label, and makes scrollable parts focusable. A
+# MutationObserver repeats this when ipywidgets redraws a part.
+_HELPER_JS = """(function (carrier) {
   var tries = 0;
   function name(el) {
     var l = el && el.querySelector('.widget-label');
@@ -288,9 +288,9 @@ _HELPER_JS = """(function (img) {
       });
   }
   function go() {
-    var root = img.closest('WIDGET_ROOTS');
+    var root = carrier.closest('WIDGET_ROOTS');
     if (!root) { if (tries++ < 200) setTimeout(go, 50); return; }
-    img.remove();
+    carrier.remove();
     fix(root);
     if (!root.__trilatObserved) {
       root.__trilatObserved = true;
@@ -362,8 +362,7 @@ def page_helper() -> str:
 
     return (
         f"<style>{_HELPER_CSS}</style>"
-        '<img alt="" hidden width="0" height="0" src="data:," '
-        f'onerror="{html.escape(_HELPER_JS, quote=True)}">' + link_guard_html()
+        f'<style onload="{html.escape(_HELPER_JS, quote=True)}"></style>' + link_guard_html()
     )
 
 
