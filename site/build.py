@@ -431,13 +431,30 @@ def name_nav_toggles(html: str) -> str:
     return NAV_TOGGLE.sub(named, html)
 
 
+LIGHT_ONLY = (
+    "<script>(function () { var get = Storage.prototype.getItem;"
+    " Storage.prototype.getItem = function (key) {"
+    ' return key === "mode" || key === "theme" ? "light" : get.apply(this, arguments); };'
+    " })();</script>"
+)
+"""First in every page's ``<head>``: the theme's own scripts read a light/dark choice saved in the
+browser's storage, which every site on the same host shares (all of one github.io account), so a
+"dark" saved by another site would turn this light-only site dark (docs/website.md, "Dark
+mode"). The site reads "light" for those two keys; nothing is written to the storage."""
+
+
+def light_only(html: str) -> str:
+    """``html`` with :data:`LIGHT_ONLY` first in its ``<head>``."""
+    return html if LIGHT_ONLY in html else html.replace("<head>", "<head>" + LIGHT_ONLY, 1)
+
+
 def postprocess(output: Path) -> None:
     """Fix what the theme writes on every page (outside the JupyterLite app)."""
     for page in output.rglob("*.html"):
         if page.relative_to(output).parts[0] in ("lite", "_static"):
             continue
         html = page.read_text(encoding="utf-8")
-        fixed = name_nav_toggles(html)
+        fixed = light_only(name_nav_toggles(html))
         if fixed != html:
             page.write_text(fixed, encoding="utf-8")
 

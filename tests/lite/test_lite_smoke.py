@@ -114,7 +114,9 @@ def test_lesson_01_runs_in_the_browser_and_draws_its_charts(
 
     assert tracebacks(page) == []
     # the setup cell ran in Pyodide with the course wheel preloaded
-    first_out = page.locator(".jp-OutputArea-output").first.inner_text()
+    # (by its text: tl.setup() also puts the page's script carrier, with no text, among them)
+    ready = page.locator(".jp-OutputArea-output").filter(has_text="trilat-lessons").first
+    first_out = ready.inner_text()
     assert "trilat-lessons" in first_out and "ready" in first_out
     # course charts: inline, accessible SVG drawn by vega inside the kernel (no vl-convert)
     charts = page.locator('.trilat-chart svg[role="graphics-document document"]')

@@ -173,8 +173,13 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
                 problems.setdefault(path, []).append(f"HTTP {status}")
         if blocked.urls:
             problems["requests leaving localhost"] = blocked.urls
-    # a reader whose system is set to dark mode: axe again on every page
+    # a reader whose system is set to dark mode, and whose browser holds a "dark" choice saved by
+    # another site of the same theme on this host: axe again on every page
     with launch_chromium() as browser, guarded_page(browser, color_scheme="dark") as (page, _):
+        page.add_init_script(
+            "try { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); }"
+            " catch (e) {}"
+        )
         for url in sorted(seen_pages):
             rel = url[len(base) + len(PREFIX) :]
             if rel in GENERATED:
@@ -184,6 +189,14 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
             violations = page.evaluate(AXE_RUN)
             if violations:
                 problems.setdefault(f"{rel} (dark mode)", []).extend(violations)
+            if page.evaluate("document.documentElement.dataset.theme") != "light":
+                problems.setdefault(f"{rel} (dark mode)", []).append("the page turned dark")
+            # a phone: the page keeps to the screen's width (no sideways scrolling)
+            page.set_viewport_size({"width": 390, "height": 844})
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > 391:
+                problems.setdefault(rel, []).append(f"{wide} px wide on a 390 px screen")
+            page.set_viewport_size({"width": 1280, "height": 900})
     visited = {u[len(base) + len(PREFIX) :] for u in seen_pages}
     unvisited = site_pages(SITE) - visited
     if unvisited:
