@@ -191,12 +191,6 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
                 problems.setdefault(f"{rel} (dark mode)", []).extend(violations)
             if page.evaluate("document.documentElement.dataset.theme") != "light":
                 problems.setdefault(f"{rel} (dark mode)", []).append("the page turned dark")
-            # a phone: the page keeps to the screen's width (no sideways scrolling)
-            page.set_viewport_size({"width": 390, "height": 844})
-            wide = page.evaluate("document.documentElement.scrollWidth")
-            if wide > 391:
-                problems.setdefault(rel, []).append(f"{wide} px wide on a 390 px screen")
-            page.set_viewport_size({"width": 1280, "height": 900})
     visited = {u[len(base) + len(PREFIX) :] for u in seen_pages}
     unvisited = site_pages(SITE) - visited
     if unvisited:
