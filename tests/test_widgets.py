@@ -512,8 +512,8 @@ def test_saved_course_links_become_text_so_an_untrusted_reopening_has_none() -> 
     saved = nb["cells"][0]["outputs"][0]["data"]["text/html"]
     assert "<a " not in saved and "https://a.b/c" in saved  # the address stays, as text
     assert nb["cells"][1]["outputs"][0]["data"]["text/html"] == other  # not ours
-    # the page's script is not stored (nothing of it is needed once the page has run it)
-    assert nb["cells"][2]["outputs"][0]["data"]["text/html"] == ""
+    # the page's script carrier is kept (a trusted reopening runs it; a sanitizer drops it whole)
+    assert nb["cells"][2]["outputs"][0]["data"]["text/html"] == link_guard_html()
     legacy_img = '<img alt="" hidden width="1" height="1" src="data:," onerror="x()">'
     nb["cells"][2]["outputs"][0]["data"]["text/html"] = legacy_img  # an older version's carrier
     pre_save({"type": "notebook", "content": nb})

@@ -19,8 +19,8 @@ sanitizer drops an untrusted ``<svg>`` but keeps its text, which reads as a wall
 labels; it keeps an image with its alt text.
 
 Course tables are stored without their scrolling box (``tables_unscrolled``): the sanitizer
-would drop the box's ``tabindex`` and leave a region keyboard users cannot scroll. The course's
-page scripts (an empty ``<style>`` that runs one when it loads) are not stored.
+would drop the box's ``tabindex`` and leave a region keyboard users cannot scroll. An older
+version's page-script images (a stray "Image" once sanitized) are not stored.
 """
 
 from __future__ import annotations
@@ -252,17 +252,16 @@ def tables_unscrolled(nb: dict[str, Any]) -> int:
 
 
 _PAGE_SCRIPT = re.compile(
-    r'<style onload="[^"]*"></style>'
-    r'|<img alt="" hidden width="[01]" height="[01]" src="data:," onerror="[^"]*">'
+    r'<img alt="" hidden width="[01]" height="[01]" src="data:," onerror="[^"]*">'
 )
-"""The course's page scripts (``linkguard``, widgets' page helper): an empty ``<style>`` whose
-load handler runs them (an older version used an image that failed to load, which a sanitizer
-left as a stray, announced "Image"). Nothing of them needs storing."""
+"""An older version's page-script carrier: an image that failed to load, which a sanitizer left
+as a stray, announced "Image". Today's carrier, an empty ``<style>`` with a load handler, is
+kept: a trusted reopening runs the link guard again, and a sanitizer drops it whole."""
 
 
 def page_scripts_removed(nb: dict[str, Any]) -> int:
-    """Drop the course's page-script images from stored ``text/html`` outputs (running a cell
-    puts them back); returns how many outputs changed."""
+    """Drop an older version's page-script images from stored ``text/html`` outputs (running a
+    cell puts today's carrier back); returns how many outputs changed."""
     changed = 0
     for data, html in _html_outputs(nb):
         stored = _PAGE_SCRIPT.sub("", html)
