@@ -168,7 +168,7 @@ site: student $(SITE_STAMP) $(LITE_STAMP)  ## the course website into _site/ (le
 	$(VENV)/bin/trilat leakscan --site _site
 
 test-site: site $(AXE)  ## serve _site on localhost, open every page offline in Chromium: requests, links, axe-core
-	scripts/offline $(PY) -m pytest -m site -p no:cacheprovider tests/site $(PYTEST_ARGS)
+	scripts/offline $(PY) -m pytest -m site -p no:cacheprovider tests/site tests/test_edition.py $(PYTEST_ARGS)
 
 site-lock:  ## re-pin site/requirements-site.lock (needs PyPI)
 	$(VENV)/bin/uv pip compile site/requirements-site.in --universal --python-version 3.11 \

@@ -289,6 +289,7 @@ def test_the_wheel_built_from_the_edition_passes_the_leak_scan(edition, scanner,
     assert scanner.scan_path(wheel) == []
 
 
+@pytest.mark.site  # a minute over a built site: run by `make test-site`, not `make unit`
 def test_site_built_from_the_edition_passes_the_leak_scan(scanner):
     site = ROOT / "_site"
     if not site.is_dir():
