@@ -8,10 +8,11 @@ reopened later shows "Error displaying widget: model not found". The course's wi
 static ``text/html`` fallback ("Run this cell to start the explorer") beside their view, so on
 save we drop the view from those outputs: a reopened notebook shows the fallback instead.
 
-It also turns the course's links in stored HTML outputs (source lists) into plain text: a
-notebook reopened untrusted is sanitized by JupyterLab, which drops the attribute that keeps keys
-typed on a link away from the notebook's shortcuts (``a`` would insert a cell, ``d d`` delete
-one). Running the cell again brings the links back.
+It also turns course links that an older version stored (``<a data-lm-suppress-shortcuts>``)
+into plain text: a notebook reopened untrusted is sanitized by JupyterLab, which drops the
+attribute that keeps keys typed on a link away from the notebook's shortcuts (``a`` would insert
+a cell, ``d d`` delete one). Today's course outputs hold web addresses as text already
+(``sources.URL_CLASS``); the page's link guard makes them links while the notebook runs.
 
 And it stores each course chart (``<figure class="trilat-chart">`` holding an ``<svg>``) as an
 ``<img>`` of that SVG (a ``data:`` address) whose ``alt`` is the chart's description: JupyterLab's

@@ -11,8 +11,9 @@ import html
 # notebook shows nothing of it): watches the page and marks every link in any
 # cell's output -- the <a> JupyterLab makes of a web address a student prints, a link in a
 # pandas table -- with data-lm-suppress-shortcuts, so letters typed on a focused link never
-# reach the notebook's single-key shortcuts (``a`` inserts a cell, ``d d`` deletes one). A
-# printed link sits in a <pre> that clips an outline, so its focus shows as a filled highlight.
+# reach the notebook's single-key shortcuts (``a`` inserts a cell, ``d d`` deletes one). It is
+# the one home of a link's focus ring (the course's 3 px ring); a printed link sits in a <pre>
+# that clips an outline, so its focus shows as a filled highlight.
 # Course web addresses come as text (sources.URL_CLASS) and become links here, so a sanitized
 # (untrusted) notebook, where this cannot run, has no link at all to leak keys.
 # Where JupyterLab runs without the save hook (labhooks), a reopened notebook's widgets say
@@ -22,7 +23,9 @@ _LINK_GUARD_JS = """(function (carrier) {
   if (window.__trilatLinkGuard) return;
   window.__trilatLinkGuard = true;
   var style = document.createElement('style');
-  style.textContent = '.jp-OutputArea-output pre a[data-lm-suppress-shortcuts]:focus-visible'
+  style.textContent = '.jp-OutputArea-output a[data-lm-suppress-shortcuts]:focus-visible'
+    + '{outline:3px solid #1a4f8b;outline-offset:2px}'
+    + '.jp-OutputArea-output pre a[data-lm-suppress-shortcuts]:focus-visible'
     + '{outline:none;background:#1a4f8b;color:#fff}';
   document.head.appendChild(style);
   var sel = '.jp-OutputArea-output a[href]:not([data-lm-suppress-shortcuts])';

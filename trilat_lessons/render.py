@@ -295,12 +295,11 @@ _regions = [0]
 
 FOCUS_CSS = (
     "<style>.trilat-chart:focus-visible,.trilat-table-scroll:focus-visible"
-    "{outline:3px solid #1a4f8b;outline-offset:-3px}"
-    "a[data-lm-suppress-shortcuts]:focus-visible"
-    "{outline:3px solid #1a4f8b;outline-offset:2px}</style>"
+    "{outline:3px solid #1a4f8b;outline-offset:-3px}</style>"
 )
 """The course's focus ring (as on widget controls, widgets/_base.py) for the focusable chart and
-table boxes and course links, which otherwise get only the browser's thin default ring. The boxes
+table boxes, which otherwise get only the browser's thin default ring (links in outputs get
+theirs from the page's link guard, ``linkguard``, which makes them). The boxes
 fill their output area, whose ``overflow:auto`` would clip a ring drawn outside them, so theirs
 is drawn inside. Put after (not in) the box: the save hook rewrites a chart's figure whole."""
 
