@@ -27,7 +27,7 @@ $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "trilat-lessons needs Python >= 3.11; found " + sys.version.split()[0])'
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 
-$(STAMP): requirements.lock pyproject.toml | $(PY)
+$(STAMP): requirements.lock pyproject.toml $(wildcard trilat_lessons/labextension/*.json trilat_lessons/labextension/static/*) | $(PY)
 	@echo "Installing the pinned environment into $(VENV) (first run: about a minute)..."
 	@$(PIP) install --quiet --require-hashes --no-deps -r requirements.lock
 	@$(PIP) install --quiet --no-deps --no-build-isolation -e .

@@ -885,6 +885,9 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
             str(output),
             "--contents",
             str(contents),
+            # the course's JupyterLab extension (its page guard), from the edition
+            "--LiteBuildConfig.federated_extensions",
+            str(edition / "trilat_lessons" / "labextension"),
         ],
         cwd=lite_dir,
         env=env,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -69,6 +71,48 @@ def test_doctor_widget_check_fails_when_extension_absent(
     monkeypatch.setattr(doctor, "_labextension_dirs", lambda: [tmp_path])
     result = doctor.check_widgets_extension()
     assert not result.ok and "make lab" in result.fix
+
+
+def test_doctor_warns_when_the_page_guard_extension_is_absent_or_disabled(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    result = doctor.check_page_guard()  # this environment: installed (shared-data), enabled
+    assert result.ok and not result.warning, result.detail
+    monkeypatch.setattr(doctor, "_labextension_dirs", lambda: [tmp_path])
+    result = doctor.check_page_guard()
+    assert result.warning and "not installed" in result.detail and "make install" in result.fix
+    monkeypatch.undo()
+    config = tmp_path / "config"
+    (config / "labconfig").mkdir(parents=True)
+    (config / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"trilat-lessons": True}})
+    )
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(config))
+    result = doctor.check_page_guard()
+    assert result.warning and "disabled" in result.detail
+
+
+def test_the_page_guard_extension_is_one_file_served_two_ways() -> None:
+    """The JupyterLab extension (loaded by JupyterLab from share/jupyter/labextensions) and the
+    guard a course output carries run the same guard.js; its version is the package's."""
+    from trilat_lessons import __version__
+    from trilat_lessons.linkguard import guard_js, link_guard_html
+
+    ext = Path(doctor.__file__).parent / "labextension"
+    meta = json.loads((ext / "package.json").read_text(encoding="utf-8"))
+    assert meta["name"] == doctor.LAB_EXTENSION and meta["version"] == __version__
+    assert (ext / meta["jupyterlab"]["_build"]["load"]).is_file()
+    entry = (ext / "static" / "remoteEntry.js").read_text(encoding="utf-8")
+    assert "'guard.js$1'" in entry and "window._JUPYTERLAB['trilat-lessons']" in entry
+    code = guard_js()
+    assert "data-lm-suppress-shortcuts" in code and "__trilatLinkGuard" in code
+    assert "/*" not in code and "\n//" not in code  # comments stay in the file
+    assert html.unescape(link_guard_html()).startswith('<style onload="this.remove();(function')
+    installed = [d / "trilat-lessons" / "static" / "guard.js" for d in doctor._labextension_dirs()]
+    assert any(
+        p.is_file() and p.read_bytes() == (ext / "static" / "guard.js").read_bytes()
+        for p in installed
+    ), "the installed extension is stale: run make install"
 
 
 def test_doctor_real_checks_pass_in_this_environment() -> None:

@@ -111,6 +111,44 @@ def check_widgets_extension() -> Check:
     )
 
 
+LAB_EXTENSION = "trilat-lessons"
+"""The course's JupyterLab extension (``trilat_lessons/labextension``): the page guard."""
+
+
+def check_page_guard() -> Check:
+    """The course's JupyterLab extension is installed and enabled: without it a notebook
+    reopened untrusted (from someone else, or changed outside JupyterLab) has links that pass
+    typed letters to notebook shortcuts and scrolling outputs without a tab stop (a warning:
+    a freshly run lesson carries the same guard in its outputs)."""
+    fix = (
+        "install the course into the environment that runs JupyterLab (`make install`), then"
+        f" `jupyter labextension enable {LAB_EXTENSION}` and reload the page"
+    )
+    try:
+        from jupyterlab_server.config import get_static_page_config
+
+        dirs = _labextension_dirs()
+        disabled = get_static_page_config(level="all").get("disabledExtensions", {})
+    except Exception as exc:
+        return Check("guard", True, f"cannot tell: {exc}", fix, warning=True)
+    if not any((d / LAB_EXTENSION / "package.json").is_file() for d in dirs):
+        what = "is not installed where JupyterLab looks"
+    elif (isinstance(disabled, dict) and disabled.get(LAB_EXTENSION)) or (
+        isinstance(disabled, list) and LAB_EXTENSION in disabled  # (the older form: a list)
+    ):
+        what = "is disabled"
+    else:
+        return Check("guard", True, "the course's JupyterLab extension (page guard) is on")
+    return Check(
+        "guard",
+        True,
+        f"the course's JupyterLab extension {what}: in a notebook reopened untrusted, letters"
+        " typed on a link can reach notebook shortcuts (a cell inserted or deleted)",
+        fix,
+        warning=True,
+    )
+
+
 def _kernel_python(argv0: str) -> str:
     # jupyter_client replaces a bare "python" with the Python that runs the server
     return sys.executable if argv0 in {"python", "python3"} else argv0
@@ -266,6 +304,7 @@ CHECKS = (
     check_data,
     check_charts,
     check_widgets_extension,
+    check_page_guard,
     check_kernel,
     check_fonts,
     check_save_hook,

@@ -39,6 +39,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
 SERVER_START_TIMEOUT = 90  # seconds
 SAVE_HOOK = "trilat_lessons.labhooks.pre_save"  # what `make lab` passes too
 HOOK_EXTENSION = "trilat_lessons.labhooks"  # the server extension that registers it everywhere
+LAB_EXTENSION = "trilat-lessons"  # the course's JupyterLab (front-end) extension: the page guard
 
 
 @dataclass
@@ -51,6 +52,10 @@ class Lab:
     log: Path
     process: subprocess.Popen[bytes]
 
+    def course_extension(self, *, enabled: bool) -> None:
+        """Enable or disable the course's JupyterLab extension from the next page load."""
+        course_extension(self.root.parent / "config", enabled=enabled)
+
     def lab_url(self, notebook: str) -> str:
         return f"{self.url}/lab/tree/{notebook}?token={self.token}&reset"
 
@@ -60,6 +65,16 @@ class Lab:
         )
         with urllib.request.urlopen(req, timeout=5) as resp:
             return json.loads(resp.read() or b"null")
+
+
+def course_extension(config_dir: Path, *, enabled: bool) -> None:
+    """Enable or disable the course's JupyterLab extension (its page guard) in a JupyterLab
+    whose JUPYTER_CONFIG_DIR is ``config_dir``, as `jupyter labextension disable` does; the
+    server reads it at every page load."""
+    labconfig = config_dir / "labconfig"
+    labconfig.mkdir(parents=True, exist_ok=True)
+    disabled = {} if enabled else {LAB_EXTENSION: True}
+    (labconfig / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}))
 
 
 def _free_port() -> int:
@@ -98,8 +113,9 @@ def artifacts() -> Path:
 def _start_lab(base: Path, *, save_hook: bool) -> tuple[Lab, list[str]]:
     """Start (not wait for) a JupyterLab serving a temporary copy of notebooks/ and exercises/
     (never the repo). ``save_hook``: the course's save hook as ``make lab`` and the installed
-    server extension give it; without it, the extension is disabled too (a JupyterHub that does
-    not enable it)."""
+    server extension give it; without it, the server extension is disabled too (a JupyterHub
+    that does not enable it), and so is the course's JupyterLab extension until a test enables
+    it (a hub whose server runs in another environment than the course's kernel)."""
     root = base / "course"
     for folder in ("notebooks", "exercises"):
         shutil.copytree(
@@ -143,6 +159,7 @@ def _start_lab(base: Path, *, save_hook: bool) -> tuple[Lab, list[str]]:
         cmd.append(f"--ContentsManager.pre_save_hook={SAVE_HOOK}")
     else:
         cmd.append(f"--ServerApp.jpserver_extensions={HOOK_EXTENSION}=False")
+        course_extension(base / "config", enabled=False)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers and CI often run as root
     with log.open("wb") as out:

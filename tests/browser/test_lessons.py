@@ -405,6 +405,7 @@ UNSUPPRESSED = """() => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   return [...panel.querySelectorAll('.jp-OutputArea-output')]
     .flatMap(o => [...o.querySelectorAll(sel)])
+    .concat([...panel.querySelectorAll('.jp-RenderedMarkdown a[href]')])  // links in the prose
     .filter(e => !e.hasAttribute('data-lm-suppress-shortcuts') && !e.disabled)
     .map(e => e.outerHTML.slice(0, 160));
 }"""
@@ -589,16 +590,22 @@ Scroll boxes do not depend on the page's width (render.region_attrs), so the sub
 kind of output."""
 
 
-def axe_at_widths(page: Any, widths: tuple[int, ...], shot: Path | None = None) -> dict[int, Any]:
+def axe_at_widths(
+    page: Any, widths: tuple[int, ...], shot: Path | None = None, *, file_browser: bool = False
+) -> dict[int, Any]:
     """axe's findings in outputs with the page ``widths`` px wide (then the old size again);
-    ``shot``: also a screenshot of the widest course table at each width (``shot``_<width>.png)."""
+    ``shot``: also a screenshot of the widest course table at each width (``shot``_<width>.png).
+    A student on a narrow screen usually closes the side panels; ``file_browser``: one who left
+    the file browser open (about 110 px of output at 500 px: whole outputs scroll)."""
     size = page.viewport_size
     found: dict[int, Any] = {}
     if not widths:
         return found
-    # a student on a narrow screen closes the side panels (open, they leave ~30 px of output)
     left = page.evaluate("() => window.jupyterapp.shell.leftCollapsed")
-    page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); }")
+    if file_browser:
+        page.evaluate("() => { window.jupyterapp.shell.expandLeft(); }")
+    else:
+        page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); }")
     try:
         for width in widths:
             page.set_viewport_size({"width": width, "height": size["height"]})
@@ -617,10 +624,22 @@ def axe_at_widths(page: Any, widths: tuple[int, ...], shot: Path | None = None) 
                     widest.screenshot(path=f"{shot}_{width}.png")
     finally:
         page.set_viewport_size(size)
-        if not left:
+        if left:
+            page.evaluate("() => { window.jupyterapp.shell.collapseLeft(); }")
+        else:
             page.evaluate("() => { window.jupyterapp.shell.expandLeft(); }")
         page.wait_for_timeout(200)
     return found
+
+
+WITH_FILE_BROWSER = (
+    "notebooks/01_history.ipynb",
+    "notebooks/02_institutions.ipynb",
+    "notebooks/05_alliance_triangle.ipynb",
+)
+"""Notebooks checked by axe at 500 px with the file browser open: whole output areas scrolled
+there without a tab stop (the page guard gives one, guard.js)."""
+FILE_BROWSER_WIDTH = 500
 
 
 # Explorer dropdowns at a 500 px page with the file browser open (about 130 px of output): each
@@ -647,10 +666,15 @@ UNTRUSTED_REOPEN = ("notebooks/01_history.ipynb",)
 """Notebooks saved (through the save hook) and reopened untrusted: lesson 01 has every kind of
 stored output (charts, explorers' snapshots, wide tables, a reference list with long web
 addresses); one is enough for the time budget."""
-PRINTED_LINK = ("notebooks/00_start_here.ipynb", "exercises/01_history.ipynb")
+PRINTED_LINK = (
+    "notebooks/00_start_here.ipynb",
+    "notebooks/01_history.ipynb",
+    "exercises/01_history.ipynb",
+)
 """Notebooks in which a cell of the student's own prints a web address: the first lesson (the
-page's first notebook) and the exercise set (no course widget in it); the lesson run without
-the save hook, in a page of its own, does it too."""
+page's first notebook), lesson 01 (reopened untrusted, with the link JupyterLab makes of it) and
+the exercise set (no course widget in it); the lesson run without the save hook, in a page of
+its own, does it too."""
 UNTRUSTED_WIDTHS = (500,)
 """Page widths (px) at which axe runs again on a reopened, untrusted notebook: a stored table
 that overflowed only there was a scrolling region without its (sanitized) tab stop."""
@@ -692,10 +716,31 @@ UNTRUSTED_CHARTS = """() => [...document.querySelectorAll(
 })"""
 
 
-def check_untrusted_outputs(page: Any, shot: Path | None = None) -> dict[str, Any]:
-    """A reopened, untrusted notebook: its stored outputs (sanitized by JupyterLab) still keep
-    every key typed on a focusable part away from the notebook's shortcuts, and pass axe."""
+def reload_lab(page: Any) -> None:
+    """Load the JupyterLab page again: nothing a course output put on the page is left. (In
+    front: a page behind another gets no animation frames, and JupyterLab draws in them.)"""
+    page.bring_to_front()
+    page.reload()
+    page.wait_for_selector(".jp-LabShell", timeout=60_000)
+    page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
+    page.evaluate("async () => { await window.jupyterapp.restored; }")
+
+
+def check_untrusted_outputs(
+    page: Any, shot: Path | None = None, *, stored_charts: bool = True
+) -> dict[str, Any]:
+    """A reopened, untrusted notebook in a page where no course output has run: the course's
+    JupyterLab extension alone runs the page guard; the stored outputs (sanitized by JupyterLab)
+    keep every key typed on a focusable part away from the notebook's shortcuts, and pass axe.
+    ``stored_charts``: the save hook stored the charts as images (checked)."""
     problems: dict[str, Any] = {}
+    if not page.evaluate("() => !!window.__trilatLinkGuard"):
+        problems["untrusted: page guard"] = "the course's JupyterLab extension did not run it"
+    if not page.locator(f".jp-NotebookPanel:not(.lm-mod-hidden) a[href='{PRINTED_URL}']").count():
+        problems["untrusted: printed link"] = "the student's printed address is not in the notebook"
+    if not stored_charts:
+        problems.update(_untrusted_common(page))
+        return problems
     with_outputs, trusted = page.evaluate(UNTRUSTED_OUTPUTS)
     # (JupyterLab's sanitizer keeps a stored chart's figure and its image, not an <svg>)
     charts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) figure.trilat-chart").count()
@@ -707,6 +752,14 @@ def check_untrusted_outputs(page: Any, shot: Path | None = None) -> dict[str, An
     bad_charts = page.evaluate(UNTRUSTED_CHARTS)
     if bad_charts:
         problems["untrusted: stored charts"] = bad_charts
+    problems.update(_untrusted_common(page, shot))
+    return problems
+
+
+def _untrusted_common(page: Any, shot: Path | None = None) -> dict[str, Any]:
+    """Shortcut suppression, axe (as it is, at 500 px, and at 500 px with the file browser
+    open) and typing, in a reopened untrusted notebook."""
+    problems: dict[str, Any] = {}
     unsuppressed = page.evaluate(UNSUPPRESSED)
     if unsuppressed:
         problems["untrusted: focusable without data-lm-suppress-shortcuts"] = unsuppressed
@@ -716,6 +769,9 @@ def check_untrusted_outputs(page: Any, shot: Path | None = None) -> dict[str, An
     narrow = axe_at_widths(page, UNTRUSTED_WIDTHS, shot)  # stored tables and charts fit
     if narrow:
         problems["untrusted: axe at a narrow page"] = narrow
+    narrow = axe_at_widths(page, (FILE_BROWSER_WIDTH,), file_browser=True)
+    if narrow:
+        problems["untrusted: axe at a narrow page, file browser open"] = narrow
     _n, changed, _unscrolled = type_into_output_regions(page)
     if changed:
         problems["untrusted: shortcuts reached the notebook from output"] = changed
@@ -760,6 +816,10 @@ def test_notebook_in_jupyterlab(
     narrow = axe_at_widths(page, NARROW_WIDTHS.get(path, ()))
     if narrow:
         problems["axe at a narrow page"] = narrow
+    if path in WITH_FILE_BROWSER:
+        narrow = axe_at_widths(page, (FILE_BROWSER_WIDTH,), file_browser=True)
+        if narrow:
+            problems["axe at a narrow page, file browser open"] = narrow
 
     progress(artifacts, f"{path}: quiz layout")
     quiz = page.evaluate(QUIZ_LAYOUT)
@@ -816,6 +876,7 @@ def test_notebook_in_jupyterlab(
     if path in UNTRUSTED_REOPEN:  # saved and reopened: a clear static fallback, no widget error
         page.evaluate(CLOSE_ALL, {"save": True})
         untrust(lab.root / path)
+        reload_lab(page)  # no course output has run in this page: the extension guards it
         open_notebook(page, path)
         # the stored outputs are drawn (an explorer's static fallback among them); a timeout
         # (playwright TimeoutError) is reported just below
@@ -828,6 +889,7 @@ def test_notebook_in_jupyterlab(
         if "Error displaying widget" in reopened or "run this cell" not in reopened.lower():
             problems["reopened"] = "no static fallback, or a widget error, after reopening"
         page.screenshot(path=artifacts / f"{stem}_reopened.png")
+        page.add_script_tag(path=str(AXE))
         problems.update(check_untrusted_outputs(page, artifacts / f"{stem}_untrusted_table"))
 
     (artifacts / f"{stem}_report.json").write_text(
@@ -844,13 +906,16 @@ def test_notebook_in_jupyterlab(
 
 
 def test_lesson_with_explorers_without_the_save_hook(
-    page_without_hook: tuple[Any, Any], artifacts: Path
+    page_without_hook: tuple[Any, Any], lab_without_hook: Any, artifacts: Path
 ) -> None:
-    """JupyterLab where the course's server extension (the save hook) is disabled, as on a
-    JupyterHub that does not enable it: lesson 01 (explorers, quizzes, tables, charts) still runs
-    with no error output and no widget error, axe finds nothing in its outputs, and letters typed
-    into its controls and output parts change no cell -- none of this depends on the hook.
-    (Its run-all was started by the fixture, while the other notebooks were checked.)"""
+    """JupyterLab where the course's server extension (the save hook) and its JupyterLab
+    extension are disabled, as on a JupyterHub whose server does not have the course: lesson 01
+    (explorers, quizzes, tables, charts) still runs with no error output and no widget error, axe
+    finds nothing in its outputs, and letters typed into its controls and output parts change no
+    cell -- the page guard a course output carries does it. (Its run-all was started by the
+    fixture, while the other notebooks were checked.) Then, saved without the hook and reopened
+    untrusted in a fresh page with the JupyterLab extension enabled: the extension alone keeps
+    links (the student's printed one too) from shortcuts and gives scrolling outputs a tab stop."""
     page, blocked = page_without_hook
     page.bring_to_front()
     try:
@@ -885,6 +950,21 @@ def test_lesson_with_explorers_without_the_save_hook(
     _n, changed, _unscrolled = type_into_output_regions(page)
     if changed:
         problems["shortcuts reached the notebook from output"] = changed
+
+    lesson = page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
+    page.evaluate(CLOSE_ALL, {"save": True})
+    untrust(lab_without_hook.root / lesson)
+    lab_without_hook.course_extension(enabled=True)
+    reload_lab(page)
+    open_notebook(page, lesson)
+    with contextlib.suppress(Exception):  # (what is missing is reported below)
+        page.wait_for_selector(
+            f".jp-NotebookPanel:not(.lm-mod-hidden) a[href='{PRINTED_URL}']", timeout=10_000
+        )
+    page.wait_for_timeout(300)
+    page.screenshot(path=artifacts / "01_history_without_hook_reopened.png")
+    page.add_script_tag(path=str(AXE))
+    problems.update(check_untrusted_outputs(page, stored_charts=False))
     page.evaluate(CLOSE_ALL, {"save": False})
     assert blocked.urls == [], f"the page tried to reach the network: {blocked.urls}"
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)[:6000]

@@ -75,6 +75,8 @@ FALLBACK_PATTERNS = (
     "trilat_lessons/exercises/keys/*.json",
     "trilat_lessons/svg_cache.json",
     "trilat_lessons/jupyter-config/*.json",  # enables the save hook in any jupyter lab
+    "trilat_lessons/labextension/package.json",  # the course's JupyterLab extension
+    "trilat_lessons/labextension/static/*.js",
     "edition/Makefile",
     "edition/README.md",
     "edition/.gitignore",
