@@ -716,11 +716,12 @@ UNTRUSTED_CHARTS = """() => [...document.querySelectorAll(
 })"""
 
 
-def reload_lab(page: Any) -> None:
-    """Load the JupyterLab page again: nothing a course output put on the page is left. (In
-    front: a page behind another gets no animation frames, and JupyterLab draws in them.)"""
+def reload_lab(page: Any, lab: Any) -> None:
+    """Load JupyterLab again in ``page``, in a fresh workspace: nothing a course output put on
+    the page is left. (In front: a page behind another gets no animation frames, and JupyterLab
+    draws in them.)"""
     page.bring_to_front()
-    page.reload()
+    page.goto(f"{lab.url}/lab?token={lab.token}&reset")
     page.wait_for_selector(".jp-LabShell", timeout=60_000)
     page.wait_for_function("() => !!window.jupyterapp", timeout=60_000)
     page.evaluate("async () => { await window.jupyterapp.restored; }")
@@ -876,7 +877,7 @@ def test_notebook_in_jupyterlab(
     if path in UNTRUSTED_REOPEN:  # saved and reopened: a clear static fallback, no widget error
         page.evaluate(CLOSE_ALL, {"save": True})
         untrust(lab.root / path)
-        reload_lab(page)  # no course output has run in this page: the extension guards it
+        reload_lab(page, lab)  # no course output has run in this page: the extension alone
         open_notebook(page, path)
         # the stored outputs are drawn (an explorer's static fallback among them); a timeout
         # (playwright TimeoutError) is reported just below
@@ -885,10 +886,14 @@ def test_notebook_in_jupyterlab(
                 ".jp-NotebookPanel:not(.lm-mod-hidden) .trilat-widget-fallback", timeout=10_000
             )
         page.wait_for_timeout(200)
+        page.screenshot(path=artifacts / f"{stem}_reopened.png")
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('.jp-NotebookPanel')].map(p => p.className)"
+        )
+        assert panel.count() == 1, f"reopened {path}: notebook panels {shown}"
         reopened = panel.inner_text()
         if "Error displaying widget" in reopened or "run this cell" not in reopened.lower():
             problems["reopened"] = "no static fallback, or a widget error, after reopening"
-        page.screenshot(path=artifacts / f"{stem}_reopened.png")
         page.add_script_tag(path=str(AXE))
         problems.update(check_untrusted_outputs(page, artifacts / f"{stem}_untrusted_table"))
 
@@ -955,7 +960,7 @@ def test_lesson_with_explorers_without_the_save_hook(
     page.evaluate(CLOSE_ALL, {"save": True})
     untrust(lab_without_hook.root / lesson)
     lab_without_hook.course_extension(enabled=True)
-    reload_lab(page)
+    reload_lab(page, lab_without_hook)
     open_notebook(page, lesson)
     with contextlib.suppress(Exception):  # (what is missing is reported below)
         page.wait_for_selector(

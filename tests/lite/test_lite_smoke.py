@@ -94,8 +94,13 @@ def test_lesson_01_runs_in_the_browser_and_draws_its_charts(
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
     page.on("response", lambda r: loaded.update({r.url: int(r.headers.get("content-length", 0))}))
     timings: dict[str, float] = {}
+    guard: list[bool] = []  # the course's JupyterLab extension ran the page guard before any cell
+
+    def before_run(page: Any) -> None:
+        guard.append(page.evaluate("() => !!window.__trilatLinkGuard"))
+
     try:
-        timings = open_and_run_all(page, site, "notebooks/01_history.ipynb")
+        timings = open_and_run_all(page, site, "notebooks/01_history.ipynb", before_run)
     finally:
         page.screenshot(path=artifacts / "lite_01_history_after_run_all.png", full_page=False)
         (artifacts / "lite_01_history_console.txt").write_text("\n".join(console))
@@ -113,6 +118,7 @@ def test_lesson_01_runs_in_the_browser_and_draws_its_charts(
         )
 
     assert tracebacks(page) == []
+    assert guard == [True], "the site's JupyterLab did not load the course's extension"
     # the setup cell ran in Pyodide with the course wheel preloaded
     # (by its text: tl.setup() also puts the page's script carrier, with no text, among them)
     ready = page.locator(".jp-OutputArea-output").filter(has_text="trilat-lessons").first
