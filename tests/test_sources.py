@@ -83,16 +83,16 @@ def test_codebook_page_is_generated_and_current(tmp_path):
     assert write_codebook(stale, check=True) == 1
 
 
-def test_citation_html_keeps_keys_from_notebook_shortcuts() -> None:
-    """Links in source lists sit in a box JupyterLab's shortcuts leave alone (letters typed on
-    a focused link must not insert or delete cells)."""
+def test_citation_html_stores_addresses_as_text_in_a_wrapping_box() -> None:
+    """Source lists hold web addresses as text the page guard makes links (keys typed on them
+    stay out of the notebook's shortcuts); long addresses wrap."""
     import trilat_lessons as tl
 
     one = tl.source_of("meetings", "T27")._repr_html_()
-    assert one.startswith('<div class="trilat-sources" data-lm-suppress-shortcuts="true"')
+    assert one.startswith('<div class="trilat-sources" style="overflow-wrap:anywhere')
     refs = tl.references(["seed000", "wh_2023_08_18_camp_david"])
     shown = refs._repr_html_()
-    assert 'data-lm-suppress-shortcuts="true"' in shown and shown.count("<li>") == 2
+    assert shown.startswith('<ul class="trilat-sources"') and shown.count("<li>") == 2
     assert "<b>[seed000]</b>" in shown and "**" not in shown
     if "https://" in refs:
         # a web address is text the page's link guard makes a link (never a stored <a>)

@@ -475,12 +475,13 @@ def test_rightly_unpicked_options_get_no_feedback_and_marks_are_words() -> None:
 
 def test_course_widgets_carry_a_static_fallback_and_the_page_helper() -> None:
     from trilat_lessons.labhooks import FALLBACK_MARK, WIDGET_VIEW, strip_widget_views
+    from trilat_lessons.linkguard import link_guard_html
 
     quiz = W.Quiz("Where?", ["A", "B"], correct="A")
     bundle = quiz._repr_mimebundle_()
     assert WIDGET_VIEW in bundle and FALLBACK_MARK in bundle["text/html"]
     assert "run this cell" in bundle["text/plain"]
-    assert "data-lm-suppress-shortcuts" in quiz.children[0].value
+    assert link_guard_html() in quiz.children[0].value  # keys typed in it stay out of shortcuts
     nb = {"cells": [{"cell_type": "code", "outputs": [{"data": dict(bundle)}]}]}
     other = {"data": {WIDGET_VIEW: {"model_id": "x"}, "text/plain": "someone else's widget"}}
     nb["cells"][0]["outputs"].append(other)
@@ -490,8 +491,9 @@ def test_course_widgets_carry_a_static_fallback_and_the_page_helper() -> None:
 
 
 def test_saved_course_links_become_text_so_an_untrusted_reopening_has_none() -> None:
-    """JupyterLab sanitizes an untrusted notebook's HTML and drops data-lm-suppress-shortcuts:
-    a stored course link would then pass typed letters to the notebook's shortcuts."""
+    """JupyterLab sanitizes an untrusted notebook's HTML, and no script of the course runs there
+    without its JupyterLab extension: a stored course link would pass typed letters to the
+    notebook's shortcuts."""
     from trilat_lessons import source_of
     from trilat_lessons.labhooks import pre_save
     from trilat_lessons.linkguard import link_guard_html

@@ -286,10 +286,6 @@ def chart_to_svg(chart: alt.TopLevelMixin) -> str:
 
 
 _SVG_TITLE = re.compile(r"<svg\b[^>]*>\s*<title>([^<]*)</title>")
-SUPPRESS_SHORTCUTS = 'data-lm-suppress-shortcuts="true"'
-"""JupyterLab (Lumino's keymap) sends no key typed inside an element with this attribute to the
-notebook's single-key shortcuts: letters typed in a focused table or chart change no cell, and
-the arrow keys scroll the box instead of moving between cells."""
 _regions = [0]
 
 
@@ -313,7 +309,7 @@ def _region_number() -> int:
 def region_attrs(name: str) -> str:
     """The attributes of a box that scrolls sideways: focusable (arrow keys scroll it; axe
     ``scrollable-region-focusable``), a region named ``name`` (numbered: no two regions share a
-    name), kept from notebook shortcuts.
+    name); the page guard (``linkguard``) keeps keys typed in it from the notebook's shortcuts.
 
     Every chart and table gets such a box, whatever its width: on a narrow page (a phone, a
     split screen: about 250 px of output at a 400 px page) nearly anything overflows, and where
@@ -321,7 +317,7 @@ def region_attrs(name: str) -> str:
     it later. A tab stop too many on a wide screen is the price of one that works everywhere.
     """
     name = html.escape(f"{name} (region {_region_number()}, scrolls sideways)", quote=True)
-    return f' tabindex="0" role="region" {SUPPRESS_SHORTCUTS} aria-label="{name}"'
+    return f' tabindex="0" role="region" aria-label="{name}"'
 
 
 def _word_cut(text: str, limit: int = 100) -> str:

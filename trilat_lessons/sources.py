@@ -87,8 +87,6 @@ def _authors(rec: dict[str, Any]) -> str:
 
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)\]]")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-KEEP_KEYS = 'data-lm-suppress-shortcuts="true"'
-"""Keys typed on a link in the box (JupyterLab's Lumino keymap) reach no notebook shortcut."""
 
 
 _WRAP = "overflow-wrap:anywhere"
@@ -124,7 +122,7 @@ class CitationText(str):
 
     def _repr_html_(self) -> str:
         return (
-            f'<div class="trilat-sources" {KEEP_KEYS} style="{_WRAP};white-space:pre-wrap">'
+            f'<div class="trilat-sources" style="{_WRAP};white-space:pre-wrap">'
             f"{_linked(str(self))}</div>"
         )
 
@@ -141,7 +139,7 @@ class MarkdownText(CitationText):
         for line in str(self).splitlines():
             text = _linked(line.removeprefix("- "))
             items.append("<li>" + _BOLD.sub(r"<b>\1</b>", text) + "</li>")
-        return f'<ul class="trilat-sources" {KEEP_KEYS} style="{_WRAP}">{"".join(items)}</ul>'
+        return f'<ul class="trilat-sources" style="{_WRAP}">{"".join(items)}</ul>'
 
 
 def _sentence(text: str) -> str:

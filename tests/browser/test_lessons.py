@@ -9,13 +9,18 @@ scroll an overflowing box; no course table shows 0 rows unless its cell is tagge
 all course text outside charts is at least 11 px; no two quiz options
 overlap and every radio is visible (explorers' radio groups too); chart text is at least 11 px
 as drawn, has >= 4.5:1 contrast against what is behind it, and no axis repeats a tick label.
-Also: every focusable element in an output (controls, scroll boxes, links, printed links too)
-carries data-lm-suppress-shortcuts itself; no table hides columns; axe runs again with the page
-900 and 400 px wide (a subset of notebooks); lesson 01, saved and reopened untrusted (JupyterLab
-sanitizes its HTML), keeps nothing focusable open to shortcuts and passes axe, also at 500 px. In
-lesson 00 and exercise 01 a cell of the student's own prints a web address: the link JupyterLab
-makes of it must opt out of shortcuts too. Lesson 01 also runs in a second JupyterLab, started
-beside the first, with the course's save hook extension disabled (no error, axe, typing).
+Also: on every focusable part of an output and every link in the prose (controls, scroll
+boxes, links, printed links too) a shortcut key stays out of JupyterLab's keymap while
+Shift+Enter and Ctrl+S get through (KEYS_REACHING_NOTEBOOK), and in lesson 00 Shift+Enter typed
+on a quiz's option runs its cell and Ctrl+S typed on a link saves; no table hides columns; axe
+runs again with the page 900 and 400 px wide (a subset of notebooks) and at 500 px with the file
+browser open (WITH_FILE_BROWSER); lesson 01, saved and reopened untrusted (JupyterLab sanitizes
+its HTML) in a freshly loaded page, where only the course's JupyterLab extension runs the page
+guard, keeps every key from the shortcuts and passes axe, also at 500 px. In lessons 00 and 01
+and exercise 01 a cell of the student's own prints a web address: the link JupyterLab makes of it
+is covered too. Lesson 01 also runs in a second JupyterLab, started beside the first, with the
+course's save hook and JupyterLab extension disabled (no error, axe, typing: the guard its
+outputs carry), then is reopened untrusted there with the extension enabled.
 Screenshots go to _artifacts/.
 """
 
@@ -339,12 +344,12 @@ def wait_until_run(page: Any) -> None:
 
 HELPERS_RAN = """() => [...document.querySelectorAll(
     '.jp-NotebookPanel:not(.lm-mod-hidden) :is(.trilat-explorer, .trilat-quiz)')]
-  .every(e => e.hasAttribute('data-lm-suppress-shortcuts'))"""
+  .every(e => e.hasAttribute('data-trilat-helped'))"""
 
 
 def wait_for_page_helpers(page: Any) -> None:
     """Until every course widget's page helper has run (it retries every 50 ms); one that never
-    does is left for UNSUPPRESSED and the typing checks to report."""
+    does is left for KEYS_REACHING_NOTEBOOK and the typing checks to report."""
     with contextlib.suppress(Exception):  # playwright TimeoutError
         page.wait_for_function(HELPERS_RAN, timeout=5_000, polling=50)
     page.wait_for_timeout(50)  # (the link guard marks new outputs on the next frame)
@@ -356,8 +361,8 @@ CONTROL_KIND = """e => [e.tagName, e.type || '', e.getAttribute('role') || '',
 
 def type_into_every_control(page: Any) -> tuple[int, list[str]]:
     """Type shortcut letters into one widget control of each kind (a dropdown, a slider handle,
-    a radio button... in each kind of widget; UNSUPPRESSED checks every one of them); report
-    controls after which cells changed."""
+    a radio button... in each kind of widget; KEYS_REACHING_NOTEBOOK checks every one of them);
+    report controls after which cells changed."""
     before = page.evaluate(CELLS)
     controls = page.locator(CONTROLS)
     changed = []
@@ -397,18 +402,62 @@ UNLINKED_ADDRESSES = """() => [...document.querySelectorAll(
     '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output span.trilat-url')]
   .map(s => s.textContent.slice(0, 80))"""
 
-# Focusable elements in outputs that do not carry data-lm-suppress-shortcuts themselves (Lumino
-# stops at the first element a shortcut's selector matches: the focused element itself).
-UNSUPPRESSED = """() => {
-  const sel = 'a[href], select, input, button, textarea, [tabindex]:not([tabindex^="-"]), '
+# Every focusable part of the notebook's outputs and every link or control in its prose: a
+# keydown dispatched on it (the same path a typed key takes) is watched at <html>, just below the
+# document where JupyterLab's keymap listens. A shortcut letter, Enter, an arrow, Ctrl+Backspace
+# (merge cells) and Ctrl+X (cut a cell) must stay below it (the page guard, guard.js); Shift+Enter
+# (run the cell) and Ctrl+S (save) must get through. The watcher stops every event it sees, so
+# nothing here runs a command. Returns [parts checked, leaks, wrongly kept].
+KEYS_REACHING_NOTEBOOK = """() => {
+  const sel = 'a[href], select, input, button, textarea, summary, audio[controls], '
+    + 'video[controls], [tabindex]:not([tabindex^="-"]), '
     + '[contenteditable]:not([contenteditable="false"])';
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-  return [...panel.querySelectorAll('.jp-OutputArea-output')]
-    .flatMap(o => [...o.querySelectorAll(sel)])
-    .concat([...panel.querySelectorAll('.jp-RenderedMarkdown a[href]')])  // links in the prose
-    .filter(e => !e.hasAttribute('data-lm-suppress-shortcuts') && !e.disabled)
-    .map(e => e.outerHTML.slice(0, 160));
+  const parts = [...panel.querySelectorAll('.jp-OutputArea-output')]
+    .flatMap(o => [o, ...o.querySelectorAll(sel)])
+    .filter(e => e.matches(sel) && !e.disabled)
+    .concat([...panel.querySelectorAll('.jp-RenderedMarkdown')]
+      .flatMap(m => [...m.querySelectorAll(sel)]));
+  const keys = [
+    ['d', {}, false], ['a', {}, false], ['Enter', {}, false], ['ArrowDown', {}, false],
+    ['Backspace', {ctrlKey: true}, false], ['x', {ctrlKey: true}, false],
+    ['Enter', {shiftKey: true}, true], ['s', {ctrlKey: true}, true],
+  ];
+  let seen = false;
+  const watch = e => { seen = true; e.stopPropagation(); e.preventDefault(); };
+  document.documentElement.addEventListener('keydown', watch);
+  const leaks = [], kept = [];
+  try {
+    for (const el of parts) {
+      for (const [key, mods, through] of keys) {
+        seen = false;
+        el.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true,
+                                                       ...mods}));
+        const name = (mods.ctrlKey ? 'Ctrl+' : '') + (mods.shiftKey ? 'Shift+' : '') + key;
+        const what = `${name} on ${el.outerHTML.slice(0, 140)}`;
+        if (seen && !through) leaks.push(what);
+        if (!seen && through) kept.push(what);
+      }
+    }
+  } finally {
+    document.documentElement.removeEventListener('keydown', watch);
+  }
+  return [parts.length, leaks.slice(0, 20), kept.slice(0, 20)];
 }"""
+
+
+def keys_reaching_notebook(page: Any, label: str = "") -> dict[str, Any]:
+    """KEYS_REACHING_NOTEBOOK as problems (``label`` prefixes their names)."""
+    n, leaks, kept = page.evaluate(KEYS_REACHING_NOTEBOOK)
+    problems: dict[str, Any] = {}
+    if not n:
+        problems[f"{label}keys"] = "no focusable part found in outputs or prose"
+    if leaks:
+        problems[f"{label}keys reaching the notebook's shortcuts from"] = leaks
+    if kept:
+        problems[f"{label}run/save keys kept from JupyterLab on"] = kept
+    return problems
+
 
 # Tables the notebook shows with columns or cells hidden ("..." where pandas cut them).
 CUT_TABLES = """() => {
@@ -424,7 +473,7 @@ CUT_TABLES = """() => {
 
 # What kind of focusable part an element is (a chart's box, a table's box, a widget's scrolling
 # part, a course link, a link JupyterLab made of printed text...): letters are typed into the first
-# of each kind and the first that overflows, in every output; UNSUPPRESSED checks all of them.
+# of each kind and the first that overflows, in every output (KEYS_REACHING_NOTEBOOK: all).
 FOCUSABLE_KIND = """e => [e.tagName, e.getAttribute('role') || '', e.className || '',
   e.closest('.jupyter-widgets') ? 'widget' : '', e.closest('.jp-RenderedText') ? 'text' : '',
   e.scrollWidth > e.clientWidth + 4 ? 'overflows' : ''].join(' ')"""
@@ -483,7 +532,7 @@ ADD_CELL_AND_RUN = """async (code) => {
 def print_a_link(page: Any) -> bool:
     """What a student does in a cell of their own: print a web address (as ``print(tl.source_of(
     ...))`` does). JupyterLab makes it a link in a stream output, which must keep typed letters
-    away from the notebook's shortcuts too (UNSUPPRESSED and the typing check cover it)."""
+    away from the notebook's shortcuts too (KEYS_REACHING_NOTEBOOK and the typing checks)."""
     page.evaluate(ADD_CELL_AND_RUN, f"print('Source: {PRINTED_URL}')")
     link = f".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedText a[href='{PRINTED_URL}']"
     try:
@@ -527,6 +576,48 @@ def wait_for_new_chart(page: Any, old: str) -> None:
         arg=[EXPLORER, old],
         timeout=30_000,
     )
+
+
+PROMPT_OF_FIRST_QUIZ = """() => {
+  const q = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .trilat-quiz');
+  const cell = q && q.closest('.jp-CodeCell');
+  return cell ? cell.querySelector('.jp-InputArea-prompt').textContent : null;
+}"""
+
+
+def run_and_save_from_outputs(page: Any) -> dict[str, Any]:
+    """What a keyboard user needs from inside an output: Shift+Enter typed on a quiz's option runs
+    the quiz's cell, and Ctrl+S typed on a link saves the notebook (the page guard keeps only
+    shortcut keys; JupyterLab's data-lm-suppress-shortcuts would keep these too)."""
+    problems: dict[str, Any] = {}
+    panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+    before = page.evaluate(PROMPT_OF_FIRST_QUIZ)
+    option = page.locator(f"{panel} .trilat-quiz input[type=radio]").first
+    option.scroll_into_view_if_needed()
+    option.focus()
+    page.keyboard.press("Shift+Enter")
+    try:
+        page.wait_for_function(
+            f"old => ({PROMPT_OF_FIRST_QUIZ})() !== old && !/\\*/.test(({PROMPT_OF_FIRST_QUIZ})())",
+            arg=before,
+            timeout=20_000,
+        )
+    except Exception:  # playwright TimeoutError
+        problems["Shift+Enter on a quiz option"] = f"did not run its cell (prompt {before})"
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+    page.evaluate("() => { window.jupyterapp.shell.currentWidget.context.model.dirty = true; }")
+    link = page.locator(f"{panel} .jp-OutputArea-output a[href]").first
+    link.scroll_into_view_if_needed()
+    link.focus()
+    page.keyboard.press("Control+s")
+    try:
+        page.wait_for_function(
+            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=20_000
+        )
+    except Exception:  # playwright TimeoutError
+        problems["Ctrl+S on a link"] = "did not save the notebook"
+    wait_for_page_helpers(page)
+    return problems
 
 
 def check_start_here_explorer(page: Any, artifacts: Path) -> None:
@@ -634,8 +725,8 @@ def axe_at_widths(
 
 WITH_FILE_BROWSER = (
     "notebooks/01_history.ipynb",
-    "notebooks/02_institutions.ipynb",
-    "notebooks/05_alliance_triangle.ipynb",
+    "notebooks/02_obstacles_korea_japan.ipynb",
+    "notebooks/05_theory_and_comparison.ipynb",
 )
 """Notebooks checked by axe at 500 px with the file browser open: whole output areas scrolled
 there without a tab stop (the page guard gives one, guard.js)."""
@@ -761,9 +852,7 @@ def _untrusted_common(page: Any, shot: Path | None = None) -> dict[str, Any]:
     """Shortcut suppression, axe (as it is, at 500 px, and at 500 px with the file browser
     open) and typing, in a reopened untrusted notebook."""
     problems: dict[str, Any] = {}
-    unsuppressed = page.evaluate(UNSUPPRESSED)
-    if unsuppressed:
-        problems["untrusted: focusable without data-lm-suppress-shortcuts"] = unsuppressed
+    problems.update(keys_reaching_notebook(page, "untrusted: "))
     violations = page.evaluate(AXE_IN_OUTPUTS)
     if violations:
         problems["untrusted: axe"] = violations
@@ -791,10 +880,11 @@ def test_notebook_in_jupyterlab(
     open_and_run(page, path)
     wait_for_page_helpers(page)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    problems: dict[str, Any] = {}
     if path == NOTEBOOKS[0]:
         check_start_here_explorer(page, artifacts)
+        problems.update(run_and_save_from_outputs(page))
     page.screenshot(path=artifacts / f"{stem}_after_run_all.png")
-    problems: dict[str, Any] = {}
 
     errors = (
         panel.locator(".jp-OutputArea-output")
@@ -844,9 +934,7 @@ def test_notebook_in_jupyterlab(
 
     if path in PRINTED_LINK and not print_a_link(page):
         problems["printed link"] = "a printed web address did not become a link in the output"
-    unsuppressed = page.evaluate(UNSUPPRESSED)
-    if unsuppressed:
-        problems["focusable without data-lm-suppress-shortcuts"] = unsuppressed
+    problems.update(keys_reaching_notebook(page))
     unlinked = page.evaluate(UNLINKED_ADDRESSES)
     if unlinked:
         problems["course web addresses the link guard left as text"] = unlinked
@@ -946,9 +1034,7 @@ def test_lesson_with_explorers_without_the_save_hook(
         problems["axe"] = violations
     if not print_a_link(page):
         problems["printed link"] = "a printed web address did not become a link"
-    unsuppressed = page.evaluate(UNSUPPRESSED)
-    if unsuppressed:
-        problems["focusable without data-lm-suppress-shortcuts"] = unsuppressed
+    problems.update(keys_reaching_notebook(page))
     _n, changed = type_into_every_control(page)
     if changed:
         problems["shortcuts reached the notebook from"] = changed

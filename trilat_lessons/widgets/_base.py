@@ -220,11 +220,11 @@ WIDGET_ROOTS = ".trilat-explorer, .trilat-quiz"
 
 # Runs in the page when an explorer or quiz is drawn (the load handler of an empty <style>, so no
 # network and no notebook trust is needed: ipywidgets draws an HTML widget's value as it is; a
-# sanitizer drops a <style> whole, leaving nothing behind). On the widget's outer box it sets
-# ``data-lm-suppress-shortcuts``, so keys typed in a control never reach JupyterLab's notebook
-# shortcuts (Lumino's keymap stops at that attribute; ipywidgets #3912) and on each of its
-# controls, names every slider handle after its label, and makes scrollable parts focusable. A
-# MutationObserver repeats this when ipywidgets redraws a part.
+# sanitizer drops a <style> whole, leaving nothing behind). It names the widget's radio groups,
+# slider handles and value fields after their labels, makes the feedback a live region and
+# scrollable parts focusable, and marks the box ``data-trilat-helped``. A MutationObserver repeats
+# this when ipywidgets redraws a part. Keys typed in a control are kept from the notebook's
+# shortcuts by the page guard (``linkguard``, labextension/static/guard.js), not here.
 _HELPER_JS = """(function (carrier) {
   var tries = 0;
   function name(el) {
@@ -275,17 +275,16 @@ _HELPER_JS = """(function (carrier) {
         el.setAttribute('aria-label', 'Scrollable: ' + what);
       }
     });
-    // last, after every step above that may make something focusable: Lumino checks the
-    // attribute from the focused element upwards and stops at the first element its selector
-    // matches (the focused control itself), so the box and everything focusable in it carry it
-    root.setAttribute('data-lm-suppress-shortcuts', 'true');
-    root.querySelectorAll(
-        'select, input, button, textarea, a[href], [tabindex], [contenteditable]').forEach(
-      function (c) {
-        if (!c.hasAttribute('data-lm-suppress-shortcuts')) {
-          c.setAttribute('data-lm-suppress-shortcuts', 'true');
-        }
-      });
+    // a slider's readout is a text field (type a value, then Enter): name it after its slider
+    root.querySelectorAll('.widget-readout[contenteditable="true"]').forEach(function (r) {
+      var label = (name(r.closest('.widget-slider, .jupyter-widget-slider, .widget-hslider'))
+        || 'Slider') + ': value (type one, then Enter)';
+      if (r.getAttribute('aria-label') !== label) {
+        r.setAttribute('role', 'textbox');
+        r.setAttribute('aria-label', label);
+      }
+    });
+    root.setAttribute('data-trilat-helped', 'true');
   }
   function go() {
     var root = carrier.closest('WIDGET_ROOTS');
@@ -354,10 +353,9 @@ _HELPER_CSS = """
 
 
 def page_helper() -> str:
-    """HTML for one course widget: its style and the small script that opts it out of notebook
-    shortcuts and names its sliders (see ``_HELPER_JS``), and the page's link guard
-    (``linkguard.link_guard_html``: links in every output opt out too). Put it in one HTML part
-    of the widget."""
+    """HTML for one course widget: its style, the small script that names its controls (see
+    ``_HELPER_JS``), and the page guard (``linkguard.link_guard_html``: keys typed in any output
+    stay out of the notebook's shortcuts). Put it in one HTML part of the widget."""
     from ..linkguard import link_guard_html
 
     return (
