@@ -269,7 +269,10 @@ def cite_page(edition: Path) -> str:
     )
 
 
-WEB_ADDRESS = re.compile(r"https?://[^\s<>\"'“”‘’()\[\]]+[^\s<>\"'“”‘’()\[\].,;:!?]")
+WEB_ADDRESS = re.compile(
+    r"https?://[^\s<>\"'“”‘’()\[\]]+"  # then its last character, never the sentence's full stop
+    r"[^\s<>\"'“”‘’()\[\].,;:!?]"
+)
 """A web address in plain text (its trailing punctuation is the sentence's, not the address's)."""
 
 
