@@ -503,10 +503,11 @@ def drop_navbar_toggles(html: str) -> str:
     """Remove the hidden sidebar buttons of the theme's top bar, so that the visible ones work.
 
     pydata-sphinx-theme 0.20 opens the navigation and "contents" panels on a narrow screen from
-    the *first* ``.primary-toggle`` / ``.secondary-toggle`` of the page, which is its own top bar's;
-    sphinx-book-theme 1.4 hides that bar and shows its own buttons above the article, which then
-    opened nothing. Without the hidden ones, the theme's script takes the visible ones (on a wide
-    screen the book theme's own handler still folds the navigation away, as before).
+    the *first* ``.primary-toggle`` / ``.secondary-toggle`` of the page, which is its own top bar's,
+    and sphinx-book-theme 1.4 folds the navigation away on a wide screen from the first
+    ``.primary-toggle`` too; but the book theme hides that bar and shows its own buttons above the
+    article, which then did nothing at any width. Without the hidden ones, both scripts take the
+    visible ones.
     """
     return NAVBAR_TOGGLE.sub("", html)
 
