@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -112,6 +113,30 @@ COURSE_URL = re.compile(r'<span class="trilat-url">(https?://[^<"]+)</span>')
 """A web address in course output: text in a notebook (its page script makes it a link there,
 see trilat_lessons/sources.py); on the website, a link."""
 
+CHART_SVG = re.compile(r'(<svg\b[^>]*\bclass="marks"[^>]*>)(.*?</svg>)', re.S)
+FONT_SIZE = re.compile(r'font-size(?:="|:\s*)([\d.]+)px')
+CHART_MIN_TEXT_PX = 9
+"""On a narrow screen a chart shrinks with the column only down to the scale where its smallest
+text is drawn at this size; below it, the chart keeps that size and scrolls sideways in its own
+box (the package's focusable ``figure.trilat-chart``; WCAG 1.4.10 allows that for charts)."""
+
+
+def chart_min_width(html: str) -> str:
+    """``html`` with each chart's smallest readable width (:data:`CHART_MIN_TEXT_PX`) in its
+    ``--trilat-chart-min-width``, which site/trilat.css uses as the chart's ``min-width``."""
+
+    def sized(m: re.Match[str]) -> str:
+        tag, body = m[1], m[2]
+        width = re.search(r'\swidth="([\d.]+)"', tag)
+        sizes = [float(size) for size in FONT_SIZE.findall(body)]
+        if not width or not sizes or min(sizes) <= 0 or 'style="' not in tag:
+            return m[0]
+        least = math.ceil(float(width[1]) * CHART_MIN_TEXT_PX / min(sizes))
+        return tag.replace('style="', f'style="--trilat-chart-min-width:{least}px;', 1) + body
+
+    return CHART_SVG.sub(sized, html)
+
+
 CONTENTS_CELL = {
     "cell_type": "markdown",
     "id": "trilat-contents",
@@ -124,7 +149,7 @@ whole width for the charts (site/trilat.css), so the theme's right-hand sidebar 
 
 def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
     """Drop live-widget views (keep their text/html fallback, with a note) and kernel state;
-    course web addresses become links."""
+    course web addresses become links; charts get their smallest readable width."""
     nb["metadata"].pop("widgets", None)
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
@@ -133,7 +158,8 @@ def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
             if data and "text/html" in data:
                 page = data["text/html"]
                 page = page if isinstance(page, str) else "".join(page)
-                data["text/html"] = COURSE_URL.sub(r'<a href="\1">\1</a>', page)
+                page = COURSE_URL.sub(r'<a href="\1">\1</a>', page)
+                data["text/html"] = chart_min_width(page)
             if not data or WIDGET_VIEW not in data:
                 continue
             del data[WIDGET_VIEW]
@@ -243,6 +269,25 @@ def cite_page(edition: Path) -> str:
     )
 
 
+WEB_ADDRESS = re.compile(
+    r"https?://[^\s<>\"'“”‘’()\[\]]+"  # then its last character, never the sentence's full stop
+    r"[^\s<>\"'“”‘’()\[\].,;:!?]"
+)
+"""A web address in plain text (its trailing punctuation is the sentence's, not the address's)."""
+
+
+def licence_block(text: str) -> str:
+    """A licence's text as it is (line breaks kept, wrapped on a narrow screen), its web
+    addresses links: a raw ``<pre>`` block, which MyST passes through with its blank lines."""
+    parts, end = [], 0
+    for m in WEB_ADDRESS.finditer(text):
+        url = escape(m[0], quote=True)
+        parts += [escape(text[end : m.start()], quote=False), f'<a href="{url}">{url}</a>']
+        end = m.end()
+    parts.append(escape(text[end:], quote=False))
+    return f'<pre class="trilat-licence">{"".join(parts)}</pre>'
+
+
 def licences_page(edition: Path) -> str:
     parts = [
         "# Licences",
@@ -252,7 +297,7 @@ def licences_page(edition: Path) -> str:
     ]
     for name in ("LICENSE", "LICENSE-CONTENT"):
         text = (edition / name).read_text(encoding="utf-8").strip()
-        parts += ["", f"## {name}", "", "```text", text, "```"]
+        parts += ["", f"## {name}", "", licence_block(text)]
     return "\n".join(parts) + "\n"
 
 
@@ -448,13 +493,32 @@ def light_only(html: str) -> str:
     return html if LIGHT_ONLY in html else html.replace("<head>", "<head>" + LIGHT_ONLY, 1)
 
 
+NAVBAR_TOGGLE = re.compile(
+    r'\s*<button class="pst-navbar-icon sidebar-toggle (?:primary|secondary)-toggle"[^>]*>'
+    r'\s*<span class="fa-solid [\w-]+"></span>\s*</button>'
+)
+
+
+def drop_navbar_toggles(html: str) -> str:
+    """Remove the hidden sidebar buttons of the theme's top bar, so that the visible ones work.
+
+    pydata-sphinx-theme 0.20 opens the navigation and "contents" panels on a narrow screen from
+    the *first* ``.primary-toggle`` / ``.secondary-toggle`` of the page, which is its own top bar's,
+    and sphinx-book-theme 1.4 folds the navigation away on a wide screen from the first
+    ``.primary-toggle`` too; but the book theme hides that bar and shows its own buttons above the
+    article, which then did nothing at any width. Without the hidden ones, both scripts take the
+    visible ones.
+    """
+    return NAVBAR_TOGGLE.sub("", html)
+
+
 def postprocess(output: Path) -> None:
     """Fix what the theme writes on every page (outside the JupyterLite app)."""
     for page in output.rglob("*.html"):
         if page.relative_to(output).parts[0] in ("lite", "_static"):
             continue
         html = page.read_text(encoding="utf-8")
-        fixed = light_only(name_nav_toggles(html))
+        fixed = light_only(drop_navbar_toggles(name_nav_toggles(html)))
         if fixed != html:
             page.write_text(fixed, encoding="utf-8")
 

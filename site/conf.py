@@ -20,7 +20,10 @@ templates_path = ["_templates"]  # theme-switcher.html: empty (the site is light
 nb_execution_mode = "off"
 nb_ipywidgets_js = {}  # no widget manager from a CDN: explorers show their first state (HTML)
 nb_output_stderr = "remove"
-myst_enable_extensions = ["colon_fence"]
+# "linkify": a web address typed into a lesson's prose or the readings is a link, as in JupyterLab;
+# only addresses with a scheme (http://, https://): "readings.md" or "trilat_lessons.cite" stay text
+myst_enable_extensions = ["colon_fence", "linkify"]
+myst_linkify_fuzzy_links = False
 myst_heading_anchors = 3
 # lessons go from the title (H1) to H3 sections inside cells; that is the notebooks' own outline
 suppress_warnings = ["mystnb.unknown_mime_type", "myst.header"]

@@ -119,3 +119,41 @@ def test_every_collapsible_navigation_section_gets_a_name(site: Any) -> None:
     fixed = site.name_nav_toggles(html)
     assert '<summary aria-label="Data codebook &amp; more: show or hide its pages">' in fixed
     assert fixed.count("<summary") == 1
+
+
+def test_licence_text_is_kept_with_its_web_addresses_as_links(site: Any) -> None:
+    text = 'Say "hi" <b>.\n\nThe code is at https://example.org/a?b=1&c=2 and governs.\n'
+    text += "(https://x.org/y)."
+    block = site.licence_block(text)
+    assert block.startswith('<pre class="trilat-licence">') and block.endswith("</pre>")
+    assert 'Say "hi" &lt;b&gt;.\n\nThe code' in block  # the text as it is, blank lines kept
+    url = "https://example.org/a?b=1&amp;c=2"
+    assert f'<a href="{url}">{url}</a> and governs.' in block
+    assert '(<a href="https://x.org/y">https://x.org/y</a>).' in block  # not the sentence's ").'
+
+
+def test_a_chart_shrinks_only_to_the_width_where_its_smallest_text_is_9_px(site: Any) -> None:
+    chart = (
+        '<figure class="trilat-chart"><svg style="max-width:none;height:auto" class="marks" '
+        'width="1100" height="300" viewBox="0 0 1100 300"><text font-size="11px">a</text>'
+        '<text style="font-size:15px">b</text><rect stroke-width="2"/></svg></figure>'
+    )
+    sized = site.chart_min_width(chart + '<svg class="icon" width="20"><text>x</text></svg>')
+    assert '<svg style="--trilat-chart-min-width:900px;max-width:none' in sized  # 1100 * 9 / 11
+    assert sized.count("--trilat-chart-min-width") == 1  # only charts (svg.marks) are sized
+
+
+def test_the_theme_s_visible_sidebar_buttons_are_the_ones_its_script_binds(site: Any) -> None:
+    """pydata-sphinx-theme binds the first .primary-toggle/.secondary-toggle of the page; the
+    hidden top-bar ones go, the book theme's visible ones above the article stay."""
+    html = (
+        '<header><button class="pst-navbar-icon sidebar-toggle primary-toggle" aria-label="Site'
+        ' navigation">\n    <span class="fa-solid fa-bars"></span>\n  </button><div>search</div>'
+        '<button class="pst-navbar-icon sidebar-toggle secondary-toggle" aria-label="On this page">'
+        '<span class="fa-solid fa-outdent"></span></button></header><div class="header-article">'
+        '<button class="sidebar-toggle primary-toggle btn btn-sm" title="Toggle primary sidebar">'
+        '<button class="sidebar-toggle secondary-toggle btn btn-sm pst-navbar-icon" title="T">'
+    )
+    fixed = site.drop_navbar_toggles(html)
+    assert "pst-navbar-icon sidebar-toggle" not in fixed and "<div>search</div>" in fixed
+    assert fixed.count("primary-toggle") == 1 and fixed.count("secondary-toggle") == 1

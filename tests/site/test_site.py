@@ -1,14 +1,17 @@
 """The built course website (``make site`` -> ``_site/``), served from a sub-path on localhost and
-opened page by page in headless Debian Chromium (1280 px wide) with the network cut
-(``make test-site``).
+opened page by page in headless Debian Chromium with the network cut (``make test-site``).
 
-Every HTML page outside the JupyterLite app is reached by following links from the landing page;
-on each: no failed request, no request leaving localhost, every internal link and #anchor
-resolves, axe-core (WCAG 2 A/AA, pinned in tests/browser/package-lock.json) finds no violation on
-the whole page, in light and in dark system colour scheme, and every chart fits the article's
-column with its text at 10 px or more. Files to download answer 200. Lesson and exercise pages
-carry "Run in the browser" (into _site/lite/, whose files/ must hold the notebook it opens) and
-"Download the notebook"; a site built with --no-lite links to no lite/ at all.
+Every HTML page outside the JupyterLite app is reached by following links from the landing page.
+On a 1280 px window, light system scheme, on each: no failed request, no request leaving
+localhost, every internal link and #anchor resolves, axe-core (WCAG 2 A/AA, pinned in
+tests/browser/package-lock.json) finds no violation on the whole page, no web address in the
+article's text outside a link, and every chart fits the article's column with its text at 10 px or
+more. Then on a 390 px phone screen, dark system scheme and a saved "dark": every page stays
+light, is no wider than the screen, its charts keep their text at 9 px or more (scrolling in their
+own focusable box), axe-core again; the buttons above the article open the navigation and the
+page's contents. Files to download answer 200. Lesson and exercise pages carry "Run in the
+browser" (into _site/lite/, whose files/ must hold the notebook it opens) and "Download the
+notebook"; a site built with --no-lite links to no lite/ at all.
 """
 
 from __future__ import annotations
@@ -72,6 +75,43 @@ CHARTS = """() => {
   return out;
 }"""
 LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.href)"""
+# A web address typed as text (prose, readings, licences) is a link on the site, as in JupyterLab:
+# no http:// or https:// in the article's text outside a link (a notebook's code cells excepted)
+BARE_URLS = """() => {
+  const out = [], root = document.querySelector('article') || document.body;
+  const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (/https?:\\/\\//.test(n.textContent) && !n.parentElement.closest('a, div.cell_input')) {
+      out.push('web address not a link: ' + n.textContent.trim().slice(0, 120));
+    }
+  }
+  return out;
+}"""
+PHONE = {"width": 390, "height": 844}
+# On a phone (390 px): the page is no wider than the screen (no sideways scrolling of the page);
+# a chart keeps its smallest text at 9 px or more, and when it is then wider than the column it
+# scrolls sideways inside its own box, which the keyboard can reach (tabindex) and which is named
+PHONE_FIT = """() => {
+  const out = [], html = document.documentElement;
+  if (html.scrollWidth > window.innerWidth) {
+    out.push(`page ${html.scrollWidth} px wide on a ${window.innerWidth} px screen`);
+  }
+  for (const svg of document.querySelectorAll('article svg.marks')) {
+    const b = svg.getBoundingClientRect(), scale = b.width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text')].map(
+      t => parseFloat(getComputedStyle(t).fontSize) * scale);
+    const smallest = sizes.length ? Math.min(...sizes) : 99;
+    const name = (svg.getAttribute('aria-label') || '').slice(0, 60);
+    if (smallest < 9) out.push(`chart text at ${smallest.toFixed(1)} px: ${name}`);
+    const box = svg.parentElement;
+    if (svg.scrollWidth > box.clientWidth + 1 && !(
+        ['auto', 'scroll'].includes(getComputedStyle(box).overflowX) && box.tabIndex >= 0
+        && box.getAttribute('aria-label'))) {
+      out.push(`chart wider than its box, which is no named focusable scroll box: ${name}`);
+    }
+  }
+  return out;
+}"""
 
 
 def site_pages(root: Path) -> set[str]:
@@ -94,6 +134,27 @@ def served():
     pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
     with serve_under(SITE, PREFIX) as base:
         yield base
+
+
+def phone_panels(page, url: str) -> dict[str, list[str]]:
+    """On a phone, the buttons above the article open the site's navigation and the page's
+    contents (the theme shows them in a dialog); a page with sections has both."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    out: dict[str, list[str]] = {}
+    for kind, dialog in (("primary", "#pst-primary-sidebar-modal"),
+                         ("secondary", "#pst-secondary-sidebar-modal")):  # fmt: skip
+        page.goto(url, wait_until="load")
+        button = page.locator(f".{kind}-toggle:visible")
+        if button.count() != 1:
+            out.setdefault("phone panels", []).append(f"{button.count()} visible .{kind}-toggle")
+            continue
+        button.click()
+        try:
+            page.locator(f"{dialog}[open] a").first.wait_for(state="visible", timeout=3000)
+        except PlaywrightTimeout:
+            out.setdefault("phone panels", []).append(f"the {kind} button opens no panel of links")
+    return out
 
 
 def test_every_page_offline_linked_and_accessible(served: str) -> None:
@@ -135,6 +196,9 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
                 too_wide = page.evaluate(CHARTS)
                 if too_wide:
                     problems.setdefault(rel, []).extend(too_wide)
+            bare = page.evaluate(BARE_URLS)
+            if bare:
+                problems.setdefault(rel, []).extend(bare)
             for href in page.evaluate(LINKS):
                 target, frag = urldefrag(href)
                 parts = urlsplit(target)
@@ -173,24 +237,29 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
                 problems.setdefault(path, []).append(f"HTTP {status}")
         if blocked.urls:
             problems["requests leaving localhost"] = blocked.urls
-    # a reader whose system is set to dark mode, and whose browser holds a "dark" choice saved by
-    # another site of the same theme on this host: axe again on every page
+    # a phone, 390 px wide, whose system is set to dark mode (as many phones are) and whose
+    # browser holds a "dark" choice saved by another site of the same theme on this host: every
+    # page stays light, fits the screen with its charts readable, and passes axe again (one pass
+    # for both: axe over every page is most of this test's time, and the site's colours do not
+    # depend on the width, since it is light-only)
     with launch_chromium() as browser, guarded_page(browser, color_scheme="dark") as (page, _):
+        page.set_viewport_size(PHONE)
         page.add_init_script(
             "try { localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark'); }"
             " catch (e) {}"
         )
         for url in sorted(seen_pages):
             rel = url[len(base) + len(PREFIX) :]
-            if rel in GENERATED:
-                continue
             page.goto(url, wait_until="load")
-            page.add_script_tag(path=str(AXE))
-            violations = page.evaluate(AXE_RUN)
-            if violations:
-                problems.setdefault(f"{rel} (dark mode)", []).extend(violations)
-            if page.evaluate("document.documentElement.dataset.theme") != "light":
-                problems.setdefault(f"{rel} (dark mode)", []).append("the page turned dark")
+            found = page.evaluate(PHONE_FIT)
+            if rel not in GENERATED:
+                page.add_script_tag(path=str(AXE))
+                found += page.evaluate(AXE_RUN)
+                if page.evaluate("document.documentElement.dataset.theme") != "light":
+                    found.append("the page turned dark")
+            if found:
+                problems[f"{rel} (390 px, dark system)"] = found
+        problems.update(phone_panels(page, urljoin(base, PREFIX + "readings.html")))
     visited = {u[len(base) + len(PREFIX) :] for u in seen_pages}
     unvisited = site_pages(SITE) - visited
     if unvisited:
