@@ -147,9 +147,15 @@ CONTENTS_CELL = {
 whole width for the charts (site/trilat.css), so the theme's right-hand sidebar is not shown."""
 
 
+PAGE_SCRIPT = re.compile(r'<style onload="[^"]*"></style>')
+"""A course output's script for JupyterLab (the page guard, a widget's helper: an empty
+``<style>`` with a load handler): the website has no notebook to guard, so it is left out."""
+
+
 def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
-    """Drop live-widget views (keep their text/html fallback, with a note) and kernel state;
-    course web addresses become links; charts get their smallest readable width."""
+    """Drop live-widget views (keep their text/html fallback, with a note), kernel state and the
+    outputs' JupyterLab scripts; course web addresses become links; charts get their smallest
+    readable width."""
     nb["metadata"].pop("widgets", None)
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
@@ -158,7 +164,7 @@ def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
             if data and "text/html" in data:
                 page = data["text/html"]
                 page = page if isinstance(page, str) else "".join(page)
-                page = COURSE_URL.sub(r'<a href="\1">\1</a>', page)
+                page = COURSE_URL.sub(r'<a href="\1">\1</a>', PAGE_SCRIPT.sub("", page))
                 data["text/html"] = chart_min_width(page)
             if not data or WIDGET_VIEW not in data:
                 continue

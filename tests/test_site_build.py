@@ -61,6 +61,25 @@ def test_course_web_addresses_become_links_on_the_website(site: Any) -> None:
     assert '<a href="https://' in page["data"]["text/html"]
 
 
+def test_the_outputs_jupyterlab_scripts_are_left_out_of_the_website(site: Any) -> None:
+    """The page guard and a course widget's helper ride in outputs as empty <style> elements
+    with a load handler: a web page has no notebook to guard, so none of them is on it."""
+    from trilat_lessons.linkguard import link_guard_html
+    from trilat_lessons.widgets._base import page_helper
+
+    quiz_html = page_helper() + "<p>Where?</p>"
+    assert quiz_html.count("onload=") == 2
+    outputs = [
+        {"output_type": "display_data", "data": {"text/html": [link_guard_html()]}, "metadata": {}},
+        {"output_type": "display_data", "data": {"text/html": quiz_html}, "metadata": {}},
+    ]
+    nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "x", "outputs": outputs}]}
+    web = site.for_the_web(nb, "notebooks", "01_history.ipynb")["cells"][-1]["outputs"]
+    assert web[0]["data"]["text/html"] == ""
+    assert "onload=" not in web[1]["data"]["text/html"]
+    assert "Where?" in web[1]["data"]["text/html"]  # the quiz's first state stays
+
+
 def test_codebook_splits_into_one_page_per_dataset_with_its_csv(site: Any, tmp_path: Path) -> None:
     edition = tmp_path / "edition"
     (edition / "docs").mkdir(parents=True)
