@@ -376,15 +376,19 @@ def type_into_every_control(page: Any) -> tuple[int, list[str]]:
         if kind in kinds:
             continue
         kinds.add(kind)
-        handle = control.element_handle()  # (a shortcut that cuts a cell redraws it)
+        handle = control.element_handle()
         what = handle.evaluate("e => e.outerHTML.slice(0, 160)")
         handle.focus()
         for key in SHORTCUT_KEYS:
             page.keyboard.press(key)
-        if page.evaluate(CELLS) != before or not handle.evaluate("e => e.isConnected"):
+        # (SHORTCUT_KEYS cannot cancel out: any shortcut that fired leaves the cells changed)
+        if page.evaluate(CELLS) != before:
             changed.append(what)
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:undo')")
             break
+    # a letter typed in a dropdown picks an option: let the explorers redraw before going on
+    page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+    page.wait_for_timeout(300)
     return n, changed
 
 
@@ -494,14 +498,13 @@ def type_into_output_regions(page: Any) -> tuple[int, list[str], list[str]]:
             continue
         kinds.add(kind)
         target.scroll_into_view_if_needed()
-        # (a handle, not the locator: a shortcut that cuts and restores a cell redraws it)
         handle = target.element_handle()
         what = handle.evaluate("e => e.outerHTML.slice(0, 160)")
         handle.focus()
         for key in SHORTCUT_KEYS:
             page.keyboard.press(key)
-        if page.evaluate(CELLS) != before or not handle.evaluate("e => e.isConnected"):
-            changed.append(what)  # cells changed, or its cell was cut and put back
+        if page.evaluate(CELLS) != before:  # (SHORTCUT_KEYS cannot cancel out)
+            changed.append(what)
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:undo')")
             break
         if handle.evaluate("e => e.matches('[role=region]') && e.scrollWidth > e.clientWidth + 4"):
