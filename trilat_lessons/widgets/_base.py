@@ -210,8 +210,8 @@ def chart_from_spec(spec: dict[str, Any]) -> alt.TopLevelMixin:
 
 KEYBOARD_HELP = (
     "Keyboard: Tab moves to a control; a dropdown changes with the arrow keys (or opens with"
-    " Space or Alt+↓); sliders move with the arrow keys. Keys typed here stay in the explorer:"
-    " Tab out of it before using notebook shortcuts."
+    " Space or Alt+↓); sliders move with the arrow keys. Keys typed here stay in the explorer"
+    " (Shift+Enter still runs the cell): Tab out of it before other notebook shortcuts."
 )
 """One line of help under each explorer's heading."""
 
