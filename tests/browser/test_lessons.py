@@ -409,9 +409,10 @@ UNLINKED_ADDRESSES = """() => [...document.querySelectorAll(
 # Every focusable part of the notebook's outputs and every link or control in its prose: a
 # keydown dispatched on it (the same path a typed key takes) is watched at <html>, just below the
 # document where JupyterLab's keymap listens. A shortcut letter, Enter, an arrow, Ctrl+Backspace
-# (merge cells) and Ctrl+X (cut a cell) must stay below it (the page guard, guard.js); Shift+Enter
-# (run the cell) and Ctrl+S (save) must get through. The watcher stops every event it sees, so
-# nothing here runs a command. Returns [parts checked, leaks, wrongly kept].
+# and Ctrl+Shift+M (merge cells) and Ctrl+X (cut a cell) must stay below it (the page guard,
+# guard.js); Shift+Enter (run the cell), Ctrl+S (save) and Ctrl+Shift+C (the command palette)
+# must get through. The watcher stops every event it sees, so nothing here runs a command.
+# Returns [parts checked, leaks, wrongly kept].
 KEYS_REACHING_NOTEBOOK = """() => {
   const sel = 'a[href], select, input, button, textarea, summary, audio[controls], '
     + 'video[controls], [tabindex]:not([tabindex^="-"]), '
@@ -425,7 +426,9 @@ KEYS_REACHING_NOTEBOOK = """() => {
   const keys = [
     ['d', {}, false], ['a', {}, false], ['Enter', {}, false], ['ArrowDown', {}, false],
     ['Backspace', {ctrlKey: true}, false], ['x', {ctrlKey: true}, false],
+    ['M', {ctrlKey: true, shiftKey: true}, false],
     ['Enter', {shiftKey: true}, true], ['s', {ctrlKey: true}, true],
+    ['C', {ctrlKey: true, shiftKey: true}, true],
   ];
   let seen = false;
   const watch = e => { seen = true; e.stopPropagation(); e.preventDefault(); };
@@ -450,6 +453,31 @@ KEYS_REACHING_NOTEBOOK = """() => {
 }"""
 
 
+# Radio groups in outputs: each group's buttons share a name no other group has (a browser makes
+# one group of all unnamed radio buttons: an arrow key on one quiz's option picked another's).
+RADIO_GROUPS = """() => {
+  const boxes = [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .widget-radio-box')];
+  const seen = new Map(), bad = [];
+  boxes.forEach((box, i) => {
+    const names = new Set([...box.querySelectorAll('input[type=radio]')].map(r => r.name));
+    const name = [...names][0];
+    if (names.size !== 1 || !name) bad.push(`group ${i}: names ${[...names].join(',') || '-'}`);
+    else if (seen.has(name)) bad.push(`groups ${seen.get(name)} and ${i} share "${name}"`);
+    else seen.set(name, i);
+  });
+  return bad;
+}"""
+
+# Regions in outputs (role=region, a course box or one the page guard added) that share a name.
+SAME_NAMED_REGIONS = """() => {
+  const labels = [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output [role=region]')]
+    .map(r => r.getAttribute('aria-label') || '(no name)');
+  return [...new Set(labels.filter((l, i) => labels.indexOf(l) !== i))];
+}"""
+
+
 def keys_reaching_notebook(page: Any, label: str = "") -> dict[str, Any]:
     """KEYS_REACHING_NOTEBOOK as problems (``label`` prefixes their names)."""
     n, leaks, kept = page.evaluate(KEYS_REACHING_NOTEBOOK)
@@ -459,7 +487,10 @@ def keys_reaching_notebook(page: Any, label: str = "") -> dict[str, Any]:
     if leaks:
         problems[f"{label}keys reaching the notebook's shortcuts from"] = leaks
     if kept:
-        problems[f"{label}run/save keys kept from JupyterLab on"] = kept
+        problems[f"{label}run/save/palette keys kept from JupyterLab on"] = kept
+    same = page.evaluate(SAME_NAMED_REGIONS)
+    if same:
+        problems[f"{label}regions sharing a name"] = same
     return problems
 
 
@@ -938,6 +969,9 @@ def test_notebook_in_jupyterlab(
     if path in PRINTED_LINK and not print_a_link(page):
         problems["printed link"] = "a printed web address did not become a link in the output"
     problems.update(keys_reaching_notebook(page))
+    radios = page.evaluate(RADIO_GROUPS)
+    if radios:
+        problems["radio groups without a name of their own"] = radios
     unlinked = page.evaluate(UNLINKED_ADDRESSES)
     if unlinked:
         problems["course web addresses the link guard left as text"] = unlinked

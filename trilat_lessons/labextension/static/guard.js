@@ -10,10 +10,10 @@
  * 1. Keys. A key pressed on anything in a cell's output, or on a link or other control in a
  *    lesson's prose, stays there unless it is one the student needs from JupyterLab there:
  *    Shift/Ctrl/Alt+Enter (run the cell), Escape, Tab, and Ctrl/Cmd/Alt shortcuts such as
- *    Ctrl+S (save) or the command palette. Letters, digits, Enter, Space, arrows and the
- *    Ctrl/Cmd editing keys (A, C, V, X, Y, Z, Backspace, Delete, arrows: select, copy, merge or
- *    move cells) never reach the notebook, so "a", "d d", "x", "m" cannot insert, delete, cut or
- *    change a cell. It works by stopping those keys' keydown at <body>, below the document where
+ *    Ctrl+S (save) or Ctrl+Shift+C (the command palette). Letters, digits, Enter, Space, arrows
+ *    and the Ctrl/Cmd editing keys (A, C, V, X, Y, Z; Backspace, Delete, arrows, Home, End with
+ *    any modifier; Ctrl+Shift+M: select, copy, paste, merge or move cells) never reach the
+ *    notebook, so "a", "d d", "x", "m" cannot insert, delete, cut or change a cell. It works by stopping those keys' keydown at <body>, below the document where
  *    JupyterLab 4 listens (it starts with bubblingKeydown). Unlike data-lm-suppress-shortcuts,
  *    which silences every shortcut, it leaves running and saving to work from any control.
  * 2. Course web addresses stored as text (<span class="trilat-url">) become links.
@@ -37,7 +37,8 @@
   var LOST = 'Error displaying widget: model not found';
   var NOTE = 'This widget (a quiz, an explorer or another control) works while its notebook'
     + ' runs: run this cell again (Shift+Enter) to use it.';
-  var EDITING = /^(a|c|v|x|y|z|backspace|delete|arrowup|arrowdown|arrowleft|arrowright|home|end)$/i;
+  var EDIT_KEYS = /^(Backspace|Delete|ArrowUp|ArrowDown|ArrowLeft|ArrowRight|Home|End)$/;
+  var EDIT_LETTERS = /^[acvxyz]$/i;
 
   // -- 1. keys ---------------------------------------------------------------------------
   // true: the key stays with the focused part of an output or of the prose
@@ -46,7 +47,9 @@
     var mod = e.ctrlKey || e.metaKey || e.altKey;
     if (e.key === 'Enter') return !(mod || e.shiftKey);  // Shift/Ctrl/Alt+Enter run the cell
     if (!mod) return true;  // letters, digits, Space, arrows, Enter, with or without Shift
-    return EDITING.test(e.key);
+    if (EDIT_KEYS.test(e.key)) return true;  // merge, move, collapse cells
+    if (e.shiftKey) return /^m$/i.test(e.key);  // Ctrl+Shift+M merges; the palette etc. go on
+    return EDIT_LETTERS.test(e.key);  // select all, copy, paste, cut, undo, redo cells
   }
   function inCellContent(t) {
     return !!(t && t.closest && (t.closest(OUTPUT) || t.closest(PROSE)));
@@ -81,22 +84,44 @@
     var s = getComputedStyle(e), auto = ['auto', 'scroll'];
     return (wide && auto.indexOf(s.overflowX) >= 0) || (tall && auto.indexOf(s.overflowY) >= 0);
   }
-  // What a screen reader announces for a stop: what the part shows (a table's caption, a
-  // chart's name, an image's text, a heading), else its kind.
+  // What a screen reader announces for a stop: what the part shows. A chart: its name (the
+  // SVG's label, an image's text, else its first line, the title); a table: its caption or
+  // label, else its columns; a whole output or anything else: its first words.
+  function words(text, limit) {
+    text = (text || '').replace(/\s+/g, ' ').trim();
+    return text.length > limit ? text.slice(0, limit - 1).replace(/\s+\S*$/, '') + '\u2026'
+      : text;
+  }
   function regionName(e) {
-    var what = '';
-    var named = e.querySelector('caption, figcaption, svg[aria-label], img[alt], [aria-label]');
-    if (named) what = named.getAttribute('aria-label') || named.getAttribute('alt') || '';
-    if (!what && named) what = named.textContent;
-    if (!what) {
-      var head = e.querySelector('h1, h2, h3, h4, h5, h6, th');
-      if (head) what = head.textContent;
+    var tables = e.matches('table') ? [e] : e.querySelectorAll('table');
+    var chart = e.matches('figure') || !tables.length && e.querySelector('svg, img');
+    var name = '';
+    if (e.matches(OUTPUT)) {  // a whole output (several parts): its first words
+      name = 'Output: ' + words(e.textContent, 60);
+    } else if (chart) {
+      var drawn = e.querySelector('svg[aria-label], img[alt]');
+      name = 'Chart: ' + words(drawn ? drawn.getAttribute('aria-label') || drawn.alt
+        : e.textContent, 80);
+    } else if (tables.length === 1) {
+      var t = tables[0], cap = t.querySelector('caption');
+      var label = t.getAttribute('aria-label') || (cap && cap.textContent);
+      if (!label) {
+        var heads = Array.prototype.map.call(t.querySelectorAll('thead th'), function (th) {
+          return th.textContent.trim();
+        }).filter(function (h) { return h && h !== 'row'; });
+        label = heads.length ? 'columns ' + heads.slice(0, 4).join(', ')
+          + (heads.length > 4 ? ' and ' + (heads.length - 4) + ' more' : '') : '';
+      }
+      name = 'Table' + (label ? ': ' + words(label, 80) : '');
+    } else {
+      name = 'Output: ' + words(e.textContent, 60);
     }
-    what = (what || '').replace(/\s+/g, ' ').trim();
-    if (what.length > 80) what = what.slice(0, 79).replace(/\s+\S*$/, '') + '\u2026';
-    var kind = e.querySelector('table') ? 'Table' : e.querySelector('svg, img') ? 'Chart'
-      : 'Output';
-    return (what ? kind + ': ' + what : kind) + ' (scrolls)';
+    // no two regions share a name (a screen reader's list of regions tells them apart)
+    var unique = name + ' (scrolls)';
+    for (var n = 2; document.querySelector('[aria-label="' + CSS.escape(unique) + '"]'); n++) {
+      unique = name + ' (scrolls, ' + n + ')';
+    }
+    return unique;
   }
   function tabStops(out) {
     var boxes = [out].concat(Array.prototype.slice.call(
@@ -124,6 +149,22 @@
     });
   }
 
+  // -- 3b. radio groups ------------------------------------------------------------------------
+  // ipywidgets' radio buttons have no name, so a browser makes one group of all of them on the
+  // page: an arrow key on a quiz's option would move to, and pick, an option of another quiz.
+  var groups = 0;
+  function nameRadioGroups(out) {
+    out.querySelectorAll('.widget-radio-box').forEach(function (box) {
+      var loose = box.querySelectorAll('input[type=radio]:not([name])');
+      if (!loose.length) return;
+      if (!box.hasAttribute('data-trilat-group')) {
+        box.setAttribute('data-trilat-group', 'trilat-radio-' + (++groups));
+      }
+      var name = box.getAttribute('data-trilat-group');
+      loose.forEach(function (i) { i.name = name; });
+    });
+  }
+
   // -- 4. widgets whose state was not saved --------------------------------------------------
   function explainLostWidget(o) {
     if (o.childElementCount === 0 && o.textContent.trim() === LOST) o.textContent = NOTE;
@@ -141,6 +182,7 @@
     outs.forEach(function (o) {
       if (!o.isConnected) return;
       explainLostWidget(o);
+      nameRadioGroups(o);
       tabStops(o);
     });
     watchPanels();
