@@ -92,16 +92,26 @@
     return text.length > limit ? text.slice(0, limit - 1).replace(/\s+\S*$/, '') + '\u2026'
       : text;
   }
+  // The text of e, piece by piece (a sanitized chart keeps its SVG's title and description as
+  // bare text, side by side: joined without a space they would run together).
+  function pieces(e) {
+    var out = [], walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT), n;
+    while ((n = walk.nextNode())) {
+      var t = n.nodeValue.replace(/\s+/g, ' ').trim();
+      if (t) out.push(t);
+    }
+    return out;
+  }
   function regionName(e) {
     var tables = e.matches('table') ? [e] : e.querySelectorAll('table');
     var chart = e.matches('figure') || !tables.length && e.querySelector('svg, img');
     var name = '';
     if (e.matches(OUTPUT)) {  // a whole output (several parts): its first words
-      name = 'Output: ' + words(e.textContent, 60);
-    } else if (chart) {
+      name = 'Output: ' + words(pieces(e).join(' '), 60);
+    } else if (chart) {  // its label, else its first piece of text: the title
       var drawn = e.querySelector('svg[aria-label], img[alt]');
       name = 'Chart: ' + words(drawn ? drawn.getAttribute('aria-label') || drawn.alt
-        : e.textContent, 80);
+        : pieces(e)[0], 80);
     } else if (tables.length === 1) {
       var t = tables[0], cap = t.querySelector('caption');
       var label = t.getAttribute('aria-label') || (cap && cap.textContent);
@@ -114,7 +124,7 @@
       }
       name = 'Table' + (label ? ': ' + words(label, 80) : '');
     } else {
-      name = 'Output: ' + words(e.textContent, 60);
+      name = 'Output: ' + words(pieces(e).join(' '), 60);
     }
     // no two regions share a name (a screen reader's list of regions tells them apart)
     var unique = name + ' (scrolls)';
