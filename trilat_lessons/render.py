@@ -272,8 +272,10 @@ def spec_to_svg(spec: dict[str, Any]) -> str:
         f'<svg role="graphics-document document" aria-label="{label}" ',
         1,
     )
+    # (a line break between title and description: a sanitizer that drops the SVG keeps their
+    # text, and the page guard names the chart's box after the first line)
     head = (f"<title>{title or label}</title>" if (title or label) else "") + (
-        f"<desc>{desc}</desc>" if desc else ""
+        f"\n<desc>{desc}</desc>" if desc else ""
     )
     svg = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + head, svg, count=1)
     svg = _EMPTY_GROUP.sub(r'\1 aria-hidden="true"></g>', svg)

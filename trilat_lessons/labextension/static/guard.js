@@ -92,13 +92,15 @@
     return text.length > limit ? text.slice(0, limit - 1).replace(/\s+\S*$/, '') + '\u2026'
       : text;
   }
-  // The text of e, piece by piece (a sanitized chart keeps its SVG's title and description as
-  // bare text, side by side: joined without a space they would run together).
+  // The text of e, line by line and node by node (a sanitized chart keeps its SVG's title and
+  // description as bare text, a line break between them: see render.spec_to_svg).
   function pieces(e) {
     var out = [], walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT), n;
     while ((n = walk.nextNode())) {
-      var t = n.nodeValue.replace(/\s+/g, ' ').trim();
-      if (t) out.push(t);
+      n.nodeValue.split('\n').forEach(function (line) {
+        var t = line.replace(/\s+/g, ' ').trim();
+        if (t) out.push(t);
+      });
     }
     return out;
   }
