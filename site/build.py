@@ -147,6 +147,27 @@ CONTENTS_CELL = {
 whole width for the charts (site/trilat.css), so the theme's right-hand sidebar is not shown."""
 
 
+def merge_streams(outputs: list[dict]) -> list[dict]:
+    """``outputs`` with each run of printed text to one stream (stdout, stderr) as one output.
+
+    The kernel sends printed text in chunks cut by timing, so one ``print`` loop can arrive as one
+    output or as two; merged, a lesson executed twice gives the same page.
+    """
+    merged: list[dict] = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and out.get("output_type") == "stream" == prev.get("output_type")
+            and out.get("name") == prev.get("name")
+        ):
+            text = [prev.get("text", ""), out.get("text", "")]
+            prev["text"] = "".join(t if isinstance(t, str) else "".join(t) for t in text)
+        else:
+            merged.append(out)
+    return merged
+
+
 PAGE_SCRIPT = re.compile(r'<style onload="[^"]*"></style>')
 """A course output's script for JupyterLab (the page guard, a widget's helper: an empty
 ``<style>`` with a load handler): the website has no notebook to guard, so it is left out."""
@@ -154,11 +175,13 @@ PAGE_SCRIPT = re.compile(r'<style onload="[^"]*"></style>')
 
 def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
     """Drop live-widget views (keep their text/html fallback, with a note), kernel state and the
-    outputs' JupyterLab scripts; course web addresses become links; charts get their smallest
-    readable width."""
+    outputs' JupyterLab scripts; printed text in one piece per stream; course web addresses become
+    links; charts get their smallest readable width."""
     nb["metadata"].pop("widgets", None)
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
+        if "outputs" in cell:
+            cell["outputs"] = merge_streams(cell["outputs"])
         for out in cell.get("outputs", []):
             data = out.get("data")
             if data and "text/html" in data:
@@ -443,6 +466,21 @@ def stage(edition: Path, timeout: int, with_lite: bool = True) -> None:
         shutil.copyfile(SITE_DIR / name, STAGE / "_static" / name)
 
 
+def build_env() -> dict[str, str]:
+    """The environment of the Sphinx run: ``SOURCE_DATE_EPOCH`` as given, else the last commit's
+    time (as lite/build.py does), so the copyright year in every page's footer (site/conf.py) is
+    the commit's and two builds of one commit are the same bytes."""
+    env = dict(os.environ)
+    if not env.get("SOURCE_DATE_EPOCH", "").isdigit():
+        try:
+            git = ["git", "-C", str(REPO), "log", "-1", "--format=%ct"]
+            out = subprocess.run(git, capture_output=True, text=True, check=True, timeout=30)
+            env["SOURCE_DATE_EPOCH"] = str(int(out.stdout.strip()))
+        except (OSError, subprocess.SubprocessError, ValueError):
+            env.pop("SOURCE_DATE_EPOCH", None)  # no year in the footer
+    return env
+
+
 def sphinx(output: Path) -> None:
     if not SITE_PY.exists():
         raise BuildError(f"{SITE_PY} is missing (make site installs it from the lock)")
@@ -453,7 +491,7 @@ def sphinx(output: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     cmd = [str(SITE_PY), "-m", "sphinx", "-b", "html", "-E", "-W", "--keep-going", "-q"]
     cmd += ["-c", str(SITE_DIR), "-d", str(DOCTREES), str(STAGE), str(html)]
-    subprocess.run(cmd, check=True, timeout=900)
+    subprocess.run(cmd, check=True, timeout=900, env=build_env())
     output.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(html, output)
     (output / ".buildinfo").unlink(missing_ok=True)  # holds a hash of the build's config only

@@ -176,3 +176,36 @@ def test_the_theme_s_visible_sidebar_buttons_are_the_ones_its_script_binds(site:
     fixed = site.drop_navbar_toggles(html)
     assert "pst-navbar-icon sidebar-toggle" not in fixed and "<div>search</div>" in fixed
     assert fixed.count("primary-toggle") == 1 and fixed.count("secondary-toggle") == 1
+
+
+def test_printed_text_is_one_output_however_the_kernel_chunked_it(site: Any) -> None:
+    """nbclient receives a print loop's text in chunks cut by timing (lesson 00b: one <pre> on
+    one run, two on the next): the page merges runs of one stream, so both runs look the same."""
+
+    def stream(name: str, text: str | list[str]) -> dict:
+        return {"output_type": "stream", "name": name, "text": text}
+
+    def page(outputs: list[dict]) -> list[dict]:
+        nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "x", "outputs": outputs}]}
+        return site.for_the_web(nb, "notebooks", "00b.ipynb")["cells"][-1]["outputs"]
+
+    shown = {"output_type": "display_data", "data": {"text/plain": "t"}, "metadata": {}}
+    chunked = page([stream("stdout", "a\n"), stream("stdout", ["b\n", "c\n"]),
+                    stream("stderr", "w\n"), shown, stream("stdout", "d\n")])  # fmt: skip
+    whole = page([stream("stdout", "a\nb\nc\n"), stream("stderr", "w\n"), shown,
+                  stream("stdout", "d\n")])  # fmt: skip
+    assert chunked == whole
+    assert [o.get("name") for o in whole] == ["stdout", "stderr", None, "stdout"]
+
+
+def test_the_footer_year_is_the_last_commit_s_unless_source_date_epoch_says(
+    site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    git = ["git", "-C", str(REPO), "log", "-1", "--format=%ct"]
+    last_commit = subprocess.run(git, capture_output=True, text=True, check=True).stdout.strip()
+    assert site.build_env()["SOURCE_DATE_EPOCH"] == last_commit
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert site.build_env()["SOURCE_DATE_EPOCH"] == "1700000000"
