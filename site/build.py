@@ -309,7 +309,13 @@ def codebook_pages(edition: Path, out: Path) -> list[str]:
             "",
             f"Cite the course (see [How to cite](../cite.md)) and name the dataset `{name}`; "
             "also cite the documents its rows come from: each row has a `source_id`, and "
-            "`trilat_lessons.cite(source_id)` formats the reference.",
+            "`trilat_lessons.cite(source_id)` formats the reference"
+            + (
+                "; here on the web, find the `source_id` in the [`sources`](sources.md) dataset, "
+                "which lists each document's title, issuer, date and, where known, address."
+                if name != "sources" and (csv.parent / "sources.csv").exists()
+                else "."
+            ),
             "",
         ]
         if licence:

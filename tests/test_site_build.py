@@ -239,12 +239,16 @@ def test_the_whole_course_zip_is_deterministic_and_holds_only_the_course(
     assert one.read_bytes() == two.read_bytes()
     with zipfile.ZipFile(one) as zf:
         names = zf.namelist()
-        assert names == sorted(names) == [
-            "trilat-lessons-student/README.md",
-            "trilat-lessons-student/notebooks/01.ipynb",
-            "trilat-lessons-student/postBuild",
-            "trilat-lessons-student/trilat_lessons/__init__.py",
-        ]
+        assert (
+            names
+            == sorted(names)
+            == [
+                "trilat-lessons-student/README.md",
+                "trilat-lessons-student/notebooks/01.ipynb",
+                "trilat-lessons-student/postBuild",
+                "trilat-lessons-student/trilat_lessons/__init__.py",
+            ]
+        )
         assert zf.getinfo(names[2]).external_attr >> 16 & 0o777 == 0o755
         assert {zf.getinfo(n).date_time for n in names} == {(2023, 11, 14, 22, 13, 20)}
 
@@ -285,3 +289,21 @@ def test_the_landing_page_offers_the_whole_course_and_the_repository_when_known(
     assert '<a href="https://example.org/c">course repository</a>' in page
     page = site.landing_page(*rows, repository='javascript:alert("x")')
     assert "repository" not in page
+
+
+def test_a_dataset_page_points_web_readers_to_the_sources_page(site: Any, tmp_path: Path) -> None:
+    """cite(source_id) needs Python; a reader of the website looks the id up in `sources`."""
+    edition = tmp_path / "edition"
+    (edition / "docs").mkdir(parents=True)
+    data = edition / "trilat_lessons" / "data"
+    data.mkdir(parents=True)
+    for name in ("sources", "meetings"):
+        (data / f"{name}.csv").write_text("source_id\nS1\n")
+    (edition / "docs" / "codebook.md").write_text(
+        "# Data codebook\n\nIntro.\n\n## sources\n\nThe documents.\n\n## meetings\n\nMeetings.\n"
+    )
+    out = tmp_path / "data"
+    out.mkdir()
+    site.codebook_pages(edition, out)
+    assert "[`sources`](sources.md)" in (out / "meetings.md").read_text()
+    assert "(sources.md)" not in (out / "sources.md").read_text()

@@ -157,6 +157,16 @@ def phone_panels(page, url: str) -> dict[str, list[str]]:
     return out
 
 
+LINKS_UNDER_TITLE = """() => {
+  const title = document.querySelector('.bd-article h1');
+  const links = document.querySelector('.bd-article .trilat-links');
+  if (!title || !links) return ['no title or no Run/Download links'];
+  const gap = links.getBoundingClientRect().top - title.getBoundingClientRect().bottom;
+  return gap > 80 ? [`the Run/Download links start ${Math.round(gap)} px below the title`] : [];
+}"""
+"""On a phone the links come first, right under the title (not after the introduction)."""
+
+
 def test_every_page_offline_linked_and_accessible(served: str) -> None:
     base = served
     start = urljoin(base, PREFIX + "index.html")
@@ -252,6 +262,8 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
             rel = url[len(base) + len(PREFIX) :]
             page.goto(url, wait_until="load")
             found = page.evaluate(PHONE_FIT)
+            if rel.startswith(("lessons/", "exercises/")):
+                found += page.evaluate(LINKS_UNDER_TITLE)
             if rel not in GENERATED:
                 page.add_script_tag(path=str(AXE))
                 found += page.evaluate(AXE_RUN)
