@@ -48,6 +48,11 @@ LIVE_NOTE_NO_LITE = (
 )
 
 
+RUN_THIS_CELL = re.compile(r'<p class="trilat-widget-fallback"[^>]*>.*?</p>', re.S)
+"""The first line of a course widget's static fallback (``trilat_lessons/widgets/_base.py``,
+``fallback_bundle``): what to do in JupyterLab, which a web page replaces with its own note."""
+
+
 class BuildError(RuntimeError):
     """A build step failed for a reason the user can act on."""
 
@@ -262,7 +267,10 @@ def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
                 html = data["text/html"]
                 html = html if isinstance(html, str) else "".join(html)
                 note = LIVE_NOTE if with_lite else LIVE_NOTE_NO_LITE
-                data["text/html"] = f'{html}<p class="trilat-live-note"><em>{note}</em></p>'
+                note = f'<p class="trilat-live-note"><em>{note}</em></p>'
+                # the notebook's "run this cell (Shift+Enter)" line, on a page the site's note
+                web, found = RUN_THIS_CELL.subn(lambda _m, n=note: n, html, count=1)
+                data["text/html"] = web if found else html + note
                 data.pop("text/plain", None)
     after_intro = under_the_title(nb, [links_cell(kind, name, with_lite)])
     nb["cells"][after_intro:after_intro] = [CONTENTS_CELL]

@@ -307,3 +307,22 @@ def test_a_dataset_page_points_web_readers_to_the_sources_page(site: Any, tmp_pa
     site.codebook_pages(edition, out)
     assert "[`sources`](sources.md)" in (out / "meetings.md").read_text()
     assert "(sources.md)" not in (out / "sources.md").read_text()
+
+
+def test_a_widget_picture_starts_with_the_site_s_note_not_the_notebook_s_instruction(
+    site: Any,
+) -> None:
+    """A course widget's fallback starts "Quiz: run this cell (Shift+Enter)": a web page has no
+    cell to run, so the page's own note takes that place, above the picture."""
+    from trilat_lessons.widgets.quiz import Quiz
+
+    quiz = Quiz("Where?", ["Madrid", "Camp David"], correct="Camp David")
+    bundle = quiz._repr_mimebundle_()
+    assert "run this cell" in bundle["text/html"] and "Where?" in bundle["text/html"]
+    out = {"output_type": "display_data", "data": bundle, "metadata": {}}
+    nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "x", "outputs": [out]}]}
+    page = site.for_the_web(nb, "notebooks", "01.ipynb")["cells"][-1]["outputs"][0]["data"]
+    html = page["text/html"]
+    assert "run this cell" not in html and "Shift+Enter" not in html
+    assert html.count('class="trilat-live-note"') == 1
+    assert html.index("trilat-live-note") < html.index("Where?")  # the note, then the picture
