@@ -214,7 +214,7 @@ CONTENTS_CELL = {
     "metadata": {},
     "source": "```{contents} On this page\n:local:\n:depth: 1\n:backlinks: none\n```",
 }
-"""The page's sections at the top of the article: lesson and exercise pages give the article the
+"""The page's sections, after its introduction: lesson and exercise pages give the article the
 whole width for the charts (site/trilat.css), so the theme's right-hand sidebar is not shown."""
 
 
