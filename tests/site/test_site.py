@@ -136,6 +136,31 @@ def served():
         yield base
 
 
+FOCUSED_BUTTON = """() => {
+  const e = document.activeElement;
+  if (!e || e.tagName !== 'BUTTON') return null;
+  const s = getComputedStyle(e);
+  const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  return ring ? '' : (e.title || e.getAttribute('aria-label') || e.className);
+}"""
+
+
+def focus_rings(page, url: str) -> dict[str, list[str]]:
+    """Tabbing through the page's first stops, every theme button shows where the keyboard is
+    (site/trilat.css: a 3 px ring); the theme gave "Toggle primary sidebar" none."""
+    page.goto(url, wait_until="load")
+    buttons, missing = 0, []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        found = page.evaluate(FOCUSED_BUTTON)
+        buttons += found is not None
+        if found:
+            missing.append(f"no visible focus ring on the button {found!r}")
+    if not buttons:
+        missing.append("no button in the first 20 tab stops")
+    return {"focus rings": list(dict.fromkeys(missing))} if missing else {}
+
+
 def phone_panels(page, url: str) -> dict[str, list[str]]:
     """On a phone, the buttons above the article open the site's navigation and the page's
     contents (the theme shows them in a dialog); a page with sections has both."""
@@ -272,6 +297,7 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
             if found:
                 problems[f"{rel} (390 px, dark system)"] = found
         problems.update(phone_panels(page, urljoin(base, PREFIX + "readings.html")))
+        problems.update(focus_rings(page, urljoin(base, PREFIX + "readings.html")))
     visited = {u[len(base) + len(PREFIX) :] for u in seen_pages}
     unvisited = site_pages(SITE) - visited
     if unvisited:
