@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from html import escape, unescape
 from pathlib import Path
 
@@ -45,6 +46,11 @@ LIVE_NOTE_NO_LITE = (
     "This explorer or quiz needs a running kernel: it is live when you run the lesson in "
     "JupyterLab (Download the notebook, at the top of this page)."
 )
+
+
+RUN_THIS_CELL = re.compile(r'<p class="trilat-widget-fallback"[^>]*>.*?</p>', re.S)
+"""The first line of a course widget's static fallback (``trilat_lessons/widgets/_base.py``,
+``fallback_bundle``): what to do in JupyterLab, which a web page replaces with its own note."""
 
 
 class BuildError(RuntimeError):
@@ -94,9 +100,50 @@ def execute_lesson(src: Path, edition: Path, package_hash: str, timeout: int) ->
     return json.loads(cached.read_text(encoding="utf-8"))
 
 
+COURSE_ZIP = "trilat-lessons-student.zip"
+ZIP_ROOT = "trilat-lessons-student"
+NOT_ZIPPED = {
+    ".venv",
+    ".git",
+    "__pycache__",
+    ".pytest_cache",
+    ".ipynb_checkpoints",
+    "build",
+    "dist",
+}
+"""Folders of a working copy of the edition that are not the course (its .gitignore's)."""
+
+
+def course_zip(edition: Path, target: Path, epoch: int) -> int:
+    """Zip the whole student edition into ``target`` (one folder, ``ZIP_ROOT``); its size in bytes.
+
+    Deterministic: entries sorted, every time stamp ``epoch`` (not before 1980, which zip cannot
+    store), permissions only the executable bit; no venv, git, cache or build folder.
+    """
+    stamp = time.gmtime(max(epoch, 315532800))[:6]
+    files = sorted(
+        p
+        for p in edition.rglob("*")
+        if p.is_file()
+        and not NOT_ZIPPED.intersection(p.relative_to(edition).parts[:-1])
+        and not p.name.endswith((".pyc", ".pyo"))
+        and not any(part.endswith(".egg-info") for part in p.relative_to(edition).parts)
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in files:
+            info = zipfile.ZipInfo(f"{ZIP_ROOT}/{path.relative_to(edition).as_posix()}", stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            mode = 0o755 if path.stat().st_mode & 0o111 else 0o644
+            info.external_attr = (0o100000 | mode) << 16
+            info.create_system = 3  # Unix, so that unzip keeps the executable bit
+            zf.writestr(info, path.read_bytes(), compresslevel=9)
+    return target.stat().st_size
+
+
 def links_cell(kind: str, name: str, with_lite: bool = True) -> dict:
     """The 'Run in the browser' (only when the site has lite/) and 'Download the notebook' links
-    at the top of a page."""
+    at the top of a page; a notebook alone needs the course package, so the whole course too."""
     run = (
         f'<a class="trilat-run" href="../lite/lab/index.html?path={kind}/{name}">'
         "Run in the browser</a> (JupyterLite: nothing to install) · "
@@ -104,9 +151,33 @@ def links_cell(kind: str, name: str, with_lite: bool = True) -> dict:
     html = (
         f'<p class="trilat-links">{run if with_lite else ""}'
         f'<a class="trilat-download" href="../download/{kind}/{name}" download>'
-        "Download the notebook</a></p>"
+        "Download the notebook</a> (it runs with the course package: "
+        f'<a href="../download/{COURSE_ZIP}" download>download the whole course</a>)</p>'
     )
     return {"cell_type": "markdown", "id": "trilat-links", "metadata": {}, "source": html}
+
+
+TITLE_LINE = re.compile(r"\A\s*#\s+[^\n]+\n?")
+
+
+def under_the_title(nb: dict, cells: list[dict]) -> int:
+    """Insert ``cells`` right under the page's title (the first cell's ``# title`` line): the
+    first markdown cell is split after that line when more text follows it. Returns the index of
+    the cell after that first markdown cell's text."""
+    first = nb["cells"][0] if nb["cells"] else None
+    if not first or first["cell_type"] != "markdown":
+        nb["cells"][0:0] = cells
+        return len(cells)
+    src = first["source"] if isinstance(first["source"], str) else "".join(first["source"])
+    title = TITLE_LINE.match(src)
+    rest = src[title.end() :] if title else ""
+    if title and rest.strip():
+        first["source"] = title[0].rstrip("\n")
+        intro = {"cell_type": "markdown", "id": "trilat-intro", "metadata": {}, "source": rest}
+        nb["cells"][1:1] = [*cells, intro]
+        return len(cells) + 2
+    nb["cells"][1:1] = cells
+    return len(cells) + 1
 
 
 COURSE_URL = re.compile(r'<span class="trilat-url">(https?://[^<"]+)</span>')
@@ -141,10 +212,31 @@ CONTENTS_CELL = {
     "cell_type": "markdown",
     "id": "trilat-contents",
     "metadata": {},
-    "source": "```{contents} On this page\n:local:\n:depth: 1\n```",
+    "source": "```{contents} On this page\n:local:\n:depth: 1\n:backlinks: none\n```",
 }
-"""The page's sections at the top of the article: lesson and exercise pages give the article the
+"""The page's sections, after its introduction: lesson and exercise pages give the article the
 whole width for the charts (site/trilat.css), so the theme's right-hand sidebar is not shown."""
+
+
+def merge_streams(outputs: list[dict]) -> list[dict]:
+    """``outputs`` with each run of printed text to one stream (stdout, stderr) as one output.
+
+    The kernel sends printed text in chunks cut by timing, so one ``print`` loop can arrive as one
+    output or as two; merged, a lesson executed twice gives the same page.
+    """
+    merged: list[dict] = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and out.get("output_type") == "stream" == prev.get("output_type")
+            and out.get("name") == prev.get("name")
+        ):
+            text = [prev.get("text", ""), out.get("text", "")]
+            prev["text"] = "".join(t if isinstance(t, str) else "".join(t) for t in text)
+        else:
+            merged.append(out)
+    return merged
 
 
 PAGE_SCRIPT = re.compile(r'<style onload="[^"]*"></style>')
@@ -154,11 +246,13 @@ PAGE_SCRIPT = re.compile(r'<style onload="[^"]*"></style>')
 
 def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
     """Drop live-widget views (keep their text/html fallback, with a note), kernel state and the
-    outputs' JupyterLab scripts; course web addresses become links; charts get their smallest
-    readable width."""
+    outputs' JupyterLab scripts; printed text in one piece per stream; course web addresses become
+    links; charts get their smallest readable width."""
     nb["metadata"].pop("widgets", None)
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
+        if "outputs" in cell:
+            cell["outputs"] = merge_streams(cell["outputs"])
         for out in cell.get("outputs", []):
             data = out.get("data")
             if data and "text/html" in data:
@@ -173,10 +267,13 @@ def for_the_web(nb: dict, kind: str, name: str, with_lite: bool = True) -> dict:
                 html = data["text/html"]
                 html = html if isinstance(html, str) else "".join(html)
                 note = LIVE_NOTE if with_lite else LIVE_NOTE_NO_LITE
-                data["text/html"] = f'{html}<p class="trilat-live-note"><em>{note}</em></p>'
+                note = f'<p class="trilat-live-note"><em>{note}</em></p>'
+                # the notebook's "run this cell (Shift+Enter)" line, on a page the site's note
+                web, found = RUN_THIS_CELL.subn(lambda _m, n=note: n, html, count=1)
+                data["text/html"] = web if found else html + note
                 data.pop("text/plain", None)
-    first = 1 if nb["cells"] and nb["cells"][0]["cell_type"] == "markdown" else 0
-    nb["cells"][first:first] = [links_cell(kind, name, with_lite), CONTENTS_CELL]
+    after_intro = under_the_title(nb, [links_cell(kind, name, with_lite)])
+    nb["cells"][after_intro:after_intro] = [CONTENTS_CELL]
     return nb
 
 
@@ -220,7 +317,13 @@ def codebook_pages(edition: Path, out: Path) -> list[str]:
             "",
             f"Cite the course (see [How to cite](../cite.md)) and name the dataset `{name}`; "
             "also cite the documents its rows come from: each row has a `source_id`, and "
-            "`trilat_lessons.cite(source_id)` formats the reference.",
+            "`trilat_lessons.cite(source_id)` formats the reference"
+            + (
+                "; here on the web, find the `source_id` in the [`sources`](sources.md) dataset, "
+                "which lists each document's title, issuer, date and, where known, address."
+                if name != "sources" and (csv.parent / "sources.csv").exists()
+                else "."
+            ),
             "",
         ]
         if licence:
@@ -308,9 +411,17 @@ def licences_page(edition: Path) -> str:
 
 
 def landing_page(
-    lessons: list[tuple[str, str]], exercises: list[tuple[str, str]], with_lite: bool = True
+    lessons: list[tuple[str, str]],
+    exercises: list[tuple[str, str]],
+    with_lite: bool = True,
+    zip_bytes: int = 0,
+    repository: str = "",
 ) -> str:
-    """The landing page; without the browser version (--no-lite) it offers only the other two."""
+    """The landing page; without the browser version (--no-lite) it offers only the other two.
+
+    ``zip_bytes``: the size of the whole course's zip (:func:`course_zip`); ``repository``: the
+    course repository's web address (``COURSE_REPOSITORY``), linked when given.
+    """
     lesson_rows = "\n".join(f"| [{t}](lessons/{s}.ipynb) |" for s, t in lessons)
     exercise_rows = "\n".join(f"| [{t}](exercises/{s}.ipynb) |" for s, t in exercises)
     live = "in the browser version or in JupyterLab" if with_lite else "in JupyterLab"
@@ -326,11 +437,18 @@ def landing_page(
             " entirely in your browser: nothing to install, and after the first load it works"
             " offline. (The first visit downloads the Python runtime, several tens of megabytes.)"
         )
+    size = f", {zip_bytes / 1e6:.1f} MB" if zip_bytes >= 100_000 else f", {zip_bytes:,} bytes"
+    repo = ""
+    if re.fullmatch(r"https?://[^\s<>\"']+", repository):
+        url = escape(repository, quote=True)
+        repo = f' Its source is also in the <a href="{url}">course repository</a>.'
     ways.append(
-        "**Download and install.** Each page has a *Download the notebook* link; for the whole"
-        " course (lessons, exercises, data and `check()` feedback) get the course folder from your"
-        " instructor or the course repository and run `make lab` (Python 3.11 or newer; see the"
-        " README)."
+        f'**Download and install.** <a href="download/{COURSE_ZIP}" download>Download the whole'
+        f" course</a> (a zip{size}): notebooks, exercises, data and the package with `check()`"
+        " feedback. Unzip it and, in its folder, run `make install` then `make lab` (Python 3.11"
+        " or newer and `make`; the first install downloads the pinned packages; see its README)."
+        " Each page also has a *Download the notebook* link: a notebook alone runs only where the"
+        f" course package is installed.{repo}"
     )
     ways_md = "\n".join(f"{i}. {w}" for i, w in enumerate(ways, 1))
     count = {2: "Two", 3: "Three"}[len(ways)]
@@ -397,7 +515,7 @@ licences
 """
 
 
-def stage(edition: Path, timeout: int, with_lite: bool = True) -> None:
+def stage(edition: Path, timeout: int, with_lite: bool = True, epoch: int = 0) -> None:
     """Write the Sphinx source tree (and the files to download) into site/_build/src/."""
     import nbformat
 
@@ -429,6 +547,8 @@ def stage(edition: Path, timeout: int, with_lite: bool = True) -> None:
     for csv in sorted((edition / "trilat_lessons" / "data").glob("*.csv")):
         shutil.copyfile(csv, downloads / "data" / csv.name)
     shutil.copyfile(edition / "CITATION.cff", downloads / "CITATION.cff")
+    zip_bytes = course_zip(edition, downloads / COURSE_ZIP, epoch)
+    log(f"{COURSE_ZIP}: {zip_bytes:,} bytes")
     codebook_pages(edition, STAGE / "data")
     # the edition does not carry the readings page; it is public course content (no exercise
     # material), and the leak scan over _site/ checks it like every other page
@@ -437,10 +557,30 @@ def stage(edition: Path, timeout: int, with_lite: bool = True) -> None:
     shutil.copyfile(readings, STAGE / "readings.md")
     (STAGE / "cite.md").write_text(cite_page(edition), encoding="utf-8")
     (STAGE / "licences.md").write_text(licences_page(edition), encoding="utf-8")
-    (STAGE / "index.md").write_text(landing_page(lessons, exercises, with_lite), encoding="utf-8")
+    (STAGE / "index.md").write_text(
+        landing_page(
+            lessons, exercises, with_lite, zip_bytes, os.environ.get("COURSE_REPOSITORY", "")
+        ),
+        encoding="utf-8",
+    )
     (STAGE / "_static").mkdir()
     for name in ("trilat.css", "trilat-nomath.js"):
         shutil.copyfile(SITE_DIR / name, STAGE / "_static" / name)
+
+
+def build_env() -> dict[str, str]:
+    """The environment of the Sphinx run: ``SOURCE_DATE_EPOCH`` as given, else the last commit's
+    time (as lite/build.py does), so the copyright year in every page's footer (site/conf.py) is
+    the commit's and two builds of one commit are the same bytes."""
+    env = dict(os.environ)
+    if not env.get("SOURCE_DATE_EPOCH", "").isdigit():
+        try:
+            git = ["git", "-C", str(REPO), "log", "-1", "--format=%ct"]
+            out = subprocess.run(git, capture_output=True, text=True, check=True, timeout=30)
+            env["SOURCE_DATE_EPOCH"] = str(int(out.stdout.strip()))
+        except (OSError, subprocess.SubprocessError, ValueError):
+            env.pop("SOURCE_DATE_EPOCH", None)  # no year in the footer
+    return env
 
 
 def sphinx(output: Path) -> None:
@@ -453,7 +593,7 @@ def sphinx(output: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     cmd = [str(SITE_PY), "-m", "sphinx", "-b", "html", "-E", "-W", "--keep-going", "-q"]
     cmd += ["-c", str(SITE_DIR), "-d", str(DOCTREES), str(STAGE), str(html)]
-    subprocess.run(cmd, check=True, timeout=900)
+    subprocess.run(cmd, check=True, timeout=900, env=build_env())
     output.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(html, output)
     (output / ".buildinfo").unlink(missing_ok=True)  # holds a hash of the build's config only
@@ -548,7 +688,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if (edition / "exercises" / "source").exists() or not (edition / "notebooks").is_dir():
             raise BuildError(f"{edition} is not a student edition (run: make student)")
-        stage(edition, args.timeout, with_lite=not args.no_lite)
+        epoch = int(build_env().get("SOURCE_DATE_EPOCH", "0"))
+        stage(edition, args.timeout, with_lite=not args.no_lite, epoch=epoch)
         sphinx(output)
         postprocess(output)
         if not args.no_lite:

@@ -176,3 +176,153 @@ def test_the_theme_s_visible_sidebar_buttons_are_the_ones_its_script_binds(site:
     fixed = site.drop_navbar_toggles(html)
     assert "pst-navbar-icon sidebar-toggle" not in fixed and "<div>search</div>" in fixed
     assert fixed.count("primary-toggle") == 1 and fixed.count("secondary-toggle") == 1
+
+
+def test_printed_text_is_one_output_however_the_kernel_chunked_it(site: Any) -> None:
+    """nbclient receives a print loop's text in chunks cut by timing (lesson 00b: one <pre> on
+    one run, two on the next): the page merges runs of one stream, so both runs look the same."""
+
+    def stream(name: str, text: str | list[str]) -> dict:
+        return {"output_type": "stream", "name": name, "text": text}
+
+    def page(outputs: list[dict]) -> list[dict]:
+        nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "x", "outputs": outputs}]}
+        return site.for_the_web(nb, "notebooks", "00b.ipynb")["cells"][-1]["outputs"]
+
+    shown = {"output_type": "display_data", "data": {"text/plain": "t"}, "metadata": {}}
+    chunked = page([stream("stdout", "a\n"), stream("stdout", ["b\n", "c\n"]),
+                    stream("stderr", "w\n"), shown, stream("stdout", "d\n")])  # fmt: skip
+    whole = page([stream("stdout", "a\nb\nc\n"), stream("stderr", "w\n"), shown,
+                  stream("stdout", "d\n")])  # fmt: skip
+    assert chunked == whole
+    assert [o.get("name") for o in whole] == ["stdout", "stderr", None, "stdout"]
+
+
+def test_the_footer_year_is_the_last_commit_s_unless_source_date_epoch_says(
+    site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    git = ["git", "-C", str(REPO), "log", "-1", "--format=%ct"]
+    last_commit = subprocess.run(git, capture_output=True, text=True, check=True).stdout.strip()
+    assert site.build_env()["SOURCE_DATE_EPOCH"] == last_commit
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert site.build_env()["SOURCE_DATE_EPOCH"] == "1700000000"
+
+
+def test_the_whole_course_zip_is_deterministic_and_holds_only_the_course(
+    site: Any, tmp_path: Path
+) -> None:
+    import os
+    import zipfile
+
+    edition = tmp_path / "student"
+    for rel, text in {
+        "README.md": "# course\n",
+        "notebooks/01.ipynb": "{}",
+        "postBuild": "#!/bin/sh\n",
+        "trilat_lessons/__init__.py": "",
+        ".venv/lib/x.py": "",
+        ".git/HEAD": "ref",
+        "trilat_lessons/__pycache__/a.cpython-311.pyc": "",
+        "notebooks/.ipynb_checkpoints/01-checkpoint.ipynb": "{}",
+        "trilat_lessons.egg-info/PKG-INFO": "",
+    }.items():
+        (edition / rel).parent.mkdir(parents=True, exist_ok=True)
+        (edition / rel).write_text(text)
+    (edition / "postBuild").chmod(0o755)
+    one, two = tmp_path / "one.zip", tmp_path / "two.zip"
+    assert site.course_zip(edition, one, 1700000000) == one.stat().st_size
+    os.utime(edition / "README.md", (1, 1))  # a file's own time stamp changes nothing
+    site.course_zip(edition, two, 1700000000)
+    assert one.read_bytes() == two.read_bytes()
+    with zipfile.ZipFile(one) as zf:
+        names = zf.namelist()
+        assert (
+            names
+            == sorted(names)
+            == [
+                "trilat-lessons-student/README.md",
+                "trilat-lessons-student/notebooks/01.ipynb",
+                "trilat-lessons-student/postBuild",
+                "trilat-lessons-student/trilat_lessons/__init__.py",
+            ]
+        )
+        assert zf.getinfo(names[2]).external_attr >> 16 & 0o777 == 0o755
+        assert {zf.getinfo(n).date_time for n in names} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_the_links_are_right_under_the_title_and_the_whole_course_is_offered(site: Any) -> None:
+    """The lessons' first cell is a title and an introduction: the links go between the two,
+    so a phone shows them first; the download line says a notebook needs the course package."""
+    intro = "# 02 · Title\n\nA long introduction.\n\n- goal one\n"
+    nb = {
+        "metadata": {},
+        "cells": [
+            {"cell_type": "markdown", "id": "a", "metadata": {}, "source": intro},
+            {"cell_type": "code", "id": "b", "metadata": {}, "source": "x", "outputs": []},
+        ],
+    }
+    web = site.for_the_web(nb, "notebooks", "02.ipynb")
+    assert [c.get("id") for c in web["cells"]] == [
+        "a", "trilat-links", "trilat-intro", "trilat-contents", "b"
+    ]  # fmt: skip
+    assert web["cells"][0]["source"] == "# 02 · Title"
+    assert web["cells"][2]["source"] == "\nA long introduction.\n\n- goal one\n"
+    links = web["cells"][1]["source"]
+    assert links.index("Run in the browser") < links.index("Download the notebook")
+    assert 'href="../download/trilat-lessons-student.zip"' in links and "package" in links
+    assert ":backlinks: none" in web["cells"][3]["source"]  # no back-link on every heading
+    assert site.title_of(web, "x") == "02 · Title"
+
+
+def test_the_landing_page_offers_the_whole_course_and_the_repository_when_known(
+    site: Any,
+) -> None:
+    rows = [("01_history", "01 · History")], [("ex01", "Exercises 01")]
+    page = site.landing_page(*rows, zip_bytes=1_234_567)
+    assert 'href="download/trilat-lessons-student.zip"' in page and "1.2 MB" in page
+    assert "`make install` then `make lab`" in page
+    assert "repository" not in page  # no address is invented
+    page = site.landing_page(*rows, zip_bytes=1, repository="https://example.org/c")
+    assert '<a href="https://example.org/c">course repository</a>' in page
+    page = site.landing_page(*rows, repository='javascript:alert("x")')
+    assert "repository" not in page
+
+
+def test_a_dataset_page_points_web_readers_to_the_sources_page(site: Any, tmp_path: Path) -> None:
+    """cite(source_id) needs Python; a reader of the website looks the id up in `sources`."""
+    edition = tmp_path / "edition"
+    (edition / "docs").mkdir(parents=True)
+    data = edition / "trilat_lessons" / "data"
+    data.mkdir(parents=True)
+    for name in ("sources", "meetings"):
+        (data / f"{name}.csv").write_text("source_id\nS1\n")
+    (edition / "docs" / "codebook.md").write_text(
+        "# Data codebook\n\nIntro.\n\n## sources\n\nThe documents.\n\n## meetings\n\nMeetings.\n"
+    )
+    out = tmp_path / "data"
+    out.mkdir()
+    site.codebook_pages(edition, out)
+    assert "[`sources`](sources.md)" in (out / "meetings.md").read_text()
+    assert "(sources.md)" not in (out / "sources.md").read_text()
+
+
+def test_a_widget_picture_starts_with_the_site_s_note_not_the_notebook_s_instruction(
+    site: Any,
+) -> None:
+    """A course widget's fallback starts "Quiz: run this cell (Shift+Enter)": a web page has no
+    cell to run, so the page's own note takes that place, above the picture."""
+    from trilat_lessons.widgets.quiz import Quiz
+
+    quiz = Quiz("Where?", ["Madrid", "Camp David"], correct="Camp David")
+    bundle = quiz._repr_mimebundle_()
+    assert "run this cell" in bundle["text/html"] and "Where?" in bundle["text/html"]
+    out = {"output_type": "display_data", "data": bundle, "metadata": {}}
+    nb = {"metadata": {}, "cells": [{"cell_type": "code", "source": "x", "outputs": [out]}]}
+    page = site.for_the_web(nb, "notebooks", "01.ipynb")["cells"][-1]["outputs"][0]["data"]
+    html = page["text/html"]
+    assert "run this cell" not in html and "Shift+Enter" not in html
+    assert html.count('class="trilat-live-note"') == 1
+    assert html.index("trilat-live-note") < html.index("Where?")  # the note, then the picture

@@ -723,6 +723,21 @@ def test_explorers_tell_how_to_use_them_with_the_keyboard() -> None:
         assert html.escape(KEYBOARD_HELP) in help_text
 
 
+def test_a_quiz_id_depends_on_its_question_not_on_memory() -> None:
+    """A lesson executed twice gives the same page (the website): the id is the quiz's number
+    in the kernel and a digest of its question and options, never a memory address."""
+
+    def qid(quiz: W.Quiz) -> str:
+        return quiz.children[0].value.split('id="', 1)[1].split('"', 1)[0]
+
+    first, again = (W.Quiz("Where?", ["Madrid", "Camp David"], correct=1) for _ in range(2))
+    other = W.Quiz("When?", ["Madrid", "Camp David"], correct=1)
+    number, digest = qid(first).removeprefix("trilat-q-").split("-")
+    assert re.fullmatch(r"[0-9]+", number) and re.fullmatch(r"[0-9a-f]{8}", digest)
+    assert qid(again) == f"trilat-q-{int(number) + 1}-{digest}"
+    assert not qid(other).endswith(digest)
+
+
 def test_quiz_names_its_group_and_keeps_one_live_region() -> None:
     """The options' group is named by the question (the page helper sets role=radiogroup and
     aria-labelledby); the feedback box is the live region from the start, its HTML only text."""

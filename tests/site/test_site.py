@@ -136,6 +136,31 @@ def served():
         yield base
 
 
+FOCUSED_BUTTON = """() => {
+  const e = document.activeElement;
+  if (!e || e.tagName !== 'BUTTON') return null;
+  const s = getComputedStyle(e);
+  const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  return ring ? '' : (e.title || e.getAttribute('aria-label') || e.className);
+}"""
+
+
+def focus_rings(page, url: str) -> dict[str, list[str]]:
+    """Tabbing through the page's first stops, every theme button shows where the keyboard is
+    (site/trilat.css: a 3 px ring); the theme gave "Toggle primary sidebar" none."""
+    page.goto(url, wait_until="load")
+    buttons, missing = 0, []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        found = page.evaluate(FOCUSED_BUTTON)
+        buttons += found is not None
+        if found:
+            missing.append(f"no visible focus ring on the button {found!r}")
+    if not buttons:
+        missing.append("no button in the first 20 tab stops")
+    return {"focus rings": list(dict.fromkeys(missing))} if missing else {}
+
+
 def phone_panels(page, url: str) -> dict[str, list[str]]:
     """On a phone, the buttons above the article open the site's navigation and the page's
     contents (the theme shows them in a dialog); a page with sections has both."""
@@ -155,6 +180,16 @@ def phone_panels(page, url: str) -> dict[str, list[str]]:
         except PlaywrightTimeout:
             out.setdefault("phone panels", []).append(f"the {kind} button opens no panel of links")
     return out
+
+
+LINKS_UNDER_TITLE = """() => {
+  const title = document.querySelector('.bd-article h1');
+  const links = document.querySelector('.bd-article .trilat-links');
+  if (!title || !links) return ['no title or no Run/Download links'];
+  const gap = links.getBoundingClientRect().top - title.getBoundingClientRect().bottom;
+  return gap > 80 ? [`the Run/Download links start ${Math.round(gap)} px below the title`] : [];
+}"""
+"""On a phone the links come first, right under the title (not after the introduction)."""
 
 
 def test_every_page_offline_linked_and_accessible(served: str) -> None:
@@ -252,6 +287,8 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
             rel = url[len(base) + len(PREFIX) :]
             page.goto(url, wait_until="load")
             found = page.evaluate(PHONE_FIT)
+            if rel.startswith(("lessons/", "exercises/")):
+                found += page.evaluate(LINKS_UNDER_TITLE)
             if rel not in GENERATED:
                 page.add_script_tag(path=str(AXE))
                 found += page.evaluate(AXE_RUN)
@@ -260,6 +297,7 @@ def test_every_page_offline_linked_and_accessible(served: str) -> None:
             if found:
                 problems[f"{rel} (390 px, dark system)"] = found
         problems.update(phone_panels(page, urljoin(base, PREFIX + "readings.html")))
+        problems.update(focus_rings(page, urljoin(base, PREFIX + "readings.html")))
     visited = {u[len(base) + len(PREFIX) :] for u in seen_pages}
     unvisited = site_pages(SITE) - visited
     if unvisited:

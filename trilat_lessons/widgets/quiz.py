@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
 import re
@@ -125,6 +126,16 @@ def _without_verdict(note: str) -> str:
 _QUESTION_IDS = itertools.count(1)
 
 
+def question_id(number: int, question: str, options: Sequence[str]) -> str:
+    """A quiz's HTML id: its number in the kernel and a digest of its question and options.
+
+    Unique in a page (the number) even beside outputs kept from an earlier kernel (the digest),
+    and the same on every run, so a lesson executed twice gives the same bytes (the website).
+    """
+    text = "\x1f".join([question, *options]).encode()
+    return f"trilat-q-{number}-{hashlib.sha256(text).hexdigest()[:8]}"
+
+
 def _mark(ok: bool) -> str:
     """A check or cross drawn as inline SVG (no emoji or symbol font needed); words carry the
     meaning beside it."""
@@ -205,7 +216,7 @@ class Quiz(StaticFallback, w.VBox):
         self.check_button.on_click(lambda _b: self.check())
         self.feedback_view = w.HTML()
         self.feedback_view.add_class("trilat-feedback")  # the page helper makes it role=status
-        qid = f"trilat-q-{next(_QUESTION_IDS)}-{id(self):x}"
+        qid = question_id(next(_QUESTION_IDS), question, self.options)
         super().__init__(
             [
                 w.HTML(
