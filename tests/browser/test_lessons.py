@@ -619,36 +619,33 @@ PROMPT_OF_FIRST_QUIZ = """() => {
 }"""
 
 
+def press_on(page: Any, selector: str, key: str, until: str, arg: Any = None) -> bool:
+    """Focus the first ``selector`` in the notebook, press ``key``, and wait (20 s at most) for
+    the JavaScript predicate ``until`` (given ``arg``); whether it came true."""
+    target = page.locator(f".jp-NotebookPanel:not(.lm-mod-hidden) {selector}").first
+    target.scroll_into_view_if_needed()
+    target.focus()
+    page.keyboard.press(key)
+    try:
+        page.wait_for_function(until, arg=arg, timeout=20_000)
+    except Exception:  # playwright TimeoutError
+        return False
+    return True
+
+
 def run_and_save_from_outputs(page: Any) -> dict[str, Any]:
     """What a keyboard user needs from inside an output: Shift+Enter typed on a quiz's option runs
     the quiz's cell, and Ctrl+S typed on a link saves the notebook (the page guard keeps only
     shortcut keys; JupyterLab's data-lm-suppress-shortcuts would keep these too)."""
     problems: dict[str, Any] = {}
-    panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
     before = page.evaluate(PROMPT_OF_FIRST_QUIZ)
-    option = page.locator(f"{panel} .trilat-quiz input[type=radio]").first
-    option.scroll_into_view_if_needed()
-    option.focus()
-    page.keyboard.press("Shift+Enter")
-    try:
-        page.wait_for_function(
-            f"old => ({PROMPT_OF_FIRST_QUIZ})() !== old && !/\\*/.test(({PROMPT_OF_FIRST_QUIZ})())",
-            arg=before,
-            timeout=20_000,
-        )
-    except Exception:  # playwright TimeoutError
+    ran = f"old => ({PROMPT_OF_FIRST_QUIZ})() !== old && !/\\*/.test(({PROMPT_OF_FIRST_QUIZ})())"
+    if not press_on(page, ".trilat-quiz input[type=radio]", "Shift+Enter", ran, before):
         problems["Shift+Enter on a quiz option"] = f"did not run its cell (prompt {before})"
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
     page.evaluate("() => { window.jupyterapp.shell.currentWidget.context.model.dirty = true; }")
-    link = page.locator(f"{panel} .jp-OutputArea-output a[href]").first
-    link.scroll_into_view_if_needed()
-    link.focus()
-    page.keyboard.press("Control+s")
-    try:
-        page.wait_for_function(
-            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=20_000
-        )
-    except Exception:  # playwright TimeoutError
+    saved = "() => !window.jupyterapp.shell.currentWidget.context.model.dirty"
+    if not press_on(page, ".jp-OutputArea-output a[href]", "Control+s", saved):
         problems["Ctrl+S on a link"] = "did not save the notebook"
     wait_for_page_helpers(page)
     return problems
