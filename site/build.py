@@ -102,16 +102,11 @@ def execute_lesson(src: Path, edition: Path, package_hash: str, timeout: int) ->
 
 COURSE_ZIP = "trilat-lessons-student.zip"
 ZIP_ROOT = "trilat-lessons-student"
-NOT_ZIPPED = {
-    ".venv",
-    ".git",
-    "__pycache__",
-    ".pytest_cache",
-    ".ipynb_checkpoints",
-    "build",
-    "dist",
-}
-"""Folders of a working copy of the edition that are not the course (its .gitignore's)."""
+NOT_ZIPPED = {".venv", ".git", "build", "dist"}
+"""Top-level folders of a working copy of the edition that are not the course (its
+.gitignore's; only at the top: ``trilat_lessons/build/`` is the package's data build)."""
+NOT_ZIPPED_ANYWHERE = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
+"""Cache folders, at any depth."""
 
 
 def course_zip(edition: Path, target: Path, epoch: int) -> int:
@@ -125,7 +120,8 @@ def course_zip(edition: Path, target: Path, epoch: int) -> int:
         p
         for p in edition.rglob("*")
         if p.is_file()
-        and not NOT_ZIPPED.intersection(p.relative_to(edition).parts[:-1])
+        and p.relative_to(edition).parts[0] not in NOT_ZIPPED
+        and not NOT_ZIPPED_ANYWHERE.intersection(p.relative_to(edition).parts[:-1])
         and not p.name.endswith((".pyc", ".pyo"))
         and not any(part.endswith(".egg-info") for part in p.relative_to(edition).parts)
     )

@@ -223,6 +223,8 @@ def test_the_whole_course_zip_is_deterministic_and_holds_only_the_course(
         "notebooks/01.ipynb": "{}",
         "postBuild": "#!/bin/sh\n",
         "trilat_lessons/__init__.py": "",
+        "trilat_lessons/build/pipeline.py": "",  # the package's own build/ (not a leftover)
+        "build/lib/x.py": "",
         ".venv/lib/x.py": "",
         ".git/HEAD": "ref",
         "trilat_lessons/__pycache__/a.cpython-311.pyc": "",
@@ -247,6 +249,7 @@ def test_the_whole_course_zip_is_deterministic_and_holds_only_the_course(
                 "trilat-lessons-student/notebooks/01.ipynb",
                 "trilat-lessons-student/postBuild",
                 "trilat-lessons-student/trilat_lessons/__init__.py",
+                "trilat-lessons-student/trilat_lessons/build/pipeline.py",
             ]
         )
         assert zf.getinfo(names[2]).external_attr >> 16 & 0o777 == 0o755
