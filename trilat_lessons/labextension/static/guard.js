@@ -104,12 +104,18 @@
     }
     return out;
   }
+  // the pieces as one line: a space between two, none before punctuation ("<b>Quiz</b>: run")
+  function joined(list) {
+    return list.reduce(function (text, piece) {
+      return text && !/^[:;,.!?)]/.test(piece) ? text + ' ' + piece : text + piece;
+    }, '');
+  }
   function regionName(e) {
     var tables = e.matches('table') ? [e] : e.querySelectorAll('table');
     var chart = e.matches('figure') || !tables.length && e.querySelector('svg, img');
     var name = '';
     if (e.matches(OUTPUT)) {  // a whole output (several parts): its first words
-      name = 'Output: ' + words(pieces(e).join(' '), 60);
+      name = 'Output: ' + words(joined(pieces(e)), 60);
     } else if (chart) {  // its label, else its first piece of text: the title
       var drawn = e.querySelector('svg[aria-label], img[alt]');
       name = 'Chart: ' + words(drawn ? drawn.getAttribute('aria-label') || drawn.alt
@@ -126,7 +132,7 @@
       }
       name = 'Table' + (label ? ': ' + words(label, 80) : '');
     } else {
-      name = 'Output: ' + words(pieces(e).join(' '), 60);
+      name = 'Output: ' + words(joined(pieces(e)), 60);
     }
     // no two regions share a name (a screen reader's list of regions tells them apart)
     var unique = name + ' (scrolls)';
