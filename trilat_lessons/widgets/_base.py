@@ -221,10 +221,11 @@ WIDGET_ROOTS = ".trilat-explorer, .trilat-quiz"
 # Runs in the page when an explorer or quiz is drawn (the load handler of an empty <style>, so no
 # network and no notebook trust is needed: ipywidgets draws an HTML widget's value as it is; a
 # sanitizer drops a <style> whole, leaving nothing behind). It names the widget's radio groups,
-# slider handles and value fields after their labels, makes the feedback a live region and
-# scrollable parts focusable, and marks the box ``data-trilat-helped``. A MutationObserver repeats
-# this when ipywidgets redraws a part. Keys typed in a control are kept from the notebook's
-# shortcuts by the page guard (``linkguard``, labextension/static/guard.js), not here.
+# slider handles and value fields after their labels, makes the feedback a live region, and
+# marks the box ``data-trilat-helped``. A MutationObserver repeats this when ipywidgets redraws a
+# part. The page guard (``linkguard``, labextension/static/guard.js) does what every output
+# needs: it keeps typed keys from the notebook's shortcuts and gives a scrolling part (an
+# explorer's chart or table too) a named tab stop.
 _HELPER_JS = """(function (carrier) {
   var tries = 0;
   function name(el) {
@@ -260,20 +261,6 @@ _HELPER_JS = """(function (carrier) {
         label += h.classList.contains('noUi-handle-upper') ? ' (to)' : ' (from)';
       }
       if (h.getAttribute('aria-label') !== label) h.setAttribute('aria-label', label);
-    });
-    root.querySelectorAll('.widget-html, .widget-html-content').forEach(function (el) {
-      var s = getComputedStyle(el);
-      var scrolls = /(auto|scroll)/.test(s.overflowX + s.overflowY) &&
-        (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
-      if (scrolls && !el.hasAttribute('tabindex')) {
-        var cap = el.querySelector('caption, svg[aria-label]');
-        var what = cap ? (cap.getAttribute('aria-label') || cap.textContent) : 'content';
-        what = what.replace(/\\s+/g, ' ').trim();
-        if (what.length > 100) what = what.slice(0, 99).replace(/\\s+\\S*$/, '') + '\u2026';
-        el.setAttribute('tabindex', '0');
-        el.setAttribute('role', 'region');
-        el.setAttribute('aria-label', 'Scrollable: ' + what);
-      }
     });
     // a slider's readout is a text field (type a value, then Enter): name it after its slider
     root.querySelectorAll('.widget-readout[contenteditable="true"]').forEach(function (r) {
