@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import base64
 import email.parser
+import gzip
 import hashlib
 import json
 import os
@@ -667,6 +668,21 @@ def pyodide_package_files(
     return files, origin
 
 
+BOOT = "boot.js"
+"""The kernel's pyodideUrl: lite/boot.js loads Pyodide with the files below fetched gzipped."""
+
+GZIPPED = ("pyodide.asm.wasm", "pyodide.asm.js")
+"""Pyodide files the site also carries as ``<name>.gz`` (11.4 MB plain, 3.4 MB gzipped): a
+host that does not compress sends the small ones, and lite/boot.js unpacks them in the worker."""
+
+
+def gzip_beside(folder: Path, names: tuple[str, ...]) -> None:
+    """Write ``<name>.gz`` next to each file (level 9, no name or time: same bytes each build)."""
+    for name in names:
+        data = (folder / name).read_bytes()
+        (folder / f"{name}.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+
+
 def preloaded() -> list[str]:
     """The packages jupyter-lite.json has Pyodide load as it starts (one parallel loadPackage).
 
@@ -699,6 +715,8 @@ def pyodide_dist(
         for name in p["pyodide"]["core_files"]:
             (dest / name).write_bytes(tf.extractfile(f"package/{name}").read())  # type: ignore[union-attr]
         official = json.loads(tf.extractfile("package/pyodide-lock.json").read())  # type: ignore[union-attr]
+    gzip_beside(dest, GZIPPED)
+    shutil.copyfile(LITE / BOOT, dest / BOOT)
     if official["info"]["version"] != p["pyodide"]["version"]:
         raise BuildError("the npm Pyodide is not the pinned version")
     by_canon = {canon(k): k for k in official["packages"]}
@@ -810,6 +828,126 @@ def precompile(dist: Path, contents: Path) -> dict[str, Any]:
     return summary
 
 
+COLD_MIN = 30_000
+"""A wheel whose unimported modules come to fewer (compressed) bytes is left whole: a second
+request would cost more than it saves."""
+
+NOT_SPLIT = ("trilat-lessons",)
+"""Wheels never split: the course's own modules stay in its wheel, whatever a notebook imports."""
+
+
+def _module_name(entry: str) -> str:
+    name = entry[: -len(".py")].replace("/", ".")
+    return name[: -len(".__init__")] if name.endswith(".__init__") else name
+
+
+def _split_stdlib(stdlib: Path, loaded: set[str]) -> dict[str, dict[str, Any]]:
+    """The standard library's share of :func:`split_cold`: its unimported top-level modules and
+    packages (the rest of a package stays with it: its ``__path__`` is inside the zip). They
+    unpack into the standard library's folder on ``sys.path``. The zip is not in the lock.
+    ``loaded``: top-level names of every module the traced notebooks had loaded, frozen ones
+    (os, site, codecs, ...) included: those stay, whatever their files say."""
+    with zipfile.ZipFile(stdlib) as zf:
+        infos = zf.infolist()
+        data = {i.filename: zf.read(i) for i in infos}
+    compiled = {i.filename.split("/")[0] for i in infos if i.filename.endswith(".pyc")}
+    keep = compiled | loaded | {"site-packages"}
+    moved = sorted(
+        n
+        for n in data
+        if not n.endswith("/")
+        and n.split("/")[0].removesuffix(".py") not in keep
+        and ("/" in n or n.endswith(".py"))
+    )
+    if sum(i.compress_size for i in infos if i.filename in moved) < COLD_MIN:
+        return {}
+    with zipfile.ZipFile(stdlib, "w") as zf:
+        for info in infos:
+            if info.filename in moved:
+                continue
+            if info.filename.endswith("/"):  # a folder entry
+                folder = zipfile.ZipInfo(info.filename, ZIP_TIME)
+                folder.external_attr = 0o40755 << 16 | 0x10
+                zf.writestr(folder, b"")
+            else:
+                _zip_write(zf, info.filename, data[info.filename])
+    archive = stdlib.name.removesuffix(".zip") + ".cold.zip"
+    with zipfile.ZipFile(stdlib.with_name(archive), "w") as zf:
+        for name in moved:
+            _zip_write(zf, name, data[name])
+    modules = sorted(_module_name(n) for n in moved if n.endswith(".py"))
+    digest = sha256(stdlib.with_name(archive).read_bytes())
+    return {archive: {"sha256": digest, "modules": modules, "into": "stdlib"}}
+
+
+def split_cold(dist: Path, loaded: set[str]) -> dict[str, Any]:
+    """Move the modules no notebook imports out of the site's wheels into ``<wheel>.cold.zip``.
+
+    Run after the bytecode step: what it left as ``.py`` in a third-party wheel is what no
+    notebook imported. The lock gets the smaller wheels' sha256; Pyodide's standard-library
+    zip gets ``_trilat_cold.py`` (lite/coldimport.py, with the table of archives) and a
+    ``sitecustomize.py`` that installs its finder, which fetches an archive on first import.
+    """
+    lock_path = dist / "pyodide-lock.json"
+    lock = json.loads(lock_path.read_text())
+    cold: dict[str, dict[str, Any]] = {}
+    for key, entry in sorted(lock["packages"].items()):
+        whl = dist / entry["file_name"]
+        if key in NOT_SPLIT or not whl.is_file():
+            continue
+        with zipfile.ZipFile(whl) as zf:
+            record = next((n for n in zf.namelist() if n.endswith(".dist-info/RECORD")), None)
+            moved = [
+                i
+                for i in zf.infolist()
+                if i.filename.endswith(".py") and ".dist-info/" not in i.filename
+            ]
+            if record is None or sum(i.compress_size for i in moved) < COLD_MIN:
+                continue
+            data = {n: zf.read(n) for n in zf.namelist() if n != record}
+        names = {i.filename for i in moved}
+        _write_entries(whl, {n: d for n, d in data.items() if n not in names}, record)
+        entry["sha256"] = sha256(whl.read_bytes())
+        archive = whl.name.removesuffix(".whl") + ".cold.zip"
+        with zipfile.ZipFile(dist / archive, "w") as zf:
+            for name in sorted(names):
+                _zip_write(zf, name, data[name])
+        cold[archive] = {
+            "sha256": sha256((dist / archive).read_bytes()),
+            "modules": sorted(_module_name(n) for n in names),
+        }
+    for archive, info in cold.items():  # listed (never preloaded), so the lock vouches for it
+        name = f"{archive.split('-')[0].replace('_', '-')}-cold-modules"
+        lock["packages"][name] = {
+            "name": name,
+            "version": "0",
+            "file_name": archive,
+            "install_dir": "site",
+            "sha256": info["sha256"],
+            "package_type": "package",
+            "imports": [],
+            "depends": [],
+            "unvendored_tests": False,
+            "shared_library": False,
+        }
+    lock["packages"] = dict(sorted(lock["packages"].items()))
+    lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
+    cold.update(_split_stdlib(dist / "python_stdlib.zip", loaded))
+    finder = (LITE / "coldimport.py").read_text()
+    table = "COLD: dict[str, dict[str, Any]] = {}"
+    if table not in finder:
+        raise BuildError("lite/coldimport.py has no COLD table to fill in")
+    finder = finder.replace(table, f"COLD: dict[str, dict[str, Any]] = {cold!r}")
+    with zipfile.ZipFile(dist / "python_stdlib.zip", "a") as zf:
+        _zip_write(zf, "_trilat_cold.py", finder.encode())
+        _zip_write(zf, "sitecustomize.py", b"import _trilat_cold\n\n_trilat_cold.install()\n")
+    return {
+        "archives": len(cold),
+        "modules": sum(len(v["modules"]) for v in cold.values()),
+        "bytes": sum((dist / a).stat().st_size for a in cold),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # contents and the jupyter lite build
 
@@ -870,6 +1008,14 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
     contents = BUILD / "contents"
     staged = stage_contents(contents, edition)
     pyc = precompile(lite_dir / "static" / "pyodide", contents)
+    cold = {"archives": 0}
+    if pyc["compiled"]:
+        cold = split_cold(lite_dir / "static" / "pyodide", set(pyc.pop("loaded_top_level")))
+    if cold["archives"]:
+        log(
+            f"left out of the first visit: {cold['modules']} modules no notebook imports,"
+            f" {cold['bytes'] / 1e6:.1f} MB in {cold['archives']} archives loaded on first import"
+        )
     shutil.rmtree(output, ignore_errors=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH)}
     env.pop("JUPYTERLITE_PYODIDE_URL", None)
@@ -905,6 +1051,8 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
     ]
     if kernel.get("pyodideUrl") != "./static/pyodide/pyodide.js":
         raise BuildError(f"pyodideUrl is {kernel.get('pyodideUrl')!r}, not the site's own")
+    kernel["pyodideUrl"] = f"./static/pyodide/{BOOT}"  # same folder, so the same indexURL
+    (output / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n")
     count, size, digest = tree_digest(output)
     report = {
         "pyodide": pins()["pyodide"]["version"],
@@ -914,6 +1062,7 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
         "pyodide_files_loaded_from_url": dist["loaded_from_packages_url"],
         "pyodide_files_from": dist["package_files_from"],
         "bytecode": pyc,
+        "cold_modules": cold,
         "files": count,
         "bytes": size,
         "sha256_of_tree": digest,

@@ -40,7 +40,12 @@ import fs from "node:fs";
 const [job, packages] = [process.argv[2], JSON.parse(process.argv[3])];
 const py = await loadPyodide({
   indexURL: "%(dist)s/", lockFileURL: "%(dist)s/pyodide-lock.json",
-  env: { HOME: "/home/pyodide", TRILAT_PROGRESS_FILE: "/tmp/progress.json" },
+  env: {
+    HOME: "/home/pyodide", TRILAT_PROGRESS_FILE: "/tmp/progress.json",
+    // bytecode without column positions (python -X no_debug_ranges): a quarter smaller; a
+    // traceback through library code shows its lines without the ^^^ under the expression
+    PYTHONNODEBUGRANGES: "1",
+  },
   stdout: () => {}, stderr: (s) => process.stderr.write(s + "\n"),
 });
 if (packages.length) await py.loadPackage(packages, { messageCallback: () => {} });
@@ -54,6 +59,7 @@ await py.runPythonAsync(fs.readFileSync(job + "/step.py", "utf8"));
 _TRACE_PY = r"""
 import contextlib, io, json, os, sys
 import micropip, piplite  # imported by the kernel when it starts
+import getpass  # imported by the kernel's own package (pyodide_kernel), which only it can import
 from IPython.core.interactiveshell import InteractiveShell
 import comm, ipywidgets
 
@@ -81,6 +87,9 @@ json.dump({
     "imported": sorted(f[len(site):] for f in files if f.startswith(site)),
     "stdlib": sorted(f[len(stdlib):] for f in files if f.startswith(stdlib)),
     "failed": failed,
+    # every module loaded, by top-level name: also those Python froze into itself (os, site,
+    # codecs...), whose files are not read, so "stdlib" above does not name them
+    "loaded": sorted({name.split(".")[0] for name in sys.modules}),
 }, open("/job/result.json", "w"))
 """
 
@@ -192,4 +201,5 @@ def compile_dist(dist: Path, notebooks: Path, packages: list[str], rewrite: Any)
         "wheels": len(plan),
         "rewritten": sorted(plan),
         "cells_failed_while_tracing": trace["failed"],
+        "loaded_top_level": trace["loaded"],
     }

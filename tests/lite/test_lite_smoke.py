@@ -136,13 +136,61 @@ def test_lesson_01_runs_in_the_browser_and_draws_its_charts(
     assert page.locator(".jp-OutputArea-output .widget-radio-box, .widget-radio").count() >= 1
     assert page.locator(".trilat-explorer select").count() >= 1
     show(page, ".trilat-explorer").screenshot(path=artifacts / "lite_01_history_explorer.png")
+    # Tab completion (the kernel's jedi, in the worker)
+    matches = page.evaluate(COMPLETE, "tl.se")
+    assert any(m.endswith("setup") for m in matches), matches
+    # lite/boot.js fetched Pyodide's two largest files gzipped, never the plain ones
+    fetched = {url.rsplit("/", 1)[-1] for url in loaded}
+    assert {"pyodide.asm.wasm.gz", "pyodide.asm.js.gz"} <= fetched
+    assert not {"pyodide.asm.wasm", "pyodide.asm.js"} & fetched
+    # modules no notebook imports stay out of the first visit, and come when imported
+    assert not [name for name in fetched if name.endswith(".cold.zip")]
+    reply = page.evaluate(EXECUTE, "from pygments.lexers.rust import RustLexer\nRustLexer.name")
+    assert reply == {"status": "ok", "text": "'Rust'"}, reply
+    # and one of the standard library's (a top-level module, unpacked beside the zip)
+    reply = page.evaluate(EXECUTE, "import xmlrpc.client, wsgiref.util\nxmlrpc.client.MAXINT")
+    assert reply == {"status": "ok", "text": "2147483647"}, reply
+    cold = sorted(url.rsplit("/", 1)[-1] for url in loaded if url.endswith(".cold.zip"))
+    assert len(cold) == 2 and cold[0].startswith("pygments-"), cold
+    assert cold[1] == "python_stdlib.cold.zip", cold
     assert blocked.urls == []
+
+
+EXECUTE = """async (code) => {
+  const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  let text = '';
+  const future = k.requestExecute({ code, store_history: false });
+  future.onIOPub = (msg) => {
+    const c = msg.content;
+    if (c.data && c.data['text/plain']) text += c.data['text/plain'];
+    if (c.ename) text += c.ename + ': ' + c.evalue;
+  };
+  const reply = await future.done;
+  return { status: reply.content.status, text };
+}"""
+
+
+COMPLETE = """async (code) => {
+  const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const reply = await k.requestComplete({ code, cursor_pos: code.length });
+  const c = reply.content;
+  return c.status === 'ok' ? c.matches : ['status: ' + c.status];
+}"""
 
 
 def test_exercise_01_check_gives_verdicts_in_the_browser(
     site: Any, page_and_blocked: tuple[Any, Any], artifacts: Path
 ) -> None:
+    """Also lite/boot.js on other hosts: one that has no ``pyodide.asm.js.gz`` (Pyodide then
+    loads its plain file) and one that unpacks ``pyodide.asm.wasm.gz`` on the way (sent with
+    ``Content-Encoding: gzip``, the browser hands over the plain bytes, used as they are)."""
     page, blocked = page_and_blocked
+    fetched: list[str] = []
+    wasm = (site.root / "static" / "pyodide" / "pyodide.asm.wasm").read_bytes()
+    # on the context: a page route does not see the kernel's worker
+    page.context.route("**/pyodide.asm.js.gz", lambda route: route.fulfill(status=404))
+    page.context.route("**/pyodide.asm.wasm.gz", lambda route: route.fulfill(body=wasm))
+    page.on("response", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]))
     nb = json.loads((site.root / "files" / "exercises" / "01_history.ipynb").read_text())
     q1_cell = next(
         i
@@ -172,6 +220,8 @@ def test_exercise_01_check_gives_verdicts_in_the_browser(
     show(page, '.jp-OutputArea-output [role="status"]').screenshot(
         path=artifacts / "lite_exercise_01_check_q1.png"
     )
+    assert {"pyodide.asm.wasm.gz", "pyodide.asm.js.gz", "pyodide.asm.js"} <= set(fetched)
+    assert "pyodide.asm.wasm" not in fetched
     assert blocked.urls == []
 
 
@@ -199,7 +249,9 @@ def test_every_notebook_runs_in_the_browser_without_a_traceback(
 
 def test_the_site_ships_bytecode_for_what_the_notebooks_import(site: Any) -> None:
     """lite/pycompile.py: imported modules as bytecode (the course's beside its source), the
-    lock's sha256 re-computed for every rewritten file, ssl left out as an empty wheel."""
+    lock's sha256 re-computed for every rewritten file, ssl left out as an empty wheel, Pyodide
+    started by lite/boot.js with gzipped copies of its two largest files."""
+    import gzip
     import hashlib
     import zipfile
 
@@ -222,3 +274,10 @@ def test_the_site_ships_bytecode_for_what_the_notebooks_import(site: Any) -> Non
         assert "json/__init__.pyc" in zf.namelist()
     assert all(n.startswith("ssl-0+absent.dist-info/") for n in names("ssl"))
     assert not list(dist.glob("openssl*"))
+    # lite/boot.js beside Pyodide, which the kernel starts from, and the files it unpacks
+    config = json.loads((site.root / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["pyodideUrl"] == "./static/pyodide/boot.js" and (dist / "boot.js").is_file()
+    for name in ("pyodide.asm.wasm", "pyodide.asm.js"):
+        packed = (dist / f"{name}.gz").read_bytes()
+        assert gzip.decompress(packed) == (dist / name).read_bytes(), name

@@ -1,0 +1,86 @@
+"""Modules that no notebook of the site imports, loaded from the site the first time they are.
+
+lite/build.py moves the modules that no lesson or exercise imports out of the site's wheels (a
+fifth of their bytes: most of pygments' lexers, unused parts of numpy and pandas) into one
+``<wheel>.cold.zip`` per wheel, so a first visit does not download them. This file goes into
+Pyodide's standard-library zip as ``_trilat_cold.py``, with ``COLD`` filled in by the build; a
+``sitecustomize.py`` beside it calls :func:`install` when Python starts, in the kernel's worker.
+The first ``import`` of such a module fetches its archive (synchronously: a worker may), checks
+its sha256, unpacks it into site-packages and lets the normal import go on. Nothing else changes:
+``import pygments.lexers.rust`` works as on the desktop, one request later.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+COLD: dict[str, dict[str, Any]] = {}
+"""archive file name -> {"sha256": ..., "modules": [dotted names], "into": "stdlib" for the
+standard library's (its folder on ``sys.path``; else site-packages)}; written by lite/build.py."""
+
+
+class ColdModules:
+    """A ``sys.meta_path`` finder placed first: for a module in a cold archive it brings the
+    archive in, then returns None so that the standard finders import the module as usual."""
+
+    def __init__(self, cold: dict[str, dict[str, Any]]) -> None:
+        self.archive_of = {m: name for name, info in cold.items() for m in info["modules"]}
+        self.cold = cold
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        archive = self.archive_of.get(fullname)
+        if archive is not None:
+            self.bring_in(archive, fullname)
+        return None
+
+    def bring_in(self, archive: str, fullname: str) -> None:
+        """Fetch, check and unpack ``archive``; an ImportError that says why if that fails."""
+        import hashlib  # here, not at start-up: Python imports this module as it starts
+        import importlib
+        import io
+        import zipfile
+
+        try:
+            import pyodide_js  # type: ignore[import-not-found]  # Pyodide only
+
+            data = fetch(str(pyodide_js._api.config.indexURL) + archive)
+        except Exception as err:  # an HTTP status, or the browser's NetworkError
+            raise ImportError(
+                f"{fullname} is in {archive} on this site, which could not be loaded ({err})",
+                name=fullname,
+            ) from None
+        if hashlib.sha256(data).hexdigest() != self.cold[archive]["sha256"]:
+            raise ImportError(f"{archive} on this site is not the one it was built with")
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            zf.extractall(target_folder(self.cold[archive].get("into", "site-packages")))
+        for module in self.cold[archive]["modules"]:
+            self.archive_of.pop(module, None)
+        importlib.invalidate_caches()
+
+
+def target_folder(into: str) -> str:
+    """Where an archive unpacks: the standard library's folder on ``sys.path``, or site-packages."""
+    end = "python{}.{}".format(*sys.version_info[:2]) if into == "stdlib" else "site-packages"
+    return next(p for p in sys.path if p.endswith(end))
+
+
+def fetch(url: str) -> bytes:
+    """The bytes at ``url``, by a synchronous request (allowed in the kernel's Web Worker)."""
+    from js import XMLHttpRequest  # type: ignore[import-not-found]  # Pyodide only
+
+    request = XMLHttpRequest.new()
+    request.open("GET", url, False)
+    request.responseType = "arraybuffer"
+    request.send(None)
+    if request.status != 200:
+        raise OSError(f"HTTP {request.status}")
+    return bytes(request.response.to_bytes())
+
+
+def install() -> None:
+    """Put the finder first on ``sys.meta_path`` (in Pyodide only; once)."""
+    if sys.platform != "emscripten" or not COLD:
+        return
+    if not any(isinstance(f, ColdModules) for f in sys.meta_path):
+        sys.meta_path.insert(0, ColdModules(COLD))
