@@ -12,15 +12,18 @@
   "use strict";
 
   // The file's bytes, from "<url>.gz", or null to let Pyodide fetch "<url>" itself.
-  async function gunzipped(url) {
+  // ``looksRight`` tells the file from anything else a host may answer (an HTML error page).
+  async function gunzipped(url, looksRight) {
     if (typeof DecompressionStream !== "function") return null;
     try {
       const response = await fetch(url + ".gz");
       if (!response.ok) return null;
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes; // the host already unpacked it
-      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-      return new Uint8Array(await new Response(stream).arrayBuffer());
+      let bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+      } // else the host unpacked it on the way, or sent something else: looksRight decides
+      return looksRight(bytes) ? bytes : null;
     } catch (err) {
       console.warn("trilat-lessons: " + url + ".gz could not be used (" + err + ")");
       return null;
@@ -32,14 +35,18 @@
     const index = new URL(options.indexURL, self.location.href).href;
     const wasmUrl = index + "pyodide.asm.wasm";
     const [wasm, asm] = await Promise.all([
-      gunzipped(wasmUrl),
-      gunzipped(index + "pyodide.asm.js"),
+      gunzipped(wasmUrl, (b) => b[0] === 0 && b[1] === 0x61 && b[2] === 0x73 && b[3] === 0x6d),
+      gunzipped(index + "pyodide.asm.js", (b) => b.length > 0 && b[0] !== 0x3c), // not "<"
     ]);
     if (asm) {
       // defines _createPyodideModule, so pyodide.js does not load pyodide.asm.js again
       const url = URL.createObjectURL(new Blob([asm], { type: "text/javascript" }));
       try {
         self.importScripts(url);
+      } catch (err) {
+        // e.g. a page whose Content-Security-Policy forbids blob: scripts: load the plain file
+        console.warn("trilat-lessons: pyodide.asm.js.gz could not be run (" + err + ")");
+        self._createPyodideModule = undefined;
       } finally {
         URL.revokeObjectURL(url);
       }

@@ -857,6 +857,7 @@ def _split_stdlib(stdlib: Path, loaded: set[str]) -> dict[str, dict[str, Any]]:
         for n in data
         if not n.endswith("/")
         and n.split("/")[0].removesuffix(".py") not in keep
+        and not n.startswith("__")  # __hello__, __phello__: frozen into Python, like os
         and ("/" in n or n.endswith(".py"))
     )
     if sum(i.compress_size for i in infos if i.filename in moved) < COLD_MIN:

@@ -44,25 +44,34 @@ class ColdModules:
         try:
             import pyodide_js  # type: ignore[import-not-found]  # Pyodide only
 
-            data = fetch(str(pyodide_js._api.config.indexURL) + archive)
+            # the digest in the address: a browser's cached copy from an older build is not used
+            digest = self.cold[archive]["sha256"]
+            data = fetch(f"{pyodide_js._api.config.indexURL}{archive}?sha256={digest}")
         except Exception as err:  # an HTTP status, or the browser's NetworkError
             raise ImportError(
                 f"{fullname} is in {archive} on this site, which could not be loaded ({err})",
                 name=fullname,
             ) from None
         if hashlib.sha256(data).hexdigest() != self.cold[archive]["sha256"]:
-            raise ImportError(f"{archive} on this site is not the one it was built with")
+            raise ImportError(
+                f"{fullname} is in {archive} on this site, which is not the one it was built with",
+                name=fullname,
+            )
+        folder = target_folder(self.cold[archive].get("into", "site-packages"))
+        if folder is None:
+            raise ImportError(f"{fullname}: no folder on sys.path to unpack it into", name=fullname)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            zf.extractall(target_folder(self.cold[archive].get("into", "site-packages")))
+            zf.extractall(folder)
         for module in self.cold[archive]["modules"]:
             self.archive_of.pop(module, None)
         importlib.invalidate_caches()
 
 
-def target_folder(into: str) -> str:
-    """Where an archive unpacks: the standard library's folder on ``sys.path``, or site-packages."""
+def target_folder(into: str) -> str | None:
+    """Where an archive unpacks: the standard library's folder on ``sys.path``, or site-packages
+    (None if a program took it off ``sys.path``)."""
     end = "python{}.{}".format(*sys.version_info[:2]) if into == "stdlib" else "site-packages"
-    return next(p for p in sys.path if p.endswith(end))
+    return next((p for p in sys.path if p.endswith(end)), None)
 
 
 def fetch(url: str) -> bytes:
