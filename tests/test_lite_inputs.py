@@ -167,3 +167,135 @@ def test_gzip_beside_writes_the_same_bytes_each_build(lite: Any, tmp_path: Path)
     lite.gzip_beside(tmp_path, ("pyodide.asm.wasm",))
     assert (tmp_path / "pyodide.asm.wasm.gz").read_bytes() == first
     assert first[4:8] == b"\0\0\0\0"  # no modification time in the gzip header
+
+
+def _zip(path: Path, files: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_split_cold_moves_only_what_no_notebook_imported(
+    lite: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the bytecode step a third-party ``.py`` is a module no notebook imported: it moves
+    to ``<wheel>.cold.zip`` (listed in the lock with its sha256); the course's wheel, modules
+    Python froze into itself and every compiled package of the standard library stay."""
+    import json
+
+    monkeypatch.setattr(lite, "COLD_MIN", 0)
+    demo = {
+        "demo/__init__.pyc": b"hot",
+        "demo/data.json": b"{}",
+        "demo/extra.py": b"x = 1\n",
+        "demo/sub/__init__.py": b"",
+        "demo-1.0.dist-info/RECORD": b"",
+    }
+    course = {"trilat_lessons/a.py": b"", "trilat_lessons-0.1.dist-info/RECORD": b""}
+    _zip(tmp_path / "demo-1.0-py3-none-any.whl", demo)
+    _zip(tmp_path / "trilat_lessons-0.1-py3-none-any.whl", course)
+    stdlib = {
+        "json/": b"",
+        "json/__init__.pyc": b"hot",
+        "json/tool.py": b"",  # part of a package in use: stays in the zip with it
+        "os.py": b"",  # frozen: loaded, though no file of it was read
+        "__hello__.py": b"",
+        "statistics.py": b"",
+        "xmlrpc/": b"",
+        "xmlrpc/__init__.py": b"",
+        "xmlrpc/client.py": b"",
+    }
+    _zip(tmp_path / "python_stdlib.zip", stdlib)
+    lock = {
+        "packages": {
+            "demo": {"file_name": "demo-1.0-py3-none-any.whl", "sha256": "0"},
+            "trilat-lessons": {"file_name": "trilat_lessons-0.1-py3-none-any.whl", "sha256": "0"},
+        }
+    }
+    (tmp_path / "pyodide-lock.json").write_text(json.dumps(lock))
+
+    summary = lite.split_cold(tmp_path, {"os", "json", "sys"})
+
+    assert summary["archives"] == 2
+    hot = zipfile.ZipFile(tmp_path / "demo-1.0-py3-none-any.whl").namelist()
+    cold = zipfile.ZipFile(tmp_path / "demo-1.0-py3-none-any.cold.zip").namelist()
+    assert sorted(cold) == ["demo/extra.py", "demo/sub/__init__.py"]
+    assert "demo/__init__.pyc" in hot and "demo/data.json" in hot and not set(hot) & set(cold)
+    lock = json.loads((tmp_path / "pyodide-lock.json").read_text())["packages"]
+    digest = hashlib.sha256((tmp_path / "demo-1.0-py3-none-any.whl").read_bytes()).hexdigest()
+    assert lock["demo"]["sha256"] == digest
+    assert lock["demo-cold-modules"]["file_name"] == "demo-1.0-py3-none-any.cold.zip"
+    assert not (tmp_path / "trilat_lessons-0.1-py3-none-any.cold.zip").exists()
+    with zipfile.ZipFile(tmp_path / "python_stdlib.cold.zip") as zf:
+        assert sorted(zf.namelist()) == ["statistics.py", "xmlrpc/__init__.py", "xmlrpc/client.py"]
+    with zipfile.ZipFile(tmp_path / "python_stdlib.zip") as zf:
+        names = zf.namelist()
+        finder = zf.read("_trilat_cold.py").decode()
+        assert b"_trilat_cold.install()" in zf.read("sitecustomize.py")
+    assert {"json/", "json/tool.py", "os.py", "__hello__.py", "xmlrpc/"} <= set(names)
+    assert "statistics.py" not in names
+    table = finder.split("COLD: dict[str, dict[str, Any]] = ", 1)[1].split("\n", 1)[0]
+    assert "'demo.extra'" in table and "'demo.sub'" in table and "'xmlrpc.client'" in table
+
+
+@pytest.fixture
+def coldimport(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """lite/coldimport.py with a site-packages folder of its own and a fake Pyodide address."""
+    import sys
+    import types
+
+    spec = importlib.util.spec_from_file_location("coldimport", REPO / "lite" / "coldimport.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    site = tmp_path / "site-packages"
+    (site / "colddemo").mkdir(parents=True)
+    (site / "colddemo" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(site))
+    config = types.SimpleNamespace(indexURL="http://site/static/pyodide/")
+    fake = types.SimpleNamespace(_api=types.SimpleNamespace(config=config))
+    monkeypatch.setitem(sys.modules, "pyodide_js", fake)
+    return mod
+
+
+def test_the_cold_finder_fetches_checks_and_unpacks_on_first_import(
+    coldimport: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("colddemo/late.py", "ANSWER = 42\n")
+    data = archive.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    asked: list[str] = []
+    monkeypatch.setattr(coldimport, "fetch", lambda url: asked.append(url) or data)
+    table = {"demo.cold.zip": {"sha256": digest, "modules": ["colddemo.late"]}}
+    finder = coldimport.ColdModules(table)
+    monkeypatch.setattr(sys, "meta_path", [finder, *sys.meta_path])
+    monkeypatch.delitem(sys.modules, "colddemo", raising=False)
+    monkeypatch.delitem(sys.modules, "colddemo.late", raising=False)
+
+    import colddemo.late  # type: ignore[import-not-found]
+
+    assert colddemo.late.ANSWER == 42
+    assert asked == [f"http://site/static/pyodide/demo.cold.zip?sha256={digest}"]
+    assert (tmp_path / "site-packages" / "colddemo" / "late.py").is_file()
+    assert finder.find_spec("colddemo.late") is None and len(asked) == 1  # once only
+
+
+def test_the_cold_finder_says_which_archive_failed(
+    coldimport: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(url: str) -> bytes:
+        raise OSError("HTTP 404")
+
+    monkeypatch.setattr(coldimport, "fetch", refused)
+    finder = coldimport.ColdModules({"x.cold.zip": {"sha256": "0", "modules": ["colddemo.gone"]}})
+    with pytest.raises(ImportError, match=r"colddemo.gone is in x.cold.zip .*HTTP 404") as err:
+        finder.find_spec("colddemo.gone")
+    assert err.value.name == "colddemo.gone"
+    monkeypatch.setattr(coldimport, "fetch", lambda url: b"not the archive")
+    with pytest.raises(ImportError, match="not the one it was built with"):
+        finder.find_spec("colddemo.gone")  # still listed: a later import tries again
