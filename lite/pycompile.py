@@ -79,9 +79,16 @@ for folder in sorted(os.listdir(".")):
                 ok = shell.run_cell("".join(cell["source"]), silent=True).success
             if not ok:
                 failed.append(f"{folder}/{name} cell {i}")
-# a student's error: IPython formats its traceback (pygments' style, stack_data, ...)
-with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-    shell.run_cell("1 / 0")
+# beyond the notebooks, what a student of the course commonly does: an error (IPython formats
+# its traceback: pygments' style, stack_data, ...), saving a table, the statistics module
+STUDENT = (
+    "1 / 0",
+    "import io, pandas as pd\npd.DataFrame({'a': [1]}).to_csv(io.StringIO())",
+    "import statistics\nstatistics.mean([1, 2])",
+)
+for code in STUDENT:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        shell.run_cell(code)
 site = next(p for p in sys.path if p.endswith("site-packages")) + "/"
 stdlib = next(p for p in sys.path if p.endswith(".zip")) + "/"
 files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
