@@ -842,23 +842,22 @@ def _module_name(entry: str) -> str:
 
 
 def _split_stdlib(stdlib: Path, loaded: set[str]) -> dict[str, dict[str, Any]]:
-    """The standard library's share of :func:`split_cold`: its unimported top-level modules and
-    packages (the rest of a package stays with it: its ``__path__`` is inside the zip). They
-    unpack into the standard library's folder on ``sys.path``. The zip is not in the lock.
-    ``loaded``: top-level names of every module the traced notebooks had loaded, frozen ones
-    (os, site, codecs, ...) included: those stay, whatever their files say."""
+    """The standard library's share of :func:`split_cold`: its modules that no notebook loaded
+    (``loaded``: every module the trace had loaded, including those Python froze into itself,
+    os, site, importlib.util..., which stay whatever their files say). They unpack into the
+    standard library's folder on ``sys.path``; the finder adds that folder to a package's
+    ``__path__`` when the package itself is in the zip. One archive per top-level module or
+    package (``python_stdlib-<name>.cold.zip``), so an import fetches little. The zip is not in
+    the lock."""
     with zipfile.ZipFile(stdlib) as zf:
         infos = zf.infolist()
         data = {i.filename: zf.read(i) for i in infos}
-    compiled = {i.filename.split("/")[0] for i in infos if i.filename.endswith(".pyc")}
-    keep = compiled | loaded | {"site-packages"}
     moved = sorted(
         n
         for n in data
-        if not n.endswith("/")
-        and n.split("/")[0].removesuffix(".py") not in keep
-        and not n.startswith("__")  # __hello__, __phello__: frozen into Python, like os
-        and ("/" in n or n.endswith(".py"))
+        if n.endswith(".py")
+        and _module_name(n) not in loaded
+        and not n.startswith(("__", "site-packages/"))  # __hello__, __phello__: frozen, like os
     )
     if sum(i.compress_size for i in infos if i.filename in moved) < COLD_MIN:
         return {}
@@ -872,13 +871,21 @@ def _split_stdlib(stdlib: Path, loaded: set[str]) -> dict[str, dict[str, Any]]:
                 zf.writestr(folder, b"")
             else:
                 _zip_write(zf, info.filename, data[info.filename])
-    archive = stdlib.name.removesuffix(".zip") + ".cold.zip"
-    with zipfile.ZipFile(stdlib.with_name(archive), "w") as zf:
-        for name in moved:
-            _zip_write(zf, name, data[name])
-    modules = sorted(_module_name(n) for n in moved if n.endswith(".py"))
-    digest = sha256(stdlib.with_name(archive).read_bytes())
-    return {archive: {"sha256": digest, "modules": modules, "into": "stdlib"}}
+    by_top: dict[str, list[str]] = {}  # one archive per top-level name: small fetches
+    for name in moved:
+        by_top.setdefault(name.split("/")[0].removesuffix(".py"), []).append(name)
+    table: dict[str, dict[str, Any]] = {}
+    for top, names in sorted(by_top.items()):
+        archive = f"{stdlib.stem}-{top}.cold.zip"
+        with zipfile.ZipFile(stdlib.with_name(archive), "w") as zf:
+            for name in names:
+                _zip_write(zf, name, data[name])
+        table[archive] = {
+            "sha256": sha256(stdlib.with_name(archive).read_bytes()),
+            "modules": [_module_name(n) for n in names],
+            "into": "stdlib",
+        }
+    return table
 
 
 def split_cold(dist: Path, loaded: set[str]) -> dict[str, Any]:
@@ -1011,7 +1018,7 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
     pyc = precompile(lite_dir / "static" / "pyodide", contents)
     cold = {"archives": 0}
     if pyc["compiled"]:
-        cold = split_cold(lite_dir / "static" / "pyodide", set(pyc.pop("loaded_top_level")))
+        cold = split_cold(lite_dir / "static" / "pyodide", set(pyc.pop("loaded")))
     if cold["archives"]:
         log(
             f"left out of the first visit: {cold['modules']} modules no notebook imports,"

@@ -1,13 +1,13 @@
 """Modules that no notebook of the site imports, loaded from the site the first time they are.
 
-lite/build.py moves the modules that no lesson or exercise imports out of the site's wheels (a
-fifth of their bytes: most of pygments' lexers, unused parts of numpy and pandas) into one
-``<wheel>.cold.zip`` per wheel, so a first visit does not download them. This file goes into
-Pyodide's standard-library zip as ``_trilat_cold.py``, with ``COLD`` filled in by the build; a
-``sitecustomize.py`` beside it calls :func:`install` when Python starts, in the kernel's worker.
-The first ``import`` of such a module fetches its archive (synchronously: a worker may), checks
-its sha256, unpacks it into site-packages and lets the normal import go on. Nothing else changes:
-``import pygments.lexers.rust`` works as on the desktop, one request later.
+lite/build.py moves the modules that no lesson or exercise imports (3 MB: most of pygments'
+lexers, unused parts of numpy, pandas and the standard library) out of the first visit, into
+``<wheel>.cold.zip`` per wheel and ``python_stdlib-<name>.cold.zip`` per top-level module of
+the standard library. This file goes into Pyodide's standard-library zip as ``_trilat_cold.py``,
+with ``COLD`` filled in by the build; a ``sitecustomize.py`` beside it calls :func:`install`
+when Python starts, in the kernel's worker. The first ``import`` of such a module fetches its
+archive (synchronously: a worker may), checks its sha256, unpacks it and lets the normal import
+go on: ``import pygments.lexers.rust`` works as on the desktop, one request later.
 """
 
 from __future__ import annotations
@@ -27,15 +27,25 @@ class ColdModules:
     def __init__(self, cold: dict[str, dict[str, Any]]) -> None:
         self.archive_of = {m: name for name, info in cold.items() for m in info["modules"]}
         self.cold = cold
+        self.folder: dict[str, str] = {}  # archive -> where it was unpacked
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
         archive = self.archive_of.get(fullname)
-        if archive is not None:
-            self.bring_in(archive, fullname)
+        if archive is None:
+            return None
+        if archive not in self.folder:
+            self.folder[archive] = self.bring_in(archive, fullname)
+        if path is not None:
+            # a submodule whose package lives elsewhere (in the standard library's zip): the
+            # package's __path__ (``path`` is that very list) gets the folder it was unpacked in
+            here = "/".join([self.folder[archive], *fullname.split(".")[:-1]])
+            if here not in path:
+                path.append(here)
         return None
 
-    def bring_in(self, archive: str, fullname: str) -> None:
-        """Fetch, check and unpack ``archive``; an ImportError that says why if that fails."""
+    def bring_in(self, archive: str, fullname: str) -> str:
+        """Fetch, check and unpack ``archive``; the folder it went to, or an ImportError that
+        says why not."""
         import hashlib  # here, not at start-up: Python imports this module as it starts
         import importlib
         import io
@@ -62,9 +72,8 @@ class ColdModules:
             raise ImportError(f"{fullname}: no folder on sys.path to unpack it into", name=fullname)
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             zf.extractall(folder)
-        for module in self.cold[archive]["modules"]:
-            self.archive_of.pop(module, None)
         importlib.invalidate_caches()
+        return folder
 
 
 def target_folder(into: str) -> str | None:

@@ -97,9 +97,9 @@ json.dump({
     "imported": sorted(f[len(site):] for f in files if f.startswith(site)),
     "stdlib": sorted(f[len(stdlib):] for f in files if f.startswith(stdlib)),
     "failed": failed,
-    # every module loaded, by top-level name: also those Python froze into itself (os, site,
-    # codecs...), whose files are not read, so "stdlib" above does not name them
-    "loaded": sorted({name.split(".")[0] for name in sys.modules}),
+    # every module loaded, also those Python froze into itself (os, site, importlib.util...),
+    # whose files are not read, so "stdlib" above does not name them
+    "loaded": sorted(sys.modules),
 }, open("/job/result.json", "w"))
 """
 
@@ -211,5 +211,5 @@ def compile_dist(dist: Path, notebooks: Path, packages: list[str], rewrite: Any)
         "wheels": len(plan),
         "rewritten": sorted(plan),
         "cells_failed_while_tracing": trace["failed"],
-        "loaded_top_level": trace["loaded"],
+        "loaded": trace["loaded"],
     }

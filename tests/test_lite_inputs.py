@@ -198,7 +198,7 @@ def test_split_cold_moves_only_what_no_notebook_imported(
     stdlib = {
         "json/": b"",
         "json/__init__.pyc": b"hot",
-        "json/tool.py": b"",  # part of a package in use: stays in the zip with it
+        "json/tool.py": b"",  # a module of a package in use: moves, the package stays
         "os.py": b"",  # frozen: loaded, though no file of it was read
         "__hello__.py": b"",
         "statistics.py": b"",
@@ -217,7 +217,7 @@ def test_split_cold_moves_only_what_no_notebook_imported(
 
     summary = lite.split_cold(tmp_path, {"os", "json", "sys"})
 
-    assert summary["archives"] == 2
+    assert summary["archives"] == 4  # demo's, and the standard library's json, statistics, xmlrpc
     hot = zipfile.ZipFile(tmp_path / "demo-1.0-py3-none-any.whl").namelist()
     cold = zipfile.ZipFile(tmp_path / "demo-1.0-py3-none-any.cold.zip").namelist()
     assert sorted(cold) == ["demo/extra.py", "demo/sub/__init__.py"]
@@ -227,16 +227,22 @@ def test_split_cold_moves_only_what_no_notebook_imported(
     assert lock["demo"]["sha256"] == digest
     assert lock["demo-cold-modules"]["file_name"] == "demo-1.0-py3-none-any.cold.zip"
     assert not (tmp_path / "trilat_lessons-0.1-py3-none-any.cold.zip").exists()
-    with zipfile.ZipFile(tmp_path / "python_stdlib.cold.zip") as zf:
-        assert sorted(zf.namelist()) == ["statistics.py", "xmlrpc/__init__.py", "xmlrpc/client.py"]
+    for top, moved in {
+        "json": ["json/tool.py"],
+        "statistics": ["statistics.py"],
+        "xmlrpc": ["xmlrpc/__init__.py", "xmlrpc/client.py"],
+    }.items():
+        with zipfile.ZipFile(tmp_path / f"python_stdlib-{top}.cold.zip") as zf:
+            assert sorted(zf.namelist()) == moved
     with zipfile.ZipFile(tmp_path / "python_stdlib.zip") as zf:
         names = zf.namelist()
         finder = zf.read("_trilat_cold.py").decode()
         assert b"_trilat_cold.install()" in zf.read("sitecustomize.py")
-    assert {"json/", "json/tool.py", "os.py", "__hello__.py", "xmlrpc/"} <= set(names)
-    assert "statistics.py" not in names
+    assert {"json/", "json/__init__.pyc", "os.py", "__hello__.py", "xmlrpc/"} <= set(names)
+    assert not {"statistics.py", "json/tool.py"} & set(names)
     table = finder.split("COLD: dict[str, dict[str, Any]] = ", 1)[1].split("\n", 1)[0]
     assert "'demo.extra'" in table and "'demo.sub'" in table and "'xmlrpc.client'" in table
+    assert "'json.tool'" in table and "'os'" not in table
 
 
 @pytest.fixture
@@ -299,3 +305,44 @@ def test_the_cold_finder_says_which_archive_failed(
     monkeypatch.setattr(coldimport, "fetch", lambda url: b"not the archive")
     with pytest.raises(ImportError, match="not the one it was built with"):
         finder.find_spec("colddemo.gone")  # still listed: a later import tries again
+
+
+def test_a_cold_module_of_a_package_that_lives_elsewhere_is_found(
+    coldimport: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A standard-library package stays in Pyodide's zip while its unused modules unpack into
+    another folder: the finder adds that folder to the package's ``__path__``, also for a module
+    of an archive that an earlier import already brought in."""
+    import sys
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("zippedpkg/later.py", "WHO = 'later'\n")
+        zf.writestr("zippedpkg/other.py", "WHO = 'other'\n")
+    data = archive.getvalue()
+    table = {
+        "lib.cold.zip": {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "modules": ["zippedpkg.later", "zippedpkg.other"],
+            "into": "stdlib",
+        }
+    }
+    stdlib_folder = tmp_path / "python{}.{}".format(*sys.version_info[:2])
+    stdlib_folder.mkdir()
+    monkeypatch.syspath_prepend(str(stdlib_folder))
+    package = tmp_path / "elsewhere" / "zippedpkg"  # stands in for the zip
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(package.parent))
+    asked: list[str] = []
+    monkeypatch.setattr(coldimport, "fetch", lambda url: asked.append(url) or data)
+    monkeypatch.setattr(sys, "meta_path", [coldimport.ColdModules(table), *sys.meta_path])
+    for name in ("zippedpkg", "zippedpkg.later", "zippedpkg.other"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+    import zippedpkg.later  # type: ignore[import-not-found]
+    import zippedpkg.other  # type: ignore[import-not-found]
+
+    assert (zippedpkg.later.WHO, zippedpkg.other.WHO) == ("later", "other")
+    assert len(asked) == 1 and (stdlib_folder / "zippedpkg" / "later.py").is_file()
+    assert str(stdlib_folder / "zippedpkg") in zippedpkg.__path__
