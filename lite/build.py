@@ -836,6 +836,28 @@ NOT_SPLIT = ("trilat-lessons",)
 """Wheels never split: the course's own modules stay in its wheel, whatever a notebook imports."""
 
 
+KEEP_HOT = (
+    *(
+        f"encodings.{codec}"
+        for codec in (
+            *("ascii", "latin_1", "charmap", "cp1252", "idna", "punycode", "utf_7", "utf_8_sig"),
+            *("utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le"),
+            *("unicode_escape", "raw_unicode_escape"),
+            # Korean, Japanese and Chinese: small (their tables are inside Python)
+            *("cp949", "euc_kr", "johab", "iso2022_kr", "cp932", "shift_jis", "shift_jis_2004"),
+            *("shift_jisx0213", "euc_jp", "euc_jis_2004", "euc_jisx0213", "iso2022_jp"),
+            *("iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3", "iso2022_jp_ext"),
+            *("gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950"),
+        )
+    ),
+    "stringprep",
+)
+"""Standard-library modules kept in the first visit though no notebook loads them: the codecs
+a student of this course may well name (``encoding="cp949"``, ``"utf-8-sig"``). Python's C code
+looks codecs up and remembers a failure: a codec whose archive could not be fetched would read
+as "unknown encoding" for the rest of the session."""
+
+
 def _module_name(entry: str) -> str:
     name = entry[: -len(".py")].replace("/", ".")
     return name[: -len(".__init__")] if name.endswith(".__init__") else name
@@ -857,6 +879,7 @@ def _split_stdlib(stdlib: Path, loaded: set[str]) -> dict[str, dict[str, Any]]:
         for n in data
         if n.endswith(".py")
         and _module_name(n) not in loaded
+        and _module_name(n) not in KEEP_HOT
         and not n.startswith(("__", "site-packages/"))  # __hello__, __phello__: frozen, like os
     )
     if sum(i.compress_size for i in infos if i.filename in moved) < COLD_MIN:

@@ -202,6 +202,10 @@ def test_split_cold_moves_only_what_no_notebook_imported(
         "os.py": b"",  # frozen: loaded, though no file of it was read
         "__hello__.py": b"",
         "statistics.py": b"",
+        "encodings/": b"",
+        "encodings/__init__.pyc": b"hot",
+        "encodings/cp949.py": b"",  # a codec a student may name: kept (KEEP_HOT)
+        "encodings/mac_roman.py": b"",
         "xmlrpc/": b"",
         "xmlrpc/__init__.py": b"",
         "xmlrpc/client.py": b"",
@@ -217,7 +221,7 @@ def test_split_cold_moves_only_what_no_notebook_imported(
 
     summary = lite.split_cold(tmp_path, {"os", "json", "sys"})
 
-    assert summary["archives"] == 4  # demo's, and the standard library's json, statistics, xmlrpc
+    assert summary["archives"] == 5  # demo's; the standard library's encodings, json, ...
     hot = zipfile.ZipFile(tmp_path / "demo-1.0-py3-none-any.whl").namelist()
     cold = zipfile.ZipFile(tmp_path / "demo-1.0-py3-none-any.cold.zip").namelist()
     assert sorted(cold) == ["demo/extra.py", "demo/sub/__init__.py"]
@@ -228,6 +232,7 @@ def test_split_cold_moves_only_what_no_notebook_imported(
     assert lock["demo-cold-modules"]["file_name"] == "demo-1.0-py3-none-any.cold.zip"
     assert not (tmp_path / "trilat_lessons-0.1-py3-none-any.cold.zip").exists()
     for top, moved in {
+        "encodings": ["encodings/mac_roman.py"],
         "json": ["json/tool.py"],
         "statistics": ["statistics.py"],
         "xmlrpc": ["xmlrpc/__init__.py", "xmlrpc/client.py"],
@@ -239,7 +244,8 @@ def test_split_cold_moves_only_what_no_notebook_imported(
         finder = zf.read("_trilat_cold.py").decode()
         assert b"_trilat_cold.install()" in zf.read("sitecustomize.py")
     assert {"json/", "json/__init__.pyc", "os.py", "__hello__.py", "xmlrpc/"} <= set(names)
-    assert not {"statistics.py", "json/tool.py"} & set(names)
+    assert not {"statistics.py", "json/tool.py", "encodings/mac_roman.py"} & set(names)
+    assert "encodings/cp949.py" in names
     table = finder.split("COLD: dict[str, dict[str, Any]] = ", 1)[1].split("\n", 1)[0]
     assert "'demo.extra'" in table and "'demo.sub'" in table and "'xmlrpc.client'" in table
     assert "'json.tool'" in table and "'os'" not in table
