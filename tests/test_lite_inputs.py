@@ -17,12 +17,18 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def lite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    spec = importlib.util.spec_from_file_location("lite_build", REPO / "lite" / "build.py")
+def _load(name: str, file: str) -> Any:
+    """A script of lite/ loaded as a module (lite/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "lite" / file)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture
+def lite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    mod = _load("lite_build", "build.py")
     monkeypatch.setattr(mod, "RELEASE_DIR", tmp_path / "pyodide-release")
     folder = "carrier/assets/pyodide/"
     monkeypatch.setattr(mod, "pins", lambda: {"pyodide_packages": {"carrier_folder": folder}})
@@ -257,10 +263,7 @@ def coldimport(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     import sys
     import types
 
-    spec = importlib.util.spec_from_file_location("coldimport", REPO / "lite" / "coldimport.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = _load("coldimport", "coldimport.py")
     site = tmp_path / "site-packages"
     (site / "colddemo").mkdir(parents=True)
     (site / "colddemo" / "__init__.py").write_text("")
