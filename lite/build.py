@@ -383,20 +383,28 @@ def write_wheel(
     entries[f"{distinfo}/METADATA"] = metadata.encode()
     entries[f"{distinfo}/WHEEL"] = wheel_meta.encode()
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_entries(path, entries, f"{distinfo}/RECORD")
+    write_zip(path, entries, f"{distinfo}/RECORD")
 
 
-def _write_entries(path: Path, entries: dict[str, bytes], record: str) -> None:
-    """Write a wheel of ``entries`` (in their order) with a fresh RECORD named ``record``."""
-    lines = []
-    for name, data in entries.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        lines.append(f"{name},sha256={digest},{len(data)}")
-    lines.append(f"{record},,")
+def write_zip(path: Path, entries: dict[str, bytes], record: str | None = None) -> None:
+    """Write a zip of ``entries`` in their order, with fixed times (a name ending in ``/`` is a
+    folder entry); a wheel gets a fresh RECORD named ``record`` at the end."""
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in entries.items():
-            _zip_write(zf, name, data)
-        _zip_write(zf, record, ("\n".join(lines) + "\n").encode())
+            if name.endswith("/"):  # a folder entry (Pyodide's standard-library zip has them)
+                info = zipfile.ZipInfo(name, ZIP_TIME)
+                info.external_attr = 0o40755 << 16 | 0x10
+                zf.writestr(info, b"")
+            else:
+                _zip_write(zf, name, data)
+        if record is not None:
+            lines = []
+            for name, data in entries.items():
+                digest = hashlib.sha256(data).digest()
+                b64 = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+                lines.append(f"{name},sha256={b64},{len(data)}")
+            lines.append(f"{record},,")
+            _zip_write(zf, record, ("\n".join(lines) + "\n").encode())
 
 
 def bytecode_archive(
@@ -421,17 +429,7 @@ def bytecode_archive(
                 entries[f"{folder}/__pycache__/{file[:-3]}.{tag}.pyc".lstrip("/")] = pyc[name]
             else:
                 entries[name + "c"] = pyc[name]
-    if record is not None:
-        _write_entries(whl, entries, record)
-        return
-    with zipfile.ZipFile(whl, "w") as zf:
-        for name, data in entries.items():
-            if name.endswith("/"):  # a folder entry of the standard library's zip
-                info = zipfile.ZipInfo(name, ZIP_TIME)
-                info.external_attr = 0o40755 << 16 | 0x10
-                zf.writestr(info, b"")
-            else:
-                _zip_write(zf, name, data)
+    write_zip(whl, entries, record)
 
 
 def markupsafe_wheel(sdist: Path, out: Path) -> Path:
@@ -828,157 +826,6 @@ def precompile(dist: Path, contents: Path) -> dict[str, Any]:
     return summary
 
 
-COLD_MIN = 30_000
-"""A wheel whose unimported modules come to fewer (compressed) bytes is left whole: a second
-request would cost more than it saves."""
-
-NOT_SPLIT = ("trilat-lessons",)
-"""Wheels never split: the course's own modules stay in its wheel, whatever a notebook imports."""
-
-
-KEEP_HOT = (
-    *(
-        f"encodings.{codec}"
-        for codec in (
-            *("ascii", "latin_1", "charmap", "cp1252", "idna", "punycode", "utf_7", "utf_8_sig"),
-            *("utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le"),
-            *("unicode_escape", "raw_unicode_escape"),
-            # Korean, Japanese and Chinese: small (their tables are inside Python)
-            *("cp949", "euc_kr", "johab", "iso2022_kr", "cp932", "shift_jis", "shift_jis_2004"),
-            *("shift_jisx0213", "euc_jp", "euc_jis_2004", "euc_jisx0213", "iso2022_jp"),
-            *("iso2022_jp_1", "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3", "iso2022_jp_ext"),
-            *("gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950"),
-        )
-    ),
-    "stringprep",
-)
-"""Standard-library modules kept in the first visit though no notebook loads them: the codecs
-a student of this course may well name (``encoding="cp949"``, ``"utf-8-sig"``). Python's C code
-looks codecs up and remembers a failure: a codec whose archive could not be fetched would read
-as "unknown encoding" for the rest of the session."""
-
-
-def _module_name(entry: str) -> str:
-    name = entry[: -len(".py")].replace("/", ".")
-    return name[: -len(".__init__")] if name.endswith(".__init__") else name
-
-
-def _split_stdlib(stdlib: Path, loaded: set[str]) -> dict[str, dict[str, Any]]:
-    """The standard library's share of :func:`split_cold`: its modules that no notebook loaded
-    (``loaded``: every module the trace had loaded, including those Python froze into itself,
-    os, site, importlib.util..., which stay whatever their files say). They unpack into the
-    standard library's folder on ``sys.path``; the finder adds that folder to a package's
-    ``__path__`` when the package itself is in the zip. One archive per top-level module or
-    package (``python_stdlib-<name>.cold.zip``), so an import fetches little. The zip is not in
-    the lock."""
-    with zipfile.ZipFile(stdlib) as zf:
-        infos = zf.infolist()
-        data = {i.filename: zf.read(i) for i in infos}
-    moved = sorted(
-        n
-        for n in data
-        if n.endswith(".py")
-        and _module_name(n) not in loaded
-        and _module_name(n) not in KEEP_HOT
-        and not n.startswith(("__", "site-packages/"))  # __hello__, __phello__: frozen, like os
-    )
-    if sum(i.compress_size for i in infos if i.filename in moved) < COLD_MIN:
-        return {}
-    with zipfile.ZipFile(stdlib, "w") as zf:
-        for info in infos:
-            if info.filename in moved:
-                continue
-            if info.filename.endswith("/"):  # a folder entry
-                folder = zipfile.ZipInfo(info.filename, ZIP_TIME)
-                folder.external_attr = 0o40755 << 16 | 0x10
-                zf.writestr(folder, b"")
-            else:
-                _zip_write(zf, info.filename, data[info.filename])
-    by_top: dict[str, list[str]] = {}  # one archive per top-level name: small fetches
-    for name in moved:
-        by_top.setdefault(name.split("/")[0].removesuffix(".py"), []).append(name)
-    table: dict[str, dict[str, Any]] = {}
-    for top, names in sorted(by_top.items()):
-        archive = f"{stdlib.stem}-{top}.cold.zip"
-        with zipfile.ZipFile(stdlib.with_name(archive), "w") as zf:
-            for name in names:
-                _zip_write(zf, name, data[name])
-        table[archive] = {
-            "sha256": sha256(stdlib.with_name(archive).read_bytes()),
-            "modules": [_module_name(n) for n in names],
-            "into": "stdlib",
-        }
-    return table
-
-
-def split_cold(dist: Path, loaded: set[str]) -> dict[str, Any]:
-    """Move the modules no notebook imports out of the site's wheels into ``<wheel>.cold.zip``.
-
-    Run after the bytecode step: what it left as ``.py`` in a third-party wheel is what no
-    notebook imported. The lock gets the smaller wheels' sha256; Pyodide's standard-library
-    zip gets ``_trilat_cold.py`` (lite/coldimport.py, with the table of archives) and a
-    ``sitecustomize.py`` that installs its finder, which fetches an archive on first import.
-    """
-    lock_path = dist / "pyodide-lock.json"
-    lock = json.loads(lock_path.read_text())
-    cold: dict[str, dict[str, Any]] = {}
-    for key, entry in sorted(lock["packages"].items()):
-        whl = dist / entry["file_name"]
-        if key in NOT_SPLIT or not whl.is_file():
-            continue
-        with zipfile.ZipFile(whl) as zf:
-            record = next((n for n in zf.namelist() if n.endswith(".dist-info/RECORD")), None)
-            moved = [
-                i
-                for i in zf.infolist()
-                if i.filename.endswith(".py") and ".dist-info/" not in i.filename
-            ]
-            if record is None or sum(i.compress_size for i in moved) < COLD_MIN:
-                continue
-            data = {n: zf.read(n) for n in zf.namelist() if n != record}
-        names = {i.filename for i in moved}
-        _write_entries(whl, {n: d for n, d in data.items() if n not in names}, record)
-        entry["sha256"] = sha256(whl.read_bytes())
-        archive = whl.name.removesuffix(".whl") + ".cold.zip"
-        with zipfile.ZipFile(dist / archive, "w") as zf:
-            for name in sorted(names):
-                _zip_write(zf, name, data[name])
-        cold[archive] = {
-            "sha256": sha256((dist / archive).read_bytes()),
-            "modules": sorted(_module_name(n) for n in names),
-        }
-    for archive, info in cold.items():  # listed (never preloaded), so the lock vouches for it
-        name = f"{archive.split('-')[0].replace('_', '-')}-cold-modules"
-        lock["packages"][name] = {
-            "name": name,
-            "version": "0",
-            "file_name": archive,
-            "install_dir": "site",
-            "sha256": info["sha256"],
-            "package_type": "package",
-            "imports": [],
-            "depends": [],
-            "unvendored_tests": False,
-            "shared_library": False,
-        }
-    lock["packages"] = dict(sorted(lock["packages"].items()))
-    lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
-    cold.update(_split_stdlib(dist / "python_stdlib.zip", loaded))
-    finder = (LITE / "coldimport.py").read_text()
-    table = "COLD: dict[str, dict[str, Any]] = {}"
-    if table not in finder:
-        raise BuildError("lite/coldimport.py has no COLD table to fill in")
-    finder = finder.replace(table, f"COLD: dict[str, dict[str, Any]] = {cold!r}")
-    with zipfile.ZipFile(dist / "python_stdlib.zip", "a") as zf:
-        _zip_write(zf, "_trilat_cold.py", finder.encode())
-        _zip_write(zf, "sitecustomize.py", b"import _trilat_cold\n\n_trilat_cold.install()\n")
-    return {
-        "archives": len(cold),
-        "modules": sum(len(v["modules"]) for v in cold.values()),
-        "bytes": sum((dist / a).stat().st_size for a in cold),
-    }
-
-
 # ---------------------------------------------------------------------------------------------
 # contents and the jupyter lite build
 
@@ -1041,7 +888,13 @@ def build(output: Path, edition: Path, packages_url: str | None = None) -> dict[
     pyc = precompile(lite_dir / "static" / "pyodide", contents)
     cold = {"archives": 0}
     if pyc["compiled"]:
-        cold = split_cold(lite_dir / "static" / "pyodide", set(pyc.pop("loaded")))
+        import coldsplit  # lite/coldsplit.py, beside this script
+
+        loaded = set(pyc.pop("loaded"))
+        try:
+            cold = coldsplit.split_cold(lite_dir / "static" / "pyodide", loaded, write_zip)
+        except coldsplit.SplitError as err:
+            raise BuildError(f"leaving unused modules out: {err}") from err
     if cold["archives"]:
         log(
             f"left out of the first visit: {cold['modules']} modules no notebook imports,"

@@ -190,7 +190,8 @@ def test_split_cold_moves_only_what_no_notebook_imported(
     Python froze into itself and every compiled package of the standard library stay."""
     import json
 
-    monkeypatch.setattr(lite, "COLD_MIN", 0)
+    coldsplit = _load("coldsplit", "coldsplit.py")
+    monkeypatch.setattr(coldsplit, "COLD_MIN", 0)
     demo = {
         "demo/__init__.pyc": b"hot",
         "demo/data.json": b"{}",
@@ -210,7 +211,7 @@ def test_split_cold_moves_only_what_no_notebook_imported(
         "statistics.py": b"",
         "encodings/": b"",
         "encodings/__init__.pyc": b"hot",
-        "encodings/cp949.py": b"",  # a codec a student may name: kept (KEEP_HOT)
+        "encodings/cp949.py": b"",  # a codec a student may name: kept (coldsplit.KEEP_HOT)
         "encodings/mac_roman.py": b"",
         "xmlrpc/": b"",
         "xmlrpc/__init__.py": b"",
@@ -225,7 +226,7 @@ def test_split_cold_moves_only_what_no_notebook_imported(
     }
     (tmp_path / "pyodide-lock.json").write_text(json.dumps(lock))
 
-    summary = lite.split_cold(tmp_path, {"os", "json", "sys"})
+    summary = coldsplit.split_cold(tmp_path, {"os", "json", "sys"}, lite.write_zip)
 
     assert summary["archives"] == 5  # demo's; the standard library's encodings, json, ...
     hot = zipfile.ZipFile(tmp_path / "demo-1.0-py3-none-any.whl").namelist()
