@@ -46,9 +46,16 @@ KEEP_HOT = (
     "stringprep",
 )
 """Standard-library modules kept in the first visit though no notebook loads them: the codecs
-a student of this course may well name (``encoding="cp949"``, ``"utf-8-sig"``). Python's C code
-looks codecs up and remembers a failure: a codec whose archive could not be fetched would read
-as "unknown encoding" for the rest of the session."""
+a student of this course may well name (``encoding="cp949"``, ``"utf-8-sig"``). The codec
+registry (``encodings.search_function``) remembers a codec it could not import: one whose
+archive could not be fetched would read as "unknown encoding" for the rest of the session."""
+
+FINDER_NEEDS = ("hashlib", "importlib", "io", "zipfile", "shutil", "struct", "binascii", "os")
+"""Top-level standard-library names the finder itself imports while it fetches and unpacks
+(lite/coldimport.py): never cold, or a cold import would recurse instead of failing clearly."""
+
+FINDER_FILES = ("_trilat_cold.py", "sitecustomize.py")
+"""What the split adds to Pyodide's standard-library zip (refused if Pyodide ever has them)."""
 
 FINDER = Path(__file__).resolve().parent / "coldimport.py"
 TABLE = "COLD: dict[str, dict[str, Any]] = {}"
@@ -135,6 +142,7 @@ def split_stdlib(
         if n.endswith(".py")
         and module_name(n) not in loaded
         and module_name(n) not in KEEP_HOT
+        and module_name(n).split(".")[0] not in FINDER_NEEDS
         and not n.startswith(("__", "site-packages/"))  # __hello__, __phello__: frozen, like os
     )
     if sum(size[n] for n in moved) < COLD_MIN:
@@ -166,6 +174,9 @@ def split_cold(dist: Path, loaded: set[str], write_zip: WriteZip) -> dict[str, A
     finder = FINDER.read_text()
     if TABLE not in finder:
         raise SplitError(f"{FINDER.name} has no line {TABLE!r} to fill in")
+    clash = [name for name in FINDER_FILES if name in kept]
+    if clash:
+        raise SplitError(f"{stdlib.name} already has {clash}: the finder would replace them")
     kept["_trilat_cold.py"] = finder.replace(TABLE, TABLE[:-2] + repr(cold)).encode()
     kept["sitecustomize.py"] = b"import _trilat_cold\n\n_trilat_cold.install()\n"
     write_zip(stdlib, kept, None)

@@ -212,6 +212,9 @@ def test_split_cold_moves_only_what_no_notebook_imported(
         "encodings/": b"",
         "encodings/__init__.pyc": b"hot",
         "encodings/cp949.py": b"",  # a codec a student may name: kept (coldsplit.KEEP_HOT)
+        "zipfile/": b"",
+        "zipfile/__init__.py": b"",  # the finder's own needs stay (coldsplit.FINDER_NEEDS)
+        "zipfile/_path/__init__.py": b"",
         "encodings/mac_roman.py": b"",
         "xmlrpc/": b"",
         "xmlrpc/__init__.py": b"",
@@ -252,7 +255,7 @@ def test_split_cold_moves_only_what_no_notebook_imported(
         assert b"_trilat_cold.install()" in zf.read("sitecustomize.py")
     assert {"json/", "json/__init__.pyc", "os.py", "__hello__.py", "xmlrpc/"} <= set(names)
     assert not {"statistics.py", "json/tool.py", "encodings/mac_roman.py"} & set(names)
-    assert "encodings/cp949.py" in names
+    assert {"encodings/cp949.py", "zipfile/__init__.py", "zipfile/_path/__init__.py"} <= set(names)
     table = finder.split("COLD: dict[str, dict[str, Any]] = ", 1)[1].split("\n", 1)[0]
     assert "'demo.extra'" in table and "'demo.sub'" in table and "'xmlrpc.client'" in table
     assert "'json.tool'" in table and "'os'" not in table
@@ -356,3 +359,42 @@ def test_a_cold_module_of_a_package_that_lives_elsewhere_is_found(
     assert (zippedpkg.later.WHO, zippedpkg.other.WHO) == ("later", "other")
     assert len(asked) == 1 and (stdlib_folder / "zippedpkg" / "later.py").is_file()
     assert str(stdlib_folder / "zippedpkg") in zippedpkg.__path__
+
+
+def test_small_wheels_stay_whole_and_pyodide_own_sitecustomize_is_kept(
+    lite: Any, tmp_path: Path
+) -> None:
+    """Below ``COLD_MIN`` a wheel is left whole (same bytes, same sha256); a standard-library
+    zip that already has a ``sitecustomize.py`` is refused rather than silently replaced."""
+    import json
+
+    coldsplit = _load("coldsplit", "coldsplit.py")
+    files = {"tiny/a.py": b"x = 1\n", "tiny-1.0.dist-info/RECORD": b""}
+    wheel = _zip(tmp_path / "tiny-1.0-py3-none-any.whl", files)
+    before = wheel.read_bytes()
+    lock = {"packages": {"tiny": {"file_name": wheel.name, "sha256": "kept"}}}
+    (tmp_path / "pyodide-lock.json").write_text(json.dumps(lock))
+    _zip(tmp_path / "python_stdlib.zip", {"statistics.py": b""})
+    summary = coldsplit.split_cold(tmp_path, set(), lite.write_zip)
+    assert summary["archives"] == 0 and wheel.read_bytes() == before
+    assert json.loads((tmp_path / "pyodide-lock.json").read_text())["packages"] == lock["packages"]
+    with zipfile.ZipFile(tmp_path / "python_stdlib.zip") as zf:
+        assert {"statistics.py", "_trilat_cold.py", "sitecustomize.py"} == set(zf.namelist())
+    with pytest.raises(coldsplit.SplitError, match="sitecustomize"):
+        coldsplit.split_cold(tmp_path, set(), lite.write_zip)  # now it has one
+
+
+def test_the_cold_finder_is_installed_once_and_only_in_pyodide(
+    coldimport: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setattr(coldimport, "COLD", {"a.cold.zip": {"sha256": "0", "modules": ["a"]}})
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    coldimport.install()  # not in Pyodide: nothing
+    assert not any(isinstance(f, coldimport.ColdModules) for f in sys.meta_path)
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    coldimport.install()
+    coldimport.install()
+    finders = [f for f in sys.meta_path if isinstance(f, coldimport.ColdModules)]
+    assert len(finders) == 1 and sys.meta_path[0] is finders[0]
