@@ -83,6 +83,7 @@ def split_wheels(dist: Path, write_zip: WriteZip) -> dict[str, dict[str, Any]]:
     lock_path = dist / "pyodide-lock.json"
     lock = json.loads(lock_path.read_text())
     cold: dict[str, dict[str, Any]] = {}
+    listed: dict[str, dict[str, Any]] = {}  # the lock's entries for the archives
     for key, entry in sorted(lock["packages"].items()):
         whl = dist / entry["file_name"]
         if key in NOT_SPLIT or not whl.is_file():
@@ -102,25 +103,21 @@ def split_wheels(dist: Path, write_zip: WriteZip) -> dict[str, dict[str, Any]]:
         entry["sha256"] = _sha256(whl)
         archive = whl.name.removesuffix(".whl") + ".cold.zip"
         write_zip(dist / archive, {n: data[n] for n in sorted(names)}, None)
-        cold[archive] = {
-            "sha256": _sha256(dist / archive),
-            "modules": sorted(module_name(n) for n in names),
-        }
-    for archive, info in cold.items():
-        name = f"{archive.split('-')[0].replace('_', '-')}-cold-modules"
-        lock["packages"][name] = {
-            "name": name,
+        digest = _sha256(dist / archive)
+        cold[archive] = {"sha256": digest, "modules": sorted(module_name(n) for n in names)}
+        listed[f"{key}-cold-modules"] = {
+            "name": f"{key}-cold-modules",
             "version": "0",
             "file_name": archive,
             "install_dir": "site",
-            "sha256": info["sha256"],
+            "sha256": digest,
             "package_type": "package",
             "imports": [],
             "depends": [],
             "unvendored_tests": False,
             "shared_library": False,
         }
-    lock["packages"] = dict(sorted(lock["packages"].items()))
+    lock["packages"] = dict(sorted({**lock["packages"], **listed}.items()))
     lock_path.write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
     return cold
 
@@ -167,16 +164,17 @@ def split_cold(dist: Path, loaded: set[str], write_zip: WriteZip) -> dict[str, A
     """Split the wheels and the standard library of ``dist`` (the site's ``static/pyodide``),
     then put the finder with its table into the standard library's zip. A summary for the
     build's report."""
-    cold = split_wheels(dist, write_zip)
     stdlib = dist / "python_stdlib.zip"
-    table, kept = split_stdlib(stdlib, loaded, write_zip)
-    cold.update(table)
     finder = FINDER.read_text()
     if TABLE not in finder:
         raise SplitError(f"{FINDER.name} has no line {TABLE!r} to fill in")
-    clash = [name for name in FINDER_FILES if name in kept]
+    with zipfile.ZipFile(stdlib) as zf:
+        clash = [name for name in FINDER_FILES if name in zf.namelist()]
     if clash:
         raise SplitError(f"{stdlib.name} already has {clash}: the finder would replace them")
+    cold = split_wheels(dist, write_zip)
+    table, kept = split_stdlib(stdlib, loaded, write_zip)
+    cold.update(table)
     kept["_trilat_cold.py"] = finder.replace(TABLE, TABLE[:-2] + repr(cold)).encode()
     kept["sitecustomize.py"] = b"import _trilat_cold\n\n_trilat_cold.install()\n"
     write_zip(stdlib, kept, None)
